@@ -1,0 +1,1 @@
+"""Analyses of simulation output: sensitivity, calibration checks and figures."""

@@ -1,0 +1,302 @@
+"""The Mesa model of a health organization's workforce: burnout, well-being and retention."""
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import accounting, recruitment, resources, turnover, violence, wellbeing, workload
+from sim.agents import Supervisor, Worker
+from sim.metrics import RollingWindow, model_reporters, summarize, worker_records
+from sim.modifiers import Modifiers
+from sim.organization import ROLES, UNIT_TYPES, build_layout
+from sim.parameters import ModelParameters
+from sim.scenarios import Scenario, ScenarioState, make_scenario
+from sim.state import WorkerState, hire
+from sim.supervisors import new_supervisors, replace_departing_supervisors, update_supervisors
+
+ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
+BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
+
+
+class WorkforceModel(mesa.Model):
+    """A health organization of units, supervisors and workers, stepped one week at a time.
+
+    Order of one weekly step (kept true to the code in :meth:`step`):
+
+    0. **Interventions** write this week's levers (sim.modifiers) and report their cost.
+    1. **Demand**: each unit's care hours = base census x seasonality x scenario x noise.
+    2. **Staffing and workload**: absences (rising with exhaustion) are drawn; staff present give
+       contracted hours less administration (new hires less while ramping up); agency staff
+       cover part of vacant posts; the rest of the gap is overtime, then extra intensity.
+    3. **Exposures**: violence from patients and the public (four types); unit moral distress
+       when load passes what allows safe care.
+    4. **Resources**: leadership each supervisor delivers (time left after administration and
+       span of control, own exhaustion); recognition from supervisor and peers; trust, eroded by
+       unanswered strain.
+    5. **Dual continuum**: exhaustion and cynicism (burnout) from strain against recovery, with
+       partial contagion from colleagues; engagement; positive well-being (MHC-SF classes).
+    6. **Intent and turnover**: intent to leave; quits and retirements; colleagues' departures
+       feed turnover contagion; leavers open vacancies.
+    7. **Recruitment**: searches end in a hire or a repost; accepted hires start after onboarding.
+    8. **Supervisors**: their exhaustion moves with their unit's strain; some leave and are
+       replaced (score drawn from the population) after an interim.
+    9. **Accounting**: replacement costs per leaver, overtime and agency premiums, interventions.
+    10. **Data**: weekly metrics to the DataCollector.
+
+    Args:
+        rng: seed (or numpy Generator) for every random draw, as Mesa 3 expects.
+        scenario: a scenario name (``baseline``, ``pandemic_surge``, ...) or a Scenario.
+        interventions: objects with ``setup(model)`` and ``apply(model) -> weekly cost``.
+        burn_in_weeks: weeks simulated before week 0 so the workforce starts settled.
+        **params: any field of :class:`sim.parameters.ModelParameters`.
+    """
+
+    def __init__(
+        self,
+        rng: int | np.random.Generator | None = None,
+        scenario: str | Scenario = "baseline",
+        interventions: Sequence[Any] = (),
+        burn_in_weeks: int = BURN_IN_WEEKS,
+        **params: Any,
+    ) -> None:
+        self.params = ModelParameters.from_kwargs(**params)
+        self.external = make_scenario(scenario)
+        if not (isinstance(burn_in_weeks, int) and 0 <= burn_in_weeks <= 1040):
+            raise ValueError(
+                f"parameter 'burn_in_weeks' = {burn_in_weeks!r}; allowed: whole number in [0, 1040]"
+            )
+        super().__init__(rng=rng)
+        p = self.params
+        self.layout = build_layout(p.n_workers, p.organization, p.posts_per_unit)
+        n_units = self.layout.n_units
+        self.n_units = n_units
+        self.workers = WorkerState.for_layout(self.layout)
+        self.unit_posts = np.bincount(self.workers.unit, minlength=n_units).astype(float)
+        self.unit_patients_per_nurse = np.array(
+            [UNIT_TYPES[t].patients_per_nurse for t in self.layout.unit_type_names]
+        )
+        self.base_clinical_hours = np.bincount(
+            self.workers.unit, self.workers.contracted_hours * (1.0 - p.admin_share), n_units
+        )
+        self._next_person_id = 0
+        hire(self.workers, np.arange(p.n_workers), self._take_ids(p.n_workers), self.rng,
+             p.coping_sd, initial=True)
+        self.supervisors = new_supervisors(n_units, p, self.rng, self._take_ids(n_units))
+        self.modifiers = Modifiers(p.n_workers, n_units)
+        self.moral_distress = np.zeros(n_units)
+        self.unanswered_strain = np.zeros(n_units)
+        self.recent_leavers = np.zeros(n_units)
+        self.wellbeing_classes = wellbeing.wellbeing_class(self.workers)
+        self.departure_log = turnover.DepartureLog()
+        self.ledger = accounting.Ledger()
+        self.window = RollingWindow(len(ROLES))
+        self.interventions = list(interventions)
+        self.week = -burn_in_weeks
+        self.last: dict[str, float] = {}
+        for _ in range(burn_in_weeks):
+            self._advance_week(apply_interventions=False)
+        self._reset_records()
+        for intervention in self.interventions:
+            intervention.setup(self)
+        Worker.create_agents(self, p.n_workers, range(p.n_workers))
+        Supervisor.create_agents(self, n_units, range(n_units))
+        reporters = model_reporters()
+        agent_reporters = (
+            {"exhaustion": "exhaustion", "burned_out": "burned_out", "vacant": "is_vacant"}
+            if p.record_agents
+            else None
+        )
+        self.datacollector = mesa.DataCollector(
+            model_reporters=reporters, agent_reporters=agent_reporters
+        )
+        self._collect()
+
+    # ---------------------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance the organization by one week (see the class docstring for the order)."""
+        self._advance_week(apply_interventions=True)
+        self._collect()
+
+    def run_for(self, weeks: int) -> None:  # type: ignore[override]
+        """Run ``weeks`` weekly steps."""
+        if not (isinstance(weeks, int | np.integer) and weeks >= 0):
+            raise ValueError(f"weeks = {weeks!r}; allowed: a whole number >= 0")
+        for _ in range(int(weeks)):
+            self.step()
+
+    # ---------------------------------------------------------------------------------------
+    def _take_ids(self, k: int) -> int:
+        """Reserve ``k`` person ids; return the first (ids are never reused)."""
+        first = self._next_person_id
+        self._next_person_id += k
+        return first
+
+    def _advance_week(self, apply_interventions: bool) -> None:
+        """Run stages 0-9 for the current week, then move the clock on."""
+        p, s, sup, mods, rng = self.params, self.workers, self.supervisors, self.modifiers, self.rng
+        week, n_units = self.week, self.n_units
+        scen: ScenarioState = self.external.state(week)
+        intervention_cost = 0.0
+        # 0. Interventions
+        if apply_interventions and self.interventions:
+            mods.reset()
+            for intervention in self.interventions:
+                intervention_cost += float(intervention.apply(self))
+        uniforms = rng.random((5, s.size))
+        # 1. Demand
+        demand = workload.unit_demand(self.base_clinical_hours, week, p, scen, rng)
+        # 2. Staffing and workload
+        s.absent = workload.absences(s, p, scen, uniforms[0])
+        admin_share = np.minimum(p.admin_share * mods.admin_share, 0.95)
+        load = workload.staff_and_workload(s, demand, n_units, p, mods, 1.0 - admin_share)
+        s.hours = np.where(s.filled & ~s.absent,
+                           s.contracted_hours + load.overtime_per_worker[s.unit], 0.0)
+        # 3. Exposures
+        present = s.filled & ~s.absent
+        violence_rate = p.violence_level * scen.violence * mods.violence_rate
+        incidents = violence.violence_incidents(
+            s, present, violence_rate, week, uniforms[1], uniforms[2], mods.incident_support
+        )
+        self.moral_distress = violence.update_moral_distress(
+            self.moral_distress, load.intensity, p.safe_load
+        )
+        # 4. Resources
+        resources.delivered_leadership(sup, load.headcount, week, p, mods)
+        leadership_norm = (sup.delivered - 12.0) / 48.0
+        exhaustion_sum = np.bincount(s.unit, s.exhaustion * s.filled, n_units)
+        unit_exhaustion = exhaustion_sum / np.maximum(load.headcount, 1.0)
+        recognition_events = resources.recognition(
+            s, leadership_norm, unit_exhaustion, p, mods, uniforms[3]
+        )
+        recognized = np.minimum(s.recognition / resources.RECOGNITION_FULL, 1.0)
+        self.unanswered_strain = resources.update_unanswered_strain(
+            self.unanswered_strain, load.intensity, load.overtime_per_worker
+        )
+        resources.update_trust(s, leadership_norm, self.unanswered_strain, recognized, mods)
+        # 5. Dual continuum
+        others = (exhaustion_sum[s.unit] - s.exhaustion) / np.maximum(
+            load.headcount[s.unit] - 1.0, 1.0
+        )
+        job_strain = wellbeing.strain(
+            s, ROLE_STRAIN[s.role], load.intensity, load.overtime_per_worker,
+            self.moral_distress, others, admin_share, p, mods,
+        )
+        recovery_capacity = wellbeing.recovery(s, leadership_norm, p, mods)
+        wellbeing.update_burnout(
+            s, job_strain, recovery_capacity, recognized, p, rng.standard_normal(s.size)
+        )
+        wellbeing.update_engagement(s, leadership_norm, recognized, mods)
+        wellbeing.update_wellbeing(s, recognized, self.moral_distress)
+        # 6. Intent and turnover
+        job_market = p.job_market * scen.job_market
+        self.recent_leavers *= turnover.CONTAGION_DECAY
+        turnover.update_intent(
+            s, leadership_norm, self.moral_distress, load.overtime_per_worker,
+            self.recent_leavers, self.unit_posts, job_market, p,
+        )
+        leavers, reasons, left_profession = turnover.draw_departures(
+            s, p, mods, uniforms[4], rng
+        )
+        self.departure_log.add(week, s, leavers, reasons, left_profession)
+        leaver_roles = s.role[leavers].astype(np.intp)
+        self.recent_leavers += np.bincount(s.unit[leavers], minlength=n_units)
+        search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
+        recruitment.open_vacancies(s, leavers, week, search_weeks, rng)
+        # 7. Recruitment
+        starting, fill_days = recruitment.advance_searches(
+            s, week, search_weeks, p.search_success_prob, p.onboarding_weeks, rng
+        )
+        hire(s, starting, self._take_ids(starting.size), rng, p.coping_sd, initial=False)
+        s.tenure_weeks += s.filled
+        s.age_years += s.filled / 52.0
+        # 8. Supervisors
+        vacancy_rate = 1.0 - load.headcount / self.unit_posts
+        sup_admin = np.minimum(p.supervisor_admin_share * mods.supervisor_admin_share, 0.95)
+        update_supervisors(
+            sup, load.headcount, load.intensity, unit_exhaustion, vacancy_rate, sup_admin, p, rng
+        )
+        replaced = replace_departing_supervisors(
+            sup, week, p, rng, self._next_person_id
+        )
+        self._take_ids(replaced.size)
+        # 9. Accounting
+        overtime_by_role = np.bincount(
+            s.role, (s.hours - s.contracted_hours) * present, len(ROLES)
+        )
+        agency_wage_hours = p.agency_cover_share * float(
+            np.sum(s.contracted_hours * (1.0 - admin_share[s.unit]) * ~s.filled
+                   * accounting.ROLE_WAGE[s.role])
+        )
+        costs = accounting.weekly_costs(
+            leaver_roles, overtime_by_role, agency_wage_hours, p.overtime_premium,
+            p.agency_premium, p.cost_scale, intervention_cost,
+        )
+        self.ledger.add(costs)
+        self.wellbeing_classes = wellbeing.wellbeing_class(s)
+        self.window.push(
+            leavers_by_role=np.bincount(leaver_roles, minlength=len(ROLES)),
+            headcount_by_role=np.bincount(s.role, s.filled, len(ROLES)),
+            fill_days=fill_days,
+        )
+        self.last = {
+            "overtime_hours": float(overtime_by_role.sum()),
+            "agency_hours": float(load.agency_hours.sum()),
+            "violence_incidents": float(incidents.sum()),
+            "recognition_events": float(recognition_events),
+            "leavers": float(leavers.size),
+            "hires": float(starting.size),
+            "supervisor_departures": float(replaced.size),
+            "mean_intensity": float(load.demand_hours.sum() / max(
+                (load.staff_hours + load.agency_hours
+                 + load.overtime_per_worker * load.present).sum(), 1.0)),
+            "weekly_cost": float(sum(costs.values())),
+        }
+        self.load = load
+        self.week += 1
+
+    def _reset_records(self) -> None:
+        """Start the records at week 0 (after burn-in)."""
+        self.departure_log.clear()
+        self.ledger = accounting.Ledger()
+
+    def _collect(self) -> None:
+        self.datacollector.collect(self)
+
+    # ---------------------------------------------------------------------------------------
+    def summary(self) -> dict[str, float]:
+        """Headline outcomes now (see sim.metrics.summarize)."""
+        return summarize(self)
+
+    def worker_table(self) -> pd.DataFrame:
+        """One row per current worker (see sim.metrics.worker_records)."""
+        return worker_records(self)
+
+    def supervisor_table(self) -> pd.DataFrame:
+        """One row per supervisor: unit, rated and delivered leadership, exhaustion, span."""
+        sup = self.supervisors
+        return pd.DataFrame(
+            {
+                "unit": np.arange(self.n_units),
+                "unit_type": list(self.layout.unit_type_names),
+                "person_id": sup.person_id,
+                "leadership_score": sup.score,
+                "leadership_delivered": sup.delivered,
+                "exhaustion": sup.exhaustion,
+                "span_of_control": np.bincount(
+                    self.workers.unit, self.workers.filled, self.n_units
+                ),
+                "time_factor": sup.time_factor,
+            }
+        )
+
+    def departures(self) -> pd.DataFrame:
+        """Every departure since week 0: week, person, role, unit, reason, burned out, left job."""
+        return self.departure_log.frame()
+
+    def parameters(self) -> dict[str, Any]:
+        """The full parameter set of this run (for records)."""
+        return dataclasses.asdict(self.params)

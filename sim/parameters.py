@@ -1,0 +1,225 @@
+"""Model parameters: defaults, allowed ranges, sources and validation.
+
+Every parameter is a field of :class:`ModelParameters` with its allowed range and the source of
+its default in the field metadata. Sources are cited by author and year as listed in the
+project's evidence file; "assumption" marks a default that no listed source pins down, with why.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from sim.organization import ORGANIZATIONS
+
+
+def _param(default: Any, low: float | None, high: float | None, source: str) -> Any:
+    """Declare a parameter with its default, inclusive bounds and source."""
+    return field(default=default, metadata={"low": low, "high": high, "source": source})
+
+
+def _choice(default: str, choices: tuple[str, ...], source: str) -> Any:
+    """Declare a parameter that takes one of a fixed set of names."""
+    return field(default=default, metadata={"choices": choices, "source": source})
+
+
+@dataclass(frozen=True)
+class ModelParameters:
+    """All settings of one simulated organization; validated on construction."""
+
+    # --- Organization -------------------------------------------------------------------
+    n_workers: int = _param(
+        600, 10, 5_000_000, "budgeted posts; a community hospital of ~600 posts (assumption)"
+    )
+    organization: str = _choice(
+        "community_hospital", tuple(ORGANIZATIONS), "unit mix, see sim/organization.py"
+    )
+    posts_per_unit: float = _param(
+        25.0, 5.0, 200.0, "assumption: typical nursing unit of 20-30 posts per nurse manager"
+    )
+    # --- Demand ---------------------------------------------------------------------------
+    demand_level: float = _param(
+        1.0, 0.2, 3.0, "patient demand relative to the budgeted posts' clinical hours"
+    )
+    demand_noise_sd: float = _param(
+        0.05, 0.0, 0.5, "assumption: week-to-week census variation of about 5 %"
+    )
+    seasonality_amplitude: float = _param(
+        0.06, 0.0, 0.5, "assumption: winter census peak about 6 % above the annual mean"
+    )
+    # --- Workload ---------------------------------------------------------------------------
+    admin_share: float = _param(
+        0.20, 0.0, 0.8, "assumption: about a fifth of clinical staff time goes to documentation"
+    )
+    overtime_cap_hours: float = _param(
+        12.0, 0.0, 40.0, "assumption: at most one extra 12-hour shift a week"
+    )
+    agency_cover_share: float = _param(
+        0.25, 0.0, 1.0, "assumption: agency staff cover a quarter of vacant posts' hours"
+    )
+    sick_leave_rate: float = _param(
+        0.03, 0.0, 0.5, "assumption: ~3 % of staff absent in a week at low exhaustion"
+    )
+    ramp_up_weeks: float = _param(
+        12.0, 0.0, 52.0, "assumption: orientation of about three months for new hires"
+    )
+    safe_load: float = _param(
+        1.10, 0.8, 2.0, "assumption: above 10 % over budgeted load, safe care is at risk"
+    )
+    # --- Burnout dynamics -------------------------------------------------------------------
+    exhaustion_rate: float = _param(
+        0.06, 0.0, 1.0, "assumption: exhaustion builds over months (Homer 1985 stock form)"
+    )
+    recovery_rate: float = _param(
+        0.06, 0.0, 1.0, "assumption: recovery over months when strain eases (Homer 1985)"
+    )
+    workload_effect: float = _param(
+        1.6, 0.0, 10.0, "calibrated to Aiken 2002: burnout OR 1.23 per extra patient per nurse"
+    )
+    overtime_effect: float = _param(
+        1.0, 0.0, 10.0, "Ergonomics 2019: long shifts roughly double fatigue"
+    )
+    violence_effect: float = _param(
+        1.0, 0.0, 10.0, "Liu 2019 exposure; strain per incident is an assumption"
+    )
+    moral_distress_effect: float = _param(
+        0.6, 0.0, 10.0, "assumption; moral distress a top contributor (seed 000; OR 3.16 intent)"
+    )
+    burnout_contagion: float = _param(
+        0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
+    )
+    leadership_effect: float = _param(
+        1.1, 0.0, 10.0, "calibrated to Shanafelt 2015: 3.3 % lower burnout per leadership point"
+    )
+    recognition_effect: float = _param(
+        0.6, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
+    )
+    coping_sd: float = _param(
+        0.35, 0.0, 2.0, "assumption: between-person spread of coping (log scale)"
+    )
+    # --- Leadership and supervisors ------------------------------------------------------------
+    leadership_mean: float = _param(
+        50.8, 12.0, 60.0, "Dyrbye 2021: 9-item mean 38.1 on 9-45, rescaled to 12-60"
+    )
+    leadership_sd: float = _param(
+        11.2, 0.0, 24.0, "Dyrbye 2021: SD 8.4 on 9-45, rescaled to 12-60"
+    )
+    leadership_score: float = _param(
+        math.nan, 12.0, 60.0, "optional: fix every supervisor's score (NaN = drawn)"
+    )
+    supervisor_admin_share: float = _param(
+        0.45, 0.0, 0.95, "assumption; seed 003 takeaway 7: leaders' time lost to administration"
+    )
+    supervisor_hours_per_report: float = _param(
+        0.75, 0.0, 10.0, "assumption: people-leadership time a report needs each week"
+    )
+    supervisor_time_to_fill_weeks: float = _param(
+        16.0, 0.0, 104.0, "assumption: managers take longer to replace than staff"
+    )
+    supervisor_recognition_rate: float = _param(
+        0.30, 0.0, 1.0, "assumption: weekly chance a worker is recognized by a top leader"
+    )
+    peer_recognition_rate: float = _param(
+        0.10, 0.0, 1.0, "assumption: weekly chance of recognition from peers"
+    )
+    # --- Violence from the public ---------------------------------------------------------------
+    violence_level: float = _param(
+        1.0, 0.0, 10.0, "multiplier on all violence rates (Liu 2019 = 1)"
+    )
+    # --- Turnover --------------------------------------------------------------------------------
+    job_market: float = _param(
+        1.0, 0.2, 5.0, "outside job market tightness (1 = NSI 2023-24 conditions)"
+    )
+    intent_effect: float = _param(
+        1.0, 0.0, 5.0, "scales how strongly job attitudes drive intent (Aiken 2024 levels)"
+    )
+    turnover_contagion: float = _param(
+        4.0, 0.0, 50.0, "assumption: colleagues' recent departures raise intent (Felps 2009)"
+    )
+    retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
+    # --- Recruitment -------------------------------------------------------------------------------
+    time_to_fill_days: float = _param(
+        86.0, 1.0, 730.0, "NSI 2023: 86 days to fill an RN post (83-95 in 2021-2024)"
+    )
+    search_success_prob: float = _param(
+        0.7, 0.05, 1.0, "assumption: share of searches that end in a hire, not a repost"
+    )
+    onboarding_weeks: float = _param(
+        4.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"
+    )
+    # --- Costs -------------------------------------------------------------------------------------
+    overtime_premium: float = _param(0.5, 0.0, 3.0, "time-and-a-half pay (assumption)")
+    agency_premium: float = _param(
+        1.0, 0.0, 5.0, "assumption: agency hours cost about twice staff wages"
+    )
+    cost_scale: float = _param(1.0, 0.0, 10.0, "multiplier on all replacement costs")
+    # --- Data ----------------------------------------------------------------------------------------
+    record_agents: bool = _param(False, None, None, "weekly agent-level records (slow)")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _validate_field(f, getattr(self, f.name))
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> Self:
+        """Build parameters from keywords, rejecting unknown names with the valid list."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {unknown}; valid parameters are: {', '.join(sorted(names))}"
+            )
+        return cls(**kwargs)
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """Return one row per parameter: name, default, allowed range or choices, source."""
+        rows = []
+        for f in dataclasses.fields(cls):
+            meta = f.metadata
+            rows.append(
+                {
+                    "name": f.name,
+                    "default": f.default,
+                    "low": meta.get("low"),
+                    "high": meta.get("high"),
+                    "choices": meta.get("choices"),
+                    "source": meta["source"],
+                }
+            )
+        return rows
+
+    def replace(self, **changes: Any) -> Self:
+        """Return a validated copy with some values changed."""
+        merged = {**dataclasses.asdict(self), **changes}
+        return type(self).from_kwargs(**merged)
+
+
+def _validate_field(f: dataclasses.Field, value: Any) -> None:
+    """Check one value's type and range; raise ValueError naming the parameter."""
+    name, meta = f.name, f.metadata
+    expected = f.type
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"parameter {name!r} must be true or false, got {value!r}")
+        return
+    if expected is str:
+        choices = meta["choices"]
+        if value not in choices:
+            raise ValueError(
+                f"parameter {name!r} is {value!r}; allowed values are: {', '.join(choices)}"
+            )
+        return
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(
+            f"parameter {name!r} must be a number, got {type(value).__name__} {value!r}"
+        )
+    if expected is int and not float(value).is_integer():
+        raise ValueError(f"parameter {name!r} must be a whole number, got {value!r}")
+    low, high = meta["low"], meta["high"]
+    if math.isnan(value):
+        if f.default is not None and isinstance(f.default, float) and math.isnan(f.default):
+            return  # an optional setting left unset
+        raise ValueError(f"parameter {name!r} is NaN; allowed range is [{low}, {high}]")
+    if not low <= value <= high:
+        raise ValueError(f"parameter {name!r} = {value!r} is out of range; allowed: [{low}, {high}]")

@@ -1,0 +1,122 @@
+"""External scenarios: time-varying pressures from outside the organization.
+
+A scenario multiplies patient demand, sickness absence, violence from the public, the outside
+job market and time to fill by ``1 + sum of waves``, each wave a Gaussian bump in time. Shapes
+are assumptions: the COVID-19 waves of 2020-2022 came as a few surges of a few months each, with
+absences and public hostility ("heroes to zeros", seed 003, takeaway 2) rising alongside.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A Gaussian bump: ``height`` at ``center_week``, standard deviation ``width_weeks``."""
+
+    center_week: float
+    width_weeks: float
+    height: float
+
+    def __post_init__(self) -> None:
+        if self.width_weeks <= 0:
+            raise ValueError(f"wave width_weeks must be > 0, got {self.width_weeks}")
+        if self.height < -0.95:
+            raise ValueError(f"wave height must be >= -0.95, got {self.height}")
+
+    def at(self, week: float) -> float:
+        """The bump's value at ``week``."""
+        z = (week - self.center_week) / self.width_weeks
+        return self.height * math.exp(-0.5 * z * z)
+
+
+@dataclass(frozen=True)
+class ScenarioState:
+    """Multipliers in force in one week (1 = baseline)."""
+
+    demand: float = 1.0
+    absence: float = 1.0
+    violence: float = 1.0
+    job_market: float = 1.0
+    time_to_fill: float = 1.0
+
+
+CHANNELS = ("demand", "absence", "violence", "job_market", "time_to_fill")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of waves on each channel of :class:`ScenarioState`."""
+
+    name: str = "baseline"
+    waves: dict[str, tuple[Wave, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.waves) - set(CHANNELS))
+        if unknown:
+            raise ValueError(
+                f"scenario {self.name!r}: unknown channel(s) {unknown}; allowed: {CHANNELS}"
+            )
+
+    def state(self, week: float) -> ScenarioState:
+        """The multipliers in force in ``week``."""
+        values = {
+            ch: max(0.05, 1.0 + sum(w.at(week) for w in self.waves.get(ch, ())))
+            for ch in CHANNELS
+        }
+        return ScenarioState(**values)
+
+
+def pandemic_surge(start_week: float = 26.0) -> Scenario:
+    """Three demand waves over two years, with absences, hostility and a tight job market.
+
+    Assumption, shaped on 2020-2022: waves of +25 %, +35 % and +20 % demand about 10, 35 and 60
+    weeks after onset; absences up to +100 % at the peaks; public hostility building over the
+    first year and fading slowly; outside job offers (travel agencies) and slower hiring in the
+    second year, when RN turnover peaked (NSI 2021: 27.1 %).
+    """
+    s = start_week
+    return Scenario(
+        name="pandemic_surge",
+        waves={
+            "demand": (Wave(s + 10, 5, 0.25), Wave(s + 35, 6, 0.35), Wave(s + 60, 5, 0.20)),
+            "absence": (Wave(s + 10, 4, 1.0), Wave(s + 35, 5, 1.0), Wave(s + 60, 4, 0.6)),
+            "violence": (Wave(s + 40, 30, 0.6),),
+            "job_market": (Wave(s + 60, 26, 0.8),),
+            "time_to_fill": (Wave(s + 65, 30, 0.15),),
+        },
+    )
+
+
+def violence_surge(start_week: float = 26.0) -> Scenario:
+    """A year of doubled violence from the public (assumption; seed 003, takeaway 2)."""
+    return Scenario(name="violence_surge", waves={"violence": (Wave(start_week + 26, 16, 1.0),)})
+
+
+def tight_labour_market(start_week: float = 0.0) -> Scenario:
+    """A sustained tight market: more outside offers, slower hiring (assumption)."""
+    long = 1e6  # a wave so wide it is flat over any horizon
+    return Scenario(
+        name="tight_labour_market",
+        waves={
+            "job_market": (Wave(start_week, long, 0.5),),
+            "time_to_fill": (Wave(start_week, long, 0.3),),
+        },
+    )
+
+
+SCENARIOS = {
+    "baseline": Scenario,
+    "pandemic_surge": pandemic_surge,
+    "violence_surge": violence_surge,
+    "tight_labour_market": tight_labour_market,
+}
+
+
+def make_scenario(scenario: str | Scenario) -> Scenario:
+    """Return a scenario from its name (or pass one through)."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    if scenario not in SCENARIOS:
+        raise ValueError(f"scenario {scenario!r} is unknown; allowed: {', '.join(SCENARIOS)}")
+    return SCENARIOS[scenario]()
