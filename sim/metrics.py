@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sim.accounting import COST_ITEMS
 from sim.organization import ROLE_NAMES
 from sim.state import FILLED, RING_WEEKS, VIOLENCE_TYPES
 from sim.wellbeing import FLOURISHING, LANGUISHING, MODERATE, WELLBEING_CLASSES
@@ -61,50 +62,84 @@ def _share(mask: np.ndarray, of: np.ndarray) -> float:
     return float(np.count_nonzero(mask & of)) / n if n else float("nan")
 
 
-def _role_prevalence(m: "WorkforceModel", role: int) -> float:
-    s = m.workers
-    return _share(s.burned_out, s.filled & (s.role == role))
-
-
 def _mean(values: np.ndarray, mask: np.ndarray) -> float:
     n = np.count_nonzero(mask)
-    return float(np.sum(values * mask)) / n if n else float("nan")
+    return float(values @ mask) / n if n else float("nan")
+
+
+WEEKLY_EVENT_KEYS = (
+    "overtime_hours",
+    "agency_hours",
+    "violence_incidents",
+    "recognition_events",
+    "leavers",
+    "hires",
+    "mean_intensity",
+    "weekly_cost",
+)
+
+
+def weekly_metrics(m: "WorkforceModel") -> dict[str, float]:
+    """The model-level metrics of this week, computed in one pass over the arrays."""
+    s = m.workers
+    filled = s.filled
+    headcount = int(np.count_nonzero(filled))
+    n_roles = len(ROLE_NAMES)
+    by_role = np.bincount(s.role, filled, n_roles)
+    burned_by_role = np.bincount(s.role, s.burned_out, n_roles)  # burned_out implies filled
+    classes = np.bincount(m.wellbeing_classes[filled], minlength=3) / max(headcount, 1)
+    out: dict[str, float] = {
+        "week": m.week,
+        "burnout_prevalence": float(burned_by_role.sum()) / max(headcount, 1),
+        "mean_exhaustion": _mean(s.exhaustion, filled),
+        "flourishing_share": float(classes[FLOURISHING]),
+        "moderate_share": float(classes[MODERATE]),
+        "languishing_share": float(classes[LANGUISHING]),
+        "engagement": _mean(s.engagement, filled),
+        "trust": _mean(s.trust, filled),
+        "intent_to_leave_share": _share(s.intent > 0.5, filled),
+        "headcount": headcount,
+        "vacancies": s.size - headcount,
+        "vacancy_rate": 1.0 - headcount / s.size,
+        "annual_turnover_rate": m.window.turnover(),
+        "leadership_delivered": float(np.mean(m.supervisors.delivered)),
+        "supervisor_exhaustion": float(np.mean(m.supervisors.exhaustion)),
+        "total_cost": m.ledger.total,
+    }
+    with np.errstate(invalid="ignore", divide="ignore"):
+        role_prevalence = burned_by_role / by_role
+    for role, name in enumerate(ROLE_NAMES):
+        out[f"burnout_prevalence_{name}"] = float(role_prevalence[role])
+    for key in WEEKLY_EVENT_KEYS:
+        out[key] = m.last.get(key, float("nan"))
+    return out
 
 
 def model_reporters() -> dict[str, Callable[["WorkforceModel"], float]]:
-    """The weekly model-level metrics collected by Mesa's DataCollector."""
-    reporters: dict[str, Callable[[WorkforceModel], float]] = {
-        "week": lambda m: m.week,
-        "burnout_prevalence": lambda m: _share(m.workers.burned_out, m.workers.filled),
-        "mean_exhaustion": lambda m: _mean(m.workers.exhaustion, m.workers.filled),
-        "flourishing_share": lambda m: _share(m.wellbeing_classes == FLOURISHING, m.workers.filled),
-        "moderate_share": lambda m: _share(m.wellbeing_classes == MODERATE, m.workers.filled),
-        "languishing_share": lambda m: _share(m.wellbeing_classes == LANGUISHING, m.workers.filled),
-        "engagement": lambda m: _mean(m.workers.engagement, m.workers.filled),
-        "trust": lambda m: _mean(m.workers.trust, m.workers.filled),
-        "intent_to_leave_share": lambda m: _share(m.workers.intent > 0.5, m.workers.filled),
-        "headcount": lambda m: int(np.count_nonzero(m.workers.filled)),
-        "vacancies": lambda m: int(m.workers.size - np.count_nonzero(m.workers.filled)),
-        "vacancy_rate": lambda m: 1.0 - np.count_nonzero(m.workers.filled) / m.workers.size,
-        "annual_turnover_rate": lambda m: m.window.turnover(),
-        "leadership_delivered": lambda m: float(np.mean(m.supervisors.delivered)),
-        "supervisor_exhaustion": lambda m: float(np.mean(m.supervisors.exhaustion)),
-        "total_cost": lambda m: m.ledger.total,
-    }
-    for role, name in enumerate(ROLE_NAMES):
-        reporters[f"burnout_prevalence_{name}"] = lambda m, r=role: _role_prevalence(m, r)
-    for key in (
-        "overtime_hours",
-        "agency_hours",
-        "violence_incidents",
-        "recognition_events",
-        "leavers",
-        "hires",
-        "mean_intensity",
-        "weekly_cost",
-    ):
-        reporters[key] = lambda m, k=key: m.last.get(k, float("nan"))
-    return reporters
+    """The weekly model-level metrics for Mesa's DataCollector (read from ``m.metrics``)."""
+    return {k: (lambda m, k=k: m.metrics[k]) for k in METRIC_KEYS}
+
+
+METRIC_KEYS = (
+    "week",
+    "burnout_prevalence",
+    "mean_exhaustion",
+    "flourishing_share",
+    "moderate_share",
+    "languishing_share",
+    "engagement",
+    "trust",
+    "intent_to_leave_share",
+    "headcount",
+    "vacancies",
+    "vacancy_rate",
+    "annual_turnover_rate",
+    "leadership_delivered",
+    "supervisor_exhaustion",
+    "total_cost",
+    *(f"burnout_prevalence_{name}" for name in ROLE_NAMES),
+    *WEEKLY_EVENT_KEYS,
+)
 
 
 def violence_exposure_12m(m: "WorkforceModel") -> dict[str, float]:
@@ -121,30 +156,13 @@ def violence_exposure_12m(m: "WorkforceModel") -> dict[str, float]:
 
 def summarize(m: "WorkforceModel") -> dict[str, float]:
     """Headline outcomes of the organization now (rates over the last 52 weeks)."""
-    s = m.workers
+    out = {k: float(v) for k, v in weekly_metrics(m).items() if k not in WEEKLY_EVENT_KEYS}
+    out["days_to_fill"] = m.window.mean_fill_days()
     turnover_by_role = m.window.turnover_by_role()
-    out: dict[str, float] = {
-        "week": float(m.week),
-        "burnout_prevalence": _share(s.burned_out, s.filled),
-        "flourishing_share": _share(m.wellbeing_classes == FLOURISHING, s.filled),
-        "moderate_share": _share(m.wellbeing_classes == MODERATE, s.filled),
-        "languishing_share": _share(m.wellbeing_classes == LANGUISHING, s.filled),
-        "mean_exhaustion": _mean(s.exhaustion, s.filled),
-        "engagement": _mean(s.engagement, s.filled),
-        "trust": _mean(s.trust, s.filled),
-        "intent_to_leave_share": _share(s.intent > 0.5, s.filled),
-        "annual_turnover_rate": m.window.turnover(),
-        "vacancy_rate": 1.0 - np.count_nonzero(s.filled) / s.size,
-        "days_to_fill": m.window.mean_fill_days(),
-        "headcount": float(np.count_nonzero(s.filled)),
-        "leadership_delivered": float(np.mean(m.supervisors.delivered)),
-        "total_cost": m.ledger.total,
-    }
     for role, name in enumerate(ROLE_NAMES):
-        out[f"burnout_prevalence_{name}"] = _role_prevalence(m, role)
         out[f"annual_turnover_rate_{name}"] = float(turnover_by_role[role])
     out.update(violence_exposure_12m(m))
-    for item in ("replacement", "overtime_premium", "agency_premium", "interventions"):
+    for item in COST_ITEMS:
         out[f"cost_{item}"] = getattr(m.ledger, item)
     return out
 

@@ -10,7 +10,13 @@ import pandas as pd
 
 from sim import accounting, recruitment, resources, turnover, violence, wellbeing, workload
 from sim.agents import Supervisor, Worker
-from sim.metrics import RollingWindow, model_reporters, summarize, worker_records
+from sim.metrics import (
+    RollingWindow,
+    model_reporters,
+    summarize,
+    weekly_metrics,
+    worker_records,
+)
 from sim.modifiers import Modifiers
 from sim.organization import ROLES, UNIT_TYPES, build_layout
 from sim.parameters import ModelParameters
@@ -146,7 +152,7 @@ class WorkforceModel(mesa.Model):
             mods.reset()
             for intervention in self.interventions:
                 intervention_cost += float(intervention.apply(self))
-        uniforms = rng.random((5, s.size))
+        uniforms = rng.random((5, s.size), dtype=np.float32)
         # 1. Demand
         demand = workload.unit_demand(self.base_clinical_hours, week, p, scen, rng)
         # 2. Staffing and workload
@@ -187,7 +193,8 @@ class WorkforceModel(mesa.Model):
         )
         recovery_capacity = wellbeing.recovery(s, leadership_norm, p, mods)
         wellbeing.update_burnout(
-            s, job_strain, recovery_capacity, recognized, p, rng.standard_normal(s.size)
+            s, job_strain, recovery_capacity, recognized, p,
+            rng.standard_normal(s.size, dtype=np.float32),
         )
         wellbeing.update_engagement(s, leadership_norm, recognized, mods)
         wellbeing.update_wellbeing(s, recognized, self.moral_distress)
@@ -264,6 +271,7 @@ class WorkforceModel(mesa.Model):
         self.ledger = accounting.Ledger()
 
     def _collect(self) -> None:
+        self.metrics = weekly_metrics(self)
         self.datacollector.collect(self)
 
     # ---------------------------------------------------------------------------------------

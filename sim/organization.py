@@ -29,9 +29,9 @@ class Role:
 # that annual RN turnover lands in NSI's 16-27 % and physician turnover near 6-7 % (unverified);
 # violence weights follow Liu 2019 (nurses and physicians most exposed).
 ROLES: tuple[Role, ...] = (
-    Role("nurse", 37.5, 48.0, 61_110.0, 0.055, 0.50, 1.00, 1.00),
-    Role("physician", 50.0, 140.0, 500_000.0, 0.025, 0.17, 0.95, 0.75),
-    Role("allied", 37.5, 35.0, 30_000.0, 0.065, 0.45, 0.80, 0.55),
+    Role("nurse", 37.5, 48.0, 61_110.0, 0.045, 0.30, 1.00, 1.00),
+    Role("physician", 50.0, 140.0, 500_000.0, 0.03, 0.10, 1.05, 0.75),
+    Role("allied", 37.5, 35.0, 30_000.0, 0.05, 0.30, 0.85, 0.55),
 )
 ROLE_NAMES: tuple[str, ...] = tuple(r.name for r in ROLES)
 

@@ -68,7 +68,7 @@ class ModelParameters:
     )
     # --- Burnout dynamics -------------------------------------------------------------------
     exhaustion_rate: float = _param(
-        0.06, 0.0, 1.0, "assumption: exhaustion builds over months (Homer 1985 stock form)"
+        0.07, 0.0, 1.0, "assumption: exhaustion builds over months (Homer 1985 stock form)"
     )
     recovery_rate: float = _param(
         0.06, 0.0, 1.0, "assumption: recovery over months when strain eases (Homer 1985)"
@@ -89,10 +89,10 @@ class ModelParameters:
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
     leadership_effect: float = _param(
-        1.1, 0.0, 10.0, "calibrated to Shanafelt 2015: 3.3 % lower burnout per leadership point"
+        0.12, 0.0, 10.0, "calibrated to Shanafelt 2015: 3.3 % lower burnout per leadership point"
     )
     recognition_effect: float = _param(
-        0.6, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
+        0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
     coping_sd: float = _param(
         0.35, 0.0, 2.0, "assumption: between-person spread of coping (log scale)"
@@ -142,10 +142,10 @@ class ModelParameters:
         86.0, 1.0, 730.0, "NSI 2023: 86 days to fill an RN post (83-95 in 2021-2024)"
     )
     search_success_prob: float = _param(
-        0.7, 0.05, 1.0, "assumption: share of searches that end in a hire, not a repost"
+        0.5, 0.05, 1.0, "assumption: share of searches that end in a hire, not a repost"
     )
     onboarding_weeks: float = _param(
-        4.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"
+        6.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"
     )
     # --- Costs -------------------------------------------------------------------------------------
     overtime_premium: float = _param(0.5, 0.0, 3.0, "time-and-a-half pay (assumption)")

@@ -15,8 +15,10 @@ def _start_searches(
     """Post (or repost) ``posts`` now, each search with a drawn duration."""
     state.vacancy_phase[posts] = SEARCHING
     state.search_started_week[posts] = week
+    # Searches are checked once a week, which adds half a week on average: draw half a week less.
+    mean = max(mean_weeks - 0.5, 0.1)
     state.vacancy_event_week[posts] = week + rng.gamma(
-        SEARCH_DURATION_SHAPE, mean_weeks / SEARCH_DURATION_SHAPE, posts.size
+        SEARCH_DURATION_SHAPE, mean / SEARCH_DURATION_SHAPE, posts.size
     )
 
 

@@ -72,14 +72,14 @@ def update_trust(
 ) -> None:
     """Move trust in the organization toward its target over about 30 weeks.
 
-    Target = 0.2 + 0.45 x leadership delivered (0-1) + 0.2 x recognition (0-1) - 0.6 x the
+    Target = 0.2 + 0.3 x leadership delivered (0-1) + 0.2 x recognition (0-1) - 0.6 x the
     unit's unanswered strain + voice (co-design). Seed 000: distrust and institutional
     demoralization grow when demands go unanswered. Weights are assumptions.
     """
     u = state.unit
     target = (
         0.2
-        + 0.45 * leadership_norm[u]
+        + 0.3 * leadership_norm[u]
         + 0.2 * recognized
         - 0.6 * unanswered_strain[u]
         + mods.trust_target[u]

@@ -15,7 +15,7 @@ VIOLENCE_TYPES = ("verbal", "threat", "physical", "sexual_harassment")
 # 33.2 %, physical 24.4 %, sexual harassment 12.4 %. The yearly incident rates below apply in a
 # reference setting (medical ward, nurse, average frailty); with the unit and role weights and the
 # gamma frailty they land the organization-wide past-year exposure near those shares.
-VIOLENCE_ANNUAL_RATES = np.array([1.55, 0.50, 0.36, 0.17])
+VIOLENCE_ANNUAL_RATES = np.array([2.6, 0.8, 0.5, 0.21])
 # Assumption: relative strain of one incident of each type (physical assault worst).
 VIOLENCE_SEVERITY = np.array([0.3, 0.6, 1.0, 0.8])
 # Assumption: gamma frailty shape; exposure clusters in some people and posts (Liu 2019 shows
@@ -110,7 +110,8 @@ def hire(
     """Put new people into ``posts``; ``initial`` draws a settled workforce, not new hires.
 
     Trait distributions are assumptions: coping and sensitivity log-normal with mean 1; the
-    well-being trait normal around 0.62 (an MHC-SF item mean near 3.1 of 5, Keyes 2002 levels);
+    well-being trait N(0.60, 0.20) (an MHC-SF item mean near 3 of 5; the spread gives
+    Keyes 2002-like shares of flourishing and languishing);
     age of the initial workforce ~ N(42, 10), of new hires 22 + Gamma(2, 4) (mean 30).
     """
     k = posts.size
@@ -130,7 +131,7 @@ def hire(
     s.tenure_weeks[posts] = tenure
     s.coping[posts] = rng.lognormal(-0.5 * coping_sd**2, coping_sd, k)
     s.sensitivity[posts] = rng.lognormal(-0.5 * 0.25**2, 0.25, k)
-    s.wellbeing_trait[posts] = rng.normal(0.62, 0.10, k)
+    s.wellbeing_trait[posts] = np.clip(rng.normal(0.60, 0.20, k), 0.0, 1.0)
     s.emotional_offset[posts] = rng.normal(0.0, 0.08, k)
     s.violence_frailty[posts] = rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k)
     # New hires start fresh (assumption): low exhaustion, hopeful engagement and trust.

@@ -16,15 +16,16 @@ DEPARTURE_REASONS = ("resignation", "retirement")
 # OR 3.16 for intent (ln 3.16 = 1.15, Saudi Arabia 2019); more than 40 hours a week OR 3.28 for
 # leaving because of burnout (ln 3.28 = 1.19, Shah 2021). The constant sets the share intending
 # to leave near Aiken 2024 (nurses 33 %, physicians 29 %).
-INTENT_CONSTANT = -1.1
+INTENT_CONSTANT = -1.4
 MORAL_DISTRESS_LOG_OR = np.log(3.16)
 LONG_HOURS_LOG_OR = np.log(3.28)
 NEW_HIRE_LOG_OR = 0.5  # assumption: first-year staff leave more often
 # Assumption: leavers' memory in the unit fades with a half-life of about 8 weeks.
 CONTAGION_DECAY = 0.5 ** (1.0 / 8.0)
-# Retirement: yearly probability by age band (assumption, typical of health workforces).
-_RETIRE_AGES = np.array([55.0, 60.0, 65.0, 70.0])
-_RETIRE_ANNUAL = np.array([0.0, 0.02, 0.10, 0.35, 1.0])
+# Retirement: yearly probability by five-year age band from 50 (assumption, typical of health
+# workforces): none before 55, 2 % at 55-59, 10 % at 60-64, 35 % at 65-69, all by 70.
+_RETIRE_ANNUAL = np.array([0.0, 0.02, 0.10, 0.35])
+_RETIRE_WEEKLY = np.append(-np.expm1(np.log1p(-_RETIRE_ANNUAL) / 52.0), 1.0)
 
 
 def update_intent(
@@ -126,9 +127,8 @@ def draw_departures(
                         * mods.quit_hazard, 0.99)
     p_quit = -np.expm1(np.log1p(-q_quit) / 52.0)
     if params.retirement:
-        q_retire = _RETIRE_ANNUAL[np.searchsorted(_RETIRE_AGES, s.age_years, side="right")]
-        p_retire = -np.expm1(np.log1p(-np.minimum(q_retire, 0.999999)) / 52.0)
-        p_retire[s.age_years >= _RETIRE_AGES[-1]] = 1.0
+        band = np.clip((s.age_years - 50.0) // 5.0, 0, 4).astype(np.intp)
+        p_retire = _RETIRE_WEEKLY[band]
     else:
         p_retire = 0.0
     leaving = s.filled & (uniform < p_quit + p_retire)

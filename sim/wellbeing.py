@@ -24,12 +24,13 @@ EXHAUSTION_NOISE_SD = 0.015
 # "High" is a score of 4-5 (almost every day or every day), "low" 0-1 (never, once or twice).
 _EMOTIONAL_DIFFICULTY = np.linspace(-0.5, 0.5, 3)
 _FUNCTIONAL_DIFFICULTY = np.linspace(-0.8, 0.8, 11)
-# Latent level above which an item scores high (>= 3.5 before rounding), sorted ascending:
-_EMO_HIGH = np.sort((3.5 - _EMOTIONAL_DIFFICULTY) / 5.0)
-_FUN_HIGH = np.sort((3.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)
-# Latent level below which an item scores low (< 1.5 before rounding), sorted ascending:
-_EMO_LOW = np.sort((1.5 - _EMOTIONAL_DIFFICULTY) / 5.0)
-_FUN_LOW = np.sort((1.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)
+# An item is high when 5 x latent + difficulty >= 3.5 and low when it is < 1.5. Keyes' rule
+# needs at least 1 of the 3 emotional items and 6 of the 11 functioning items high (or low);
+# "at least k items high" holds exactly when the latent passes the k-th easiest item's cutoff.
+_EMO_HIGH_CUT = float(np.sort((3.5 - _EMOTIONAL_DIFFICULTY) / 5.0)[0])
+_FUN_HIGH_CUT = float(np.sort((3.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)[5])
+_EMO_LOW_CUT = float(np.sort((1.5 - _EMOTIONAL_DIFFICULTY) / 5.0)[-1])
+_FUN_LOW_CUT = float(np.sort((1.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)[-6])
 
 FLOURISHING, MODERATE, LANGUISHING = 0, 1, 2
 WELLBEING_CLASSES = ("flourishing", "moderate", "languishing")
@@ -152,10 +153,10 @@ def update_wellbeing(
     s = state
     target = (
         s.wellbeing_trait
-        + 0.15 * (s.engagement - 0.5)
+        + 0.2 * (s.engagement - 0.5)
         + 0.06 * (recognized - 0.5)
         + 0.06 * (s.trust - 0.5)
-        - 0.15 * (s.exhaustion - 0.4)
+        - 0.35 * (s.exhaustion - 0.4)
         - 0.08 * moral_distress[s.unit]
         - 0.05 * np.minimum(s.violence_load, 2.0)
     )
@@ -170,11 +171,7 @@ def wellbeing_class(state: WorkerState) -> np.ndarray:
     """
     emotional = state.wellbeing + state.emotional_offset
     functional = state.wellbeing
-    emo_high = np.searchsorted(_EMO_HIGH, emotional, side="right")
-    fun_high = np.searchsorted(_FUN_HIGH, functional, side="right")
-    emo_low = _EMO_LOW.size - np.searchsorted(_EMO_LOW, emotional, side="right")
-    fun_low = _FUN_LOW.size - np.searchsorted(_FUN_LOW, functional, side="right")
     cls = np.full(state.size, MODERATE, dtype=np.int8)
-    cls[(emo_high >= 1) & (fun_high >= 6)] = FLOURISHING
-    cls[(emo_low >= 1) & (fun_low >= 6)] = LANGUISHING
+    cls[(emotional >= _EMO_HIGH_CUT) & (functional >= _FUN_HIGH_CUT)] = FLOURISHING
+    cls[(emotional < _EMO_LOW_CUT) & (functional < _FUN_LOW_CUT)] = LANGUISHING
     return cls
