@@ -10,6 +10,7 @@ import pandas as pd
 from sim.accounting import COST_ITEMS
 from sim.organization import ROLE_NAMES
 from sim.state import FILLED, RING_WEEKS, VIOLENCE_TYPES
+from sim.weekly_pass import T_ENGAGEMENT, T_EXHAUSTION, T_INTENDING, T_TRUST
 from sim.wellbeing import FLOURISHING, LANGUISHING, MODERATE, WELLBEING_CLASSES
 
 if TYPE_CHECKING:
@@ -80,34 +81,31 @@ WEEKLY_EVENT_KEYS = (
 
 
 def weekly_metrics(m: "WorkforceModel") -> dict[str, float]:
-    """The model-level metrics of this week, computed in one pass over the arrays."""
-    s = m.workers
-    filled = s.filled
-    headcount = int(np.count_nonzero(filled))
-    n_roles = len(ROLE_NAMES)
-    by_role = np.bincount(s.role, filled, n_roles)
-    burned_by_role = np.bincount(s.role, s.burned_out, n_roles)  # burned_out implies filled
-    classes = np.bincount(m.wellbeing_classes[filled], minlength=3) / max(headcount, 1)
+    """The model-level metrics of this week: the week's workforce, and posts after the week."""
+    t = m.tallies
+    workforce = max(float(t.role_headcount.sum()), 1.0)
+    classes = t.class_counts / workforce
+    headcount = int(np.count_nonzero(m.workers.filled))
     out: dict[str, float] = {
         "week": m.week,
-        "burnout_prevalence": float(burned_by_role.sum()) / max(headcount, 1),
-        "mean_exhaustion": _mean(s.exhaustion, filled),
+        "burnout_prevalence": float(t.role_burned.sum()) / workforce,
+        "mean_exhaustion": float(t.values[T_EXHAUSTION]) / workforce,
         "flourishing_share": float(classes[FLOURISHING]),
         "moderate_share": float(classes[MODERATE]),
         "languishing_share": float(classes[LANGUISHING]),
-        "engagement": _mean(s.engagement, filled),
-        "trust": _mean(s.trust, filled),
-        "intent_to_leave_share": _share(s.intent > 0.5, filled),
+        "engagement": float(t.values[T_ENGAGEMENT]) / workforce,
+        "trust": float(t.values[T_TRUST]) / workforce,
+        "intent_to_leave_share": float(t.values[T_INTENDING]) / workforce,
         "headcount": headcount,
-        "vacancies": s.size - headcount,
-        "vacancy_rate": 1.0 - headcount / s.size,
+        "vacancies": m.workers.size - headcount,
+        "vacancy_rate": 1.0 - headcount / m.workers.size,
         "annual_turnover_rate": m.window.turnover(),
         "leadership_delivered": float(np.mean(m.supervisors.delivered)),
         "supervisor_exhaustion": float(np.mean(m.supervisors.exhaustion)),
         "total_cost": m.ledger.total,
     }
     with np.errstate(invalid="ignore", divide="ignore"):
-        role_prevalence = burned_by_role / by_role
+        role_prevalence = t.role_burned / t.role_headcount
     for role, name in enumerate(ROLE_NAMES):
         out[f"burnout_prevalence_{name}"] = float(role_prevalence[role])
     for key in WEEKLY_EVENT_KEYS:
@@ -194,9 +192,7 @@ def worker_records(m: "WorkforceModel") -> pd.DataFrame:
             "trust": s.trust[posts],
             "intent_to_leave": s.intent[posts],
             "hours_last_week": s.hours[posts],
-            "patients_per_nurse": (
-                m.unit_patients_per_nurse * m.load.intensity
-            )[s.unit[posts]],
+            "patients_per_nurse": (m.unit_patients_per_nurse * m.load.intensity)[s.unit[posts]],
         }
     )
     for i, name in enumerate(VIOLENCE_TYPES):

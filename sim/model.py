@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accounting, recruitment, resources, turnover, violence, wellbeing, workload
+from sim import accounting, recruitment, resources, turnover, violence, workload
 from sim.agents import Supervisor, Worker
 from sim.metrics import (
     RollingWindow,
@@ -21,10 +21,17 @@ from sim.modifiers import Modifiers
 from sim.organization import ROLES, UNIT_TYPES, build_layout
 from sim.parameters import ModelParameters
 from sim.scenarios import Scenario, ScenarioState, make_scenario
-from sim.state import WorkerState, hire
+from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_departing_supervisors, update_supervisors
+from sim.weekly_pass import (
+    T_RECOGNIZED,
+    Coefficients,
+    WeeklyTallies,
+    classify_wellbeing,
+    staffing_pass,
+    worker_pass,
+)
 
-ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
 
 
@@ -89,14 +96,42 @@ class WorkforceModel(mesa.Model):
             self.workers.unit, self.workers.contracted_hours * (1.0 - p.admin_share), n_units
         )
         self._next_person_id = 0
-        hire(self.workers, np.arange(p.n_workers), self._take_ids(p.n_workers), self.rng,
-             p.coping_sd, initial=True)
+        hire(
+            self.workers,
+            np.arange(p.n_workers),
+            self._take_ids(p.n_workers),
+            self.rng,
+            p.coping_sd,
+            initial=True,
+        )
         self.supervisors = new_supervisors(n_units, p, self.rng, self._take_ids(n_units))
         self.modifiers = Modifiers(p.n_workers, n_units)
         self.moral_distress = np.zeros(n_units)
         self.unanswered_strain = np.zeros(n_units)
         self.recent_leavers = np.zeros(n_units)
-        self.wellbeing_classes = wellbeing.wellbeing_class(self.workers)
+        self.wellbeing_classes = np.full(p.n_workers, 1, dtype=np.int8)
+        classify_wellbeing(
+            self.workers.filled,
+            self.workers.wellbeing,
+            self.workers.emotional_offset,
+            self.wellbeing_classes,
+        )
+        self.coefficients = Coefficients(
+            workload_effect=p.workload_effect,
+            overtime_effect=p.overtime_effect,
+            violence_effect=p.violence_effect,
+            moral_distress_effect=p.moral_distress_effect,
+            burnout_contagion=p.burnout_contagion,
+            leadership_effect=p.leadership_effect,
+            recognition_effect=p.recognition_effect,
+            exhaustion_rate=p.exhaustion_rate,
+            recovery_rate=p.recovery_rate,
+            supervisor_recognition_rate=p.supervisor_recognition_rate,
+            peer_recognition_rate=p.peer_recognition_rate,
+            intent_effect=p.intent_effect,
+            retirement=p.retirement,
+        )
+        self.tallies = WeeklyTallies.from_state(self.workers, self.wellbeing_classes)
         self.departure_log = turnover.DepartureLog()
         self.ledger = accounting.Ledger()
         self.window = RollingWindow(len(ROLES))
@@ -144,71 +179,99 @@ class WorkforceModel(mesa.Model):
     def _advance_week(self, apply_interventions: bool) -> None:
         """Run stages 0-9 for the current week, then move the clock on."""
         p, s, sup, mods, rng = self.params, self.workers, self.supervisors, self.modifiers, self.rng
-        week, n_units = self.week, self.n_units
+        week, n_units, n_roles = self.week, self.n_units, len(ROLES)
         scen: ScenarioState = self.external.state(week)
-        intervention_cost = 0.0
         # 0. Interventions
+        intervention_cost = 0.0
         if apply_interventions and self.interventions:
             mods.reset()
             for intervention in self.interventions:
                 intervention_cost += float(intervention.apply(self))
         uniforms = rng.random((5, s.size), dtype=np.float32)
+        noise = rng.standard_normal(s.size, dtype=np.float32)
         # 1. Demand
         demand = workload.unit_demand(self.base_clinical_hours, week, p, scen, rng)
         # 2. Staffing and workload
-        s.absent = workload.absences(s, p, scen, uniforms[0])
         admin_share = np.minimum(p.admin_share * mods.admin_share, 0.95)
-        load = workload.staff_and_workload(s, demand, n_units, p, mods, 1.0 - admin_share)
-        s.hours = np.where(s.filled & ~s.absent,
-                           s.contracted_hours + load.overtime_per_worker[s.unit], 0.0)
-        # 3. Exposures
-        present = s.filled & ~s.absent
-        violence_rate = p.violence_level * scen.violence * mods.violence_rate
-        incidents = violence.violence_incidents(
-            s, present, violence_rate, week, uniforms[1], uniforms[2], mods.incident_support
+        unit_sums = np.zeros((5, n_units))
+        vacant_wage_hours = staffing_pass(
+            s.real,
+            s.flags,
+            s.unit,
+            s.role,
+            1.0 - admin_share,
+            accounting.ROLE_WAGE,
+            p.sick_leave_rate * scen.absence,
+            p.ramp_up_weeks,
+            uniforms[0],
+            unit_sums,
         )
+        staff_hours, vacant_hours, n_present, headcount, exhaustion_sum = unit_sums
+        load = workload.unit_workload(
+            demand,
+            staff_hours + mods.extra_clinical_hours,
+            vacant_hours,
+            n_present,
+            headcount,
+            p.agency_cover_share,
+            min(p.overtime_cap_hours, mods.overtime_cap_hours),
+        )
+        # 3. Exposures (unit level: moral distress; violence is drawn in the worker pass)
         self.moral_distress = violence.update_moral_distress(
             self.moral_distress, load.intensity, p.safe_load
         )
-        # 4. Resources
-        resources.delivered_leadership(sup, load.headcount, week, p, mods)
-        leadership_norm = (sup.delivered - 12.0) / 48.0
-        exhaustion_sum = np.bincount(s.unit, s.exhaustion * s.filled, n_units)
-        unit_exhaustion = exhaustion_sum / np.maximum(load.headcount, 1.0)
-        recognition_events = resources.recognition(
-            s, leadership_norm, unit_exhaustion, p, mods, uniforms[3]
-        )
-        recognized = np.minimum(s.recognition / resources.RECOGNITION_FULL, 1.0)
+        # 4. Resources (unit level: leadership delivered, unanswered strain)
+        resources.delivered_leadership(sup, headcount, week, p, mods)
         self.unanswered_strain = resources.update_unanswered_strain(
             self.unanswered_strain, load.intensity, load.overtime_per_worker
         )
-        resources.update_trust(s, leadership_norm, self.unanswered_strain, recognized, mods)
-        # 5. Dual continuum
-        others = (exhaustion_sum[s.unit] - s.exhaustion) / np.maximum(
-            load.headcount[s.unit] - 1.0, 1.0
-        )
-        job_strain = wellbeing.strain(
-            s, ROLE_STRAIN[s.role], load.intensity, load.overtime_per_worker,
-            self.moral_distress, others, admin_share, p, mods,
-        )
-        recovery_capacity = wellbeing.recovery(s, leadership_norm, p, mods)
-        wellbeing.update_burnout(
-            s, job_strain, recovery_capacity, recognized, p,
-            rng.standard_normal(s.size, dtype=np.float32),
-        )
-        wellbeing.update_engagement(s, leadership_norm, recognized, mods)
-        wellbeing.update_wellbeing(s, recognized, self.moral_distress)
-        # 6. Intent and turnover
-        job_market = p.job_market * scen.job_market
         self.recent_leavers *= turnover.CONTAGION_DECAY
-        turnover.update_intent(
-            s, leadership_norm, self.moral_distress, load.overtime_per_worker,
-            self.recent_leavers, self.unit_posts, job_market, p,
+        unit_inputs = np.stack(
+            (
+                load.overtime_per_worker,
+                load.intensity,
+                admin_share,
+                self.moral_distress,
+                (sup.delivered - 12.0) / 48.0,
+                exhaustion_sum,
+                headcount,
+                self.unanswered_strain,
+                p.turnover_contagion * self.recent_leavers / self.unit_posts,
+                (p.violence_level * scen.violence) * mods.violence_rate,
+            )
         )
-        leavers, reasons, left_profession = turnover.draw_departures(
-            s, p, mods, uniforms[4], rng
+        # 3-6 for every worker in one pass
+        self.tallies = tallies = WeeklyTallies()
+        leaving = np.empty(s.size, dtype=np.bool_)
+        reasons = np.empty(s.size, dtype=np.int8)
+        worker_pass(
+            s.real,
+            s.flags,
+            s.unit,
+            s.role,
+            self.wellbeing_classes,
+            s.violence_ring[week % RING_WEEKS],
+            unit_inputs,
+            mods.post,
+            mods.unit,
+            self.coefficients,
+            float(np.log(p.job_market * scen.job_market)),
+            uniforms,
+            noise,
+            leaving,
+            reasons,
+            tallies.values,
         )
-        self.departure_log.add(week, s, leavers, reasons, left_profession)
+        # 6. Departures open vacancies
+        leavers = np.flatnonzero(leaving)
+        reasons = reasons[leavers]
+        self.departure_log.add(
+            week,
+            s,
+            leavers,
+            reasons,
+            turnover.left_profession(reasons, s.burned_out[leavers], rng),
+        )
         leaver_roles = s.role[leavers].astype(np.intp)
         self.recent_leavers += np.bincount(s.unit[leavers], minlength=n_units)
         search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
@@ -218,48 +281,44 @@ class WorkforceModel(mesa.Model):
             s, week, search_weeks, p.search_success_prob, p.onboarding_weeks, rng
         )
         hire(s, starting, self._take_ids(starting.size), rng, p.coping_sd, initial=False)
-        s.tenure_weeks += s.filled
-        s.age_years += s.filled / 52.0
         # 8. Supervisors
-        vacancy_rate = 1.0 - load.headcount / self.unit_posts
+        vacancy_rate = 1.0 - headcount / self.unit_posts
         sup_admin = np.minimum(p.supervisor_admin_share * mods.supervisor_admin_share, 0.95)
         update_supervisors(
-            sup, load.headcount, load.intensity, unit_exhaustion, vacancy_rate, sup_admin, p, rng
+            sup,
+            headcount,
+            load.intensity,
+            exhaustion_sum / np.maximum(headcount, 1.0),
+            vacancy_rate,
+            sup_admin,
+            p,
+            rng,
         )
-        replaced = replace_departing_supervisors(
-            sup, week, p, rng, self._next_person_id
-        )
+        replaced = replace_departing_supervisors(sup, week, p, rng, self._next_person_id)
         self._take_ids(replaced.size)
         # 9. Accounting
-        overtime_by_role = np.bincount(
-            s.role, (s.hours - s.contracted_hours) * present, len(ROLES)
-        )
-        agency_wage_hours = p.agency_cover_share * float(
-            np.sum(s.contracted_hours * (1.0 - admin_share[s.unit]) * ~s.filled
-                   * accounting.ROLE_WAGE[s.role])
-        )
         costs = accounting.weekly_costs(
-            leaver_roles, overtime_by_role, agency_wage_hours, p.overtime_premium,
-            p.agency_premium, p.cost_scale, intervention_cost,
+            leaver_roles,
+            tallies.overtime_by_role,
+            p.agency_cover_share * vacant_wage_hours,
+            p.overtime_premium,
+            p.agency_premium,
+            p.cost_scale,
+            intervention_cost,
         )
         self.ledger.add(costs)
-        self.wellbeing_classes = wellbeing.wellbeing_class(s)
-        self.window.push(
-            leavers_by_role=np.bincount(leaver_roles, minlength=len(ROLES)),
-            headcount_by_role=np.bincount(s.role, s.filled, len(ROLES)),
-            fill_days=fill_days,
-        )
+        leavers_by_role = np.bincount(leaver_roles, minlength=n_roles)
+        self.window.push(leavers_by_role, tallies.role_headcount, fill_days)
+        worked = load.staff_hours + load.agency_hours + load.overtime_per_worker * n_present
         self.last = {
-            "overtime_hours": float(overtime_by_role.sum()),
+            "overtime_hours": float(tallies.overtime_by_role.sum()),
             "agency_hours": float(load.agency_hours.sum()),
-            "violence_incidents": float(incidents.sum()),
-            "recognition_events": float(recognition_events),
+            "violence_incidents": float(tallies.incidents.sum()),
+            "recognition_events": float(tallies.values[T_RECOGNIZED]),
             "leavers": float(leavers.size),
             "hires": float(starting.size),
             "supervisor_departures": float(replaced.size),
-            "mean_intensity": float(load.demand_hours.sum() / max(
-                (load.staff_hours + load.agency_hours
-                 + load.overtime_per_worker * load.present).sum(), 1.0)),
+            "mean_intensity": float(demand.sum() / max(worked.sum(), 1.0)),
             "weekly_cost": float(sum(costs.values())),
         }
         self.load = load

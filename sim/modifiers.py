@@ -6,54 +6,64 @@ Individual-level levers act on a person's appraisal of strain, coping and recove
 organizational levers act on the job's demands and resources.
 """
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from sim.rows import add_rows, row_index, zeros
 
-@dataclass
+# Per post. Multipliers are neutral at 1, additions at 0.
+POST_LEVERS = (
+    "strain_appraisal",  # x strain as perceived (mindfulness)
+    "coping",  # x recovery from exhaustion (resilience training)
+    "burnout_recovery",  # x recovery when burned out (counselling)
+    "quit_hazard",  # x quit probability (retention pay)
+    "recognition_extra",  # + weekly recognition probability (structured recognition)
+)
+# Per unit.
+UNIT_LEVERS = (
+    "extra_clinical_hours",  # + hours (float pool, safe staffing)
+    "admin_share",  # x administrative share of staff time (workload redesign)
+    "supervisor_admin_share",  # x supervisors' administrative share
+    "leadership_points",  # + points on the 12-60 scale (leadership development)
+    "violence_rate",  # x incidents from the public (violence prevention)
+    "incident_support",  # share of an incident's strain taken off (support after incidents)
+    "trust_target",  # + trust target (voice, co-design)
+    "engagement_target",  # + engagement target (co-design)
+)
+_NEUTRAL_POST = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+_NEUTRAL_UNIT = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+P = row_index(POST_LEVERS)
+U = row_index(UNIT_LEVERS)
+
+
 class Modifiers:
-    """Multipliers (1 = no change) and additions (0 = no change) for one week."""
+    """This week's levers: rows of ``post`` (per post) and ``unit`` (per unit), and scalars."""
 
-    n_posts: int
-    n_units: int
-    # Individual level (per post)
-    strain_appraisal: np.ndarray = field(init=False)  # x strain as perceived (mindfulness)
-    coping: np.ndarray = field(init=False)  # x recovery from exhaustion (resilience)
-    burnout_recovery: np.ndarray = field(init=False)  # x recovery when burned out (counselling)
-    quit_hazard: np.ndarray = field(init=False)  # x quit probability (retention pay)
-    recognition_extra: np.ndarray = field(init=False)  # + weekly recognition probability
-    # Organizational level (per unit)
-    extra_clinical_hours: np.ndarray = field(init=False)  # + hours (float pool, safe staffing)
-    admin_share: np.ndarray = field(init=False)  # x administrative share of staff time
-    supervisor_admin_share: np.ndarray = field(init=False)  # x supervisors' admin share
-    leadership_points: np.ndarray = field(init=False)  # + points on the 12-60 scale
-    violence_rate: np.ndarray = field(init=False)  # x incidents from the public
-    incident_support: np.ndarray = field(init=False)  # share of incident strain taken off
-    trust_target: np.ndarray = field(init=False)  # + trust target (voice, co-design)
-    engagement_target: np.ndarray = field(init=False)  # + engagement target (co-design)
-    # Organization-wide scalars
-    overtime_cap_hours: float = field(init=False)  # cap on overtime (scheduling limits)
-    time_to_fill: float = field(init=False)  # x time to fill vacancies (workforce planning)
+    strain_appraisal: np.ndarray
+    coping: np.ndarray
+    burnout_recovery: np.ndarray
+    quit_hazard: np.ndarray
+    recognition_extra: np.ndarray
+    extra_clinical_hours: np.ndarray
+    admin_share: np.ndarray
+    supervisor_admin_share: np.ndarray
+    leadership_points: np.ndarray
+    violence_rate: np.ndarray
+    incident_support: np.ndarray
+    trust_target: np.ndarray
+    engagement_target: np.ndarray
 
-    def __post_init__(self) -> None:
+    def __init__(self, n_posts: int, n_units: int) -> None:
+        self.post = zeros(POST_LEVERS, n_posts)
+        self.unit = zeros(UNIT_LEVERS, n_units)
         self.reset()
 
     def reset(self) -> None:
         """Return every lever to neutral."""
-        p, u = self.n_posts, self.n_units
-        self.strain_appraisal = np.ones(p)
-        self.coping = np.ones(p)
-        self.burnout_recovery = np.ones(p)
-        self.quit_hazard = np.ones(p)
-        self.recognition_extra = np.zeros(p)
-        self.extra_clinical_hours = np.zeros(u)
-        self.admin_share = np.ones(u)
-        self.supervisor_admin_share = np.ones(u)
-        self.leadership_points = np.zeros(u)
-        self.violence_rate = np.ones(u)
-        self.incident_support = np.zeros(u)
-        self.trust_target = np.zeros(u)
-        self.engagement_target = np.zeros(u)
-        self.overtime_cap_hours = np.inf
-        self.time_to_fill = 1.0
+        self.post[:] = _NEUTRAL_POST[:, None]
+        self.unit[:] = _NEUTRAL_UNIT[:, None]
+        self.overtime_cap_hours = np.inf  # cap on overtime (scheduling limits)
+        self.time_to_fill = 1.0  # x time to fill vacancies (workforce planning)
+
+
+add_rows(Modifiers, "post", POST_LEVERS)
+add_rows(Modifiers, "unit", UNIT_LEVERS)

@@ -27,7 +27,7 @@ def _choice(default: str, choices: tuple[str, ...], source: str) -> Any:
 class ModelParameters:
     """All settings of one simulated organization; validated on construction."""
 
-    # --- Organization -------------------------------------------------------------------
+    # --- Organization
     n_workers: int = _param(
         600, 10, 5_000_000, "budgeted posts; a community hospital of ~600 posts (assumption)"
     )
@@ -37,7 +37,7 @@ class ModelParameters:
     posts_per_unit: float = _param(
         25.0, 5.0, 200.0, "assumption: typical nursing unit of 20-30 posts per nurse manager"
     )
-    # --- Demand ---------------------------------------------------------------------------
+    # --- Demand
     demand_level: float = _param(
         1.0, 0.2, 3.0, "patient demand relative to the budgeted posts' clinical hours"
     )
@@ -47,7 +47,7 @@ class ModelParameters:
     seasonality_amplitude: float = _param(
         0.06, 0.0, 0.5, "assumption: winter census peak about 6 % above the annual mean"
     )
-    # --- Workload ---------------------------------------------------------------------------
+    # --- Workload
     admin_share: float = _param(
         0.20, 0.0, 0.8, "assumption: about a fifth of clinical staff time goes to documentation"
     )
@@ -66,7 +66,7 @@ class ModelParameters:
     safe_load: float = _param(
         1.10, 0.8, 2.0, "assumption: above 10 % over budgeted load, safe care is at risk"
     )
-    # --- Burnout dynamics -------------------------------------------------------------------
+    # --- Burnout dynamics
     exhaustion_rate: float = _param(
         0.07, 0.0, 1.0, "assumption: exhaustion builds over months (Homer 1985 stock form)"
     )
@@ -97,13 +97,11 @@ class ModelParameters:
     coping_sd: float = _param(
         0.35, 0.0, 2.0, "assumption: between-person spread of coping (log scale)"
     )
-    # --- Leadership and supervisors ------------------------------------------------------------
+    # --- Leadership and supervisors
     leadership_mean: float = _param(
         50.8, 12.0, 60.0, "Dyrbye 2021: 9-item mean 38.1 on 9-45, rescaled to 12-60"
     )
-    leadership_sd: float = _param(
-        11.2, 0.0, 24.0, "Dyrbye 2021: SD 8.4 on 9-45, rescaled to 12-60"
-    )
+    leadership_sd: float = _param(11.2, 0.0, 24.0, "Dyrbye 2021: SD 8.4 on 9-45, rescaled to 12-60")
     leadership_score: float = _param(
         math.nan, 12.0, 60.0, "optional: fix every supervisor's score (NaN = drawn)"
     )
@@ -122,11 +120,11 @@ class ModelParameters:
     peer_recognition_rate: float = _param(
         0.10, 0.0, 1.0, "assumption: weekly chance of recognition from peers"
     )
-    # --- Violence from the public ---------------------------------------------------------------
+    # --- Violence from the public
     violence_level: float = _param(
         1.0, 0.0, 10.0, "multiplier on all violence rates (Liu 2019 = 1)"
     )
-    # --- Turnover --------------------------------------------------------------------------------
+    # --- Turnover
     job_market: float = _param(
         1.0, 0.2, 5.0, "outside job market tightness (1 = NSI 2023-24 conditions)"
     )
@@ -137,7 +135,7 @@ class ModelParameters:
         4.0, 0.0, 50.0, "assumption: colleagues' recent departures raise intent (Felps 2009)"
     )
     retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
-    # --- Recruitment -------------------------------------------------------------------------------
+    # --- Recruitment
     time_to_fill_days: float = _param(
         86.0, 1.0, 730.0, "NSI 2023: 86 days to fill an RN post (83-95 in 2021-2024)"
     )
@@ -147,13 +145,13 @@ class ModelParameters:
     onboarding_weeks: float = _param(
         6.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"
     )
-    # --- Costs -------------------------------------------------------------------------------------
+    # --- Costs
     overtime_premium: float = _param(0.5, 0.0, 3.0, "time-and-a-half pay (assumption)")
     agency_premium: float = _param(
         1.0, 0.0, 5.0, "assumption: agency hours cost about twice staff wages"
     )
     cost_scale: float = _param(1.0, 0.0, 10.0, "multiplier on all replacement costs")
-    # --- Data ----------------------------------------------------------------------------------------
+    # --- Data
     record_agents: bool = _param(False, None, None, "weekly agent-level records (slow)")
 
     def __post_init__(self) -> None:
@@ -222,4 +220,6 @@ def _validate_field(f: dataclasses.Field, value: Any) -> None:
             return  # an optional setting left unset
         raise ValueError(f"parameter {name!r} is NaN; allowed range is [{low}, {high}]")
     if not low <= value <= high:
-        raise ValueError(f"parameter {name!r} = {value!r} is out of range; allowed: [{low}, {high}]")
+        raise ValueError(
+            f"parameter {name!r} = {value!r} is out of range; allowed: [{low}, {high}]"
+        )

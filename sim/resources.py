@@ -2,9 +2,10 @@
 
 import numpy as np
 
+from sim.jit import compiled
 from sim.modifiers import Modifiers
 from sim.parameters import ModelParameters
-from sim.state import SupervisorState, WorkerState
+from sim.state import SupervisorState
 
 SUPERVISOR_WEEKLY_HOURS = 45.0  # assumption: a nurse manager's working week
 # Assumption: recognition is smoothed over about 8 weeks (its felt effect outlasts the event).
@@ -38,53 +39,41 @@ def delivered_leadership(
     sup.delivered = 12.0 + (rated - 12.0) * time_factor * (1.0 - 0.5 * sup.exhaustion)
 
 
-def recognition(
-    state: WorkerState,
-    leadership_norm: np.ndarray,
-    unit_exhaustion: np.ndarray,
-    params: ModelParameters,
-    mods: Modifiers,
-    uniform: np.ndarray,
-) -> int:
-    """Draw recognition events and update each worker's smoothed recognition; return the count.
+@compiled
+def recognition_probability(
+    leadership_norm: float,
+    unit_exhaustion: float,
+    supervisor_rate: float,
+    peer_rate: float,
+    structured_extra: float,
+) -> float:
+    """Weekly chance of being recognized.
 
-    Chance per week = supervisor rate x delivered leadership (0-1) + peer rate x (1 - unit mean
-    exhaustion) + any structured recognition. Rewards offset effort (effort-reward imbalance,
-    Hasselhorn 2004); the rates are assumptions.
+    Supervisor rate x delivered leadership (0-1) + peer rate x (1 - unit mean exhaustion) +
+    structured recognition. Rewards offset effort (effort-reward imbalance, Hasselhorn 2004);
+    the rates are assumptions.
     """
-    u = state.unit
-    p = (
-        params.supervisor_recognition_rate * leadership_norm[u]
-        + params.peer_recognition_rate * (1.0 - unit_exhaustion[u])
-        + mods.recognition_extra
+    return (
+        supervisor_rate * leadership_norm + peer_rate * (1.0 - unit_exhaustion) + (structured_extra)
     )
-    event = state.filled & (uniform < p)
-    state.recognition += RECOGNITION_SMOOTHING * (event - state.recognition)
-    return int(np.count_nonzero(event))
 
 
-def update_trust(
-    state: WorkerState,
-    leadership_norm: np.ndarray,
-    unanswered_strain: np.ndarray,
-    recognized: np.ndarray,
-    mods: Modifiers,
-) -> None:
-    """Move trust in the organization toward its target over about 30 weeks.
+@compiled
+def next_trust(
+    trust: float,
+    leadership_norm: float,
+    recognized: float,
+    unanswered_strain: float,
+    voice: float,
+) -> float:
+    """Trust in the organization one week on, moving toward its target over ~30 weeks.
 
-    Target = 0.2 + 0.3 x leadership delivered (0-1) + 0.2 x recognition (0-1) - 0.6 x the
-    unit's unanswered strain + voice (co-design). Seed 000: distrust and institutional
-    demoralization grow when demands go unanswered. Weights are assumptions.
+    Target = 0.2 + 0.3 x leadership delivered (0-1) + 0.2 x recognition (0-1) - 0.6 x the unit's
+    unanswered strain + voice (co-design). Seed 000: distrust and institutional demoralization
+    grow when demands go unanswered. Weights are assumptions.
     """
-    u = state.unit
-    target = (
-        0.2
-        + 0.3 * leadership_norm[u]
-        + 0.2 * recognized
-        - 0.6 * unanswered_strain[u]
-        + mods.trust_target[u]
-    )
-    state.trust += (1.0 / 30.0) * (np.clip(target, 0.0, 1.0) - state.trust)
+    target = 0.2 + 0.3 * leadership_norm + 0.2 * recognized - 0.6 * unanswered_strain + voice
+    return trust + (1.0 / 30.0) * (min(max(target, 0.0), 1.0) - trust)
 
 
 def update_unanswered_strain(

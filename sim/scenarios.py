@@ -61,8 +61,7 @@ class Scenario:
     def state(self, week: float) -> ScenarioState:
         """The multipliers in force in ``week``."""
         values = {
-            ch: max(0.05, 1.0 + sum(w.at(week) for w in self.waves.get(ch, ())))
-            for ch in CHANNELS
+            ch: max(0.05, 1.0 + sum(w.at(week) for w in self.waves.get(ch, ()))) for ch in CHANNELS
         }
         return ScenarioState(**values)
 

@@ -4,11 +4,12 @@ The arrays are the truth; Mesa agents (sim.agents) are views on them. A post kee
 the whole run; the person holding it changes when someone leaves and a new hire starts.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.organization import ROLES, UNIT_TYPES, Layout
+from sim.rows import add_rows, row_index, zeros
 
 VIOLENCE_TYPES = ("verbal", "threat", "physical", "sexual_harassment")
 # Liu 2019 (meta-analysis, 331,544 health workers): past-year exposure verbal 57.6 %, threats
@@ -27,55 +28,71 @@ RING_WEEKS = 52
 FILLED, SEARCHING, OFFER_ACCEPTED = 0, 1, 2
 
 
-@dataclass
+# Real-valued per-post state, one row each of ``WorkerState.real`` (person-level rows are
+# meaningful only where the post is filled).
+REAL_FIELDS = (
+    "contracted_hours",  # hours per week of the post's role
+    "violence_weight",  # unit x role weight of the post
+    "age_years",
+    "tenure_weeks",
+    "coping",  # trait multiplier on recovery
+    "sensitivity",  # trait multiplier on strain
+    "wellbeing_trait",  # baseline positive mental health, 0-1
+    "emotional_offset",  # emotional vs functional well-being
+    "violence_frailty",
+    "exhaustion",  # 0-1, MBI emotional exhaustion / 54
+    "cynicism",  # 0-1, MBI depersonalization / 30
+    "engagement",  # 0-1
+    "trust",  # 0-1, trust in the organization
+    "wellbeing",  # 0-1, latent MHC-SF item mean / 5
+    "recognition",  # smoothed weekly recognition events
+    "violence_load",  # smoothed incident severity
+    "intent",  # 0-1, probability-scale intent to leave
+    "hours",  # hours worked last week
+    "vacancy_event_week",  # when the vacancy's current phase ends
+    "search_started_week",
+)
+FLAG_FIELDS = ("filled", "absent", "burned_out")
+R = row_index(REAL_FIELDS)
+F = row_index(FLAG_FIELDS)
+
+
 class WorkerState:
-    """Per-post arrays. Person-level values are meaningful only where ``filled`` is true."""
+    """Per-post state as a structure of arrays (rows of ``real`` and ``flags``)."""
 
-    unit: np.ndarray
-    role: np.ndarray
+    # Row attributes (views into ``real`` and ``flags``) are added below the class.
     contracted_hours: np.ndarray
-    violence_weight: np.ndarray  # unit x role weight of the post
-    filled: np.ndarray = field(init=False)
-    person_id: np.ndarray = field(init=False)
-    age_years: np.ndarray = field(init=False)
-    tenure_weeks: np.ndarray = field(init=False)
-    coping: np.ndarray = field(init=False)  # trait multiplier on recovery
-    sensitivity: np.ndarray = field(init=False)  # trait multiplier on strain
-    wellbeing_trait: np.ndarray = field(init=False)  # baseline positive mental health, 0-1
-    emotional_offset: np.ndarray = field(init=False)  # emotional vs functional well-being
-    violence_frailty: np.ndarray = field(init=False)
-    exhaustion: np.ndarray = field(init=False)  # 0-1, MBI emotional exhaustion / 54
-    cynicism: np.ndarray = field(init=False)  # 0-1, MBI depersonalization / 30
-    engagement: np.ndarray = field(init=False)  # 0-1
-    trust: np.ndarray = field(init=False)  # 0-1, trust in the organization
-    wellbeing: np.ndarray = field(init=False)  # 0-1, latent MHC-SF item mean / 5
-    recognition: np.ndarray = field(init=False)  # smoothed weekly recognition events
-    violence_load: np.ndarray = field(init=False)  # smoothed incident severity
-    intent: np.ndarray = field(init=False)  # 0-1, probability-scale intent to leave
-    hours: np.ndarray = field(init=False)  # hours worked last week
-    absent: np.ndarray = field(init=False)
-    burned_out: np.ndarray = field(init=False)
-    vacancy_phase: np.ndarray = field(init=False)
-    vacancy_event_week: np.ndarray = field(init=False)
-    search_started_week: np.ndarray = field(init=False)
-    violence_ring: np.ndarray = field(init=False)  # (52, types, posts) incidents per week
+    violence_weight: np.ndarray
+    age_years: np.ndarray
+    tenure_weeks: np.ndarray
+    coping: np.ndarray
+    sensitivity: np.ndarray
+    wellbeing_trait: np.ndarray
+    emotional_offset: np.ndarray
+    violence_frailty: np.ndarray
+    exhaustion: np.ndarray
+    cynicism: np.ndarray
+    engagement: np.ndarray
+    trust: np.ndarray
+    wellbeing: np.ndarray
+    recognition: np.ndarray
+    violence_load: np.ndarray
+    intent: np.ndarray
+    hours: np.ndarray
+    vacancy_event_week: np.ndarray
+    search_started_week: np.ndarray
+    filled: np.ndarray
+    absent: np.ndarray
+    burned_out: np.ndarray
 
-    def __post_init__(self) -> None:
-        n = self.unit.size
-        f8 = lambda: np.zeros(n)  # noqa: E731
-        self.filled = np.zeros(n, dtype=bool)
+    def __init__(self, unit: np.ndarray, role: np.ndarray) -> None:
+        n = unit.size
+        self.unit = unit.astype(np.intp)
+        self.role = role.astype(np.int8)
+        self.real = zeros(REAL_FIELDS, n)
+        self.flags = zeros(FLAG_FIELDS, n, dtype=np.bool_)
         self.person_id = np.full(n, -1, dtype=np.int64)
-        for name in (
-            "age_years tenure_weeks coping sensitivity wellbeing_trait emotional_offset "
-            "violence_frailty exhaustion cynicism engagement trust wellbeing recognition "
-            "violence_load intent hours"
-        ).split():
-            setattr(self, name, f8())
-        self.absent = np.zeros(n, dtype=bool)
-        self.burned_out = np.zeros(n, dtype=bool)
         self.vacancy_phase = np.full(n, SEARCHING, dtype=np.int8)
-        self.vacancy_event_week = np.zeros(n)
-        self.search_started_week = np.zeros(n)
         self.violence_ring = np.zeros((RING_WEEKS, len(VIOLENCE_TYPES), n), dtype=np.uint8)
 
     @classmethod
@@ -83,20 +100,20 @@ class WorkerState:
         """Allocate arrays for every post of ``layout``."""
         role_hours = np.array([r.contracted_hours for r in ROLES])
         role_violence = np.array([r.violence_weight for r in ROLES])
-        unit_violence = np.array(
-            [UNIT_TYPES[t].violence_weight for t in layout.unit_type_names]
-        )
-        return cls(
-            unit=layout.post_unit.astype(np.intp),
-            role=layout.post_role,
-            contracted_hours=role_hours[layout.post_role],
-            violence_weight=unit_violence[layout.post_unit] * role_violence[layout.post_role],
-        )
+        unit_violence = np.array([UNIT_TYPES[t].violence_weight for t in layout.unit_type_names])
+        state = cls(layout.post_unit, layout.post_role)
+        state.contracted_hours = role_hours[layout.post_role]
+        state.violence_weight = unit_violence[layout.post_unit] * role_violence[layout.post_role]
+        return state
 
     @property
     def size(self) -> int:
         """Number of posts."""
         return self.unit.size
+
+
+add_rows(WorkerState, "real", REAL_FIELDS)
+add_rows(WorkerState, "flags", FLAG_FIELDS)
 
 
 def hire(

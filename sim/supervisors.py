@@ -10,8 +10,9 @@ from sim.state import SupervisorState, draw_leadership_scores
 REFERENCE_SPAN = 25.0
 
 
-def new_supervisors(n_units: int, params: ModelParameters, rng: np.random.Generator,
-                    first_person_id: int) -> SupervisorState:
+def new_supervisors(
+    n_units: int, params: ModelParameters, rng: np.random.Generator, first_person_id: int
+) -> SupervisorState:
     """Draw one supervisor per unit from the population of leaders."""
     return SupervisorState(
         score=draw_leadership_scores(
@@ -56,7 +57,10 @@ def update_supervisors(
 
 
 def replace_departing_supervisors(
-    sup: SupervisorState, week: int, params: ModelParameters, rng: np.random.Generator,
+    sup: SupervisorState,
+    week: int,
+    params: ModelParameters,
+    rng: np.random.Generator,
     next_person_id: int,
 ) -> np.ndarray:
     """Supervisors quit (yearly 5 % + 40 % x exhaustion squared, assumption); return the units.
@@ -72,8 +76,7 @@ def replace_departing_supervisors(
             rng, units.size, params.leadership_mean, params.leadership_sd, params.leadership_score
         )
         sup.exhaustion[units] = rng.uniform(0.1, 0.3, units.size)
-        sup.coping[units] = rng.lognormal(-0.5 * params.coping_sd**2, params.coping_sd,
-                                          units.size)
+        sup.coping[units] = rng.lognormal(-0.5 * params.coping_sd**2, params.coping_sd, units.size)
         sup.person_id[units] = np.arange(next_person_id, next_person_id + units.size)
         sup.tenure_weeks[units] = 0.0
         sup.interim_until[units] = week + params.supervisor_time_to_fill_weeks

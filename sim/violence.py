@@ -2,48 +2,29 @@
 
 import numpy as np
 
-from sim.state import (
-    RING_WEEKS,
-    VIOLENCE_ANNUAL_RATES,
-    VIOLENCE_SEVERITY,
-    WorkerState,
-)
+from sim.jit import compiled
+from sim.state import VIOLENCE_ANNUAL_RATES
 
-_TYPE_CUMULATIVE = np.cumsum(VIOLENCE_ANNUAL_RATES) / VIOLENCE_ANNUAL_RATES.sum()
-_TOTAL_WEEKLY_RATE = VIOLENCE_ANNUAL_RATES.sum() / 52.0
+TYPE_CUMULATIVE = np.cumsum(VIOLENCE_ANNUAL_RATES) / VIOLENCE_ANNUAL_RATES.sum()
+TOTAL_WEEKLY_RATE = float(VIOLENCE_ANNUAL_RATES.sum() / 52.0)
 # Assumption: the strain of an incident fades with a half-life of about 4 weeks.
 VIOLENCE_LOAD_DECAY = 0.5 ** (1.0 / 4.0)
 
 
-def violence_incidents(
-    state: WorkerState,
-    present: np.ndarray,
-    unit_rate: np.ndarray,
-    week: int,
-    uniform_any: np.ndarray,
-    uniform_type: np.ndarray,
-    incident_support: np.ndarray,
-) -> np.ndarray:
-    """Draw this week's incidents; return the count of each type (Liu 2019 rates).
+@compiled
+def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -> int:
+    """Type of this week's incident (index into VIOLENCE_TYPES), or -1 for none.
 
-    Each person at work meets incidents at rate (reference rate x unit and role weight x personal
-    frailty x ``unit_rate``); at most one incident a week is counted (weekly risk is small), and
-    its type is drawn in proportion to the type rates. The strain an incident leaves is its
-    severity, less the share taken off by post-incident support.
+    Incidents arrive at ``weekly_rate`` (Liu 2019 reference rates x unit and role weights x
+    personal frailty x scenario); at most one a week is counted, since the weekly risk is small,
+    and its type is drawn in proportion to the type rates.
     """
-    s = state
-    rate = _TOTAL_WEEKLY_RATE * s.violence_weight * s.violence_frailty * unit_rate[s.unit]
-    hit = present & (uniform_any < -np.expm1(-rate))
-    victims = np.flatnonzero(hit)
-    kinds = np.searchsorted(_TYPE_CUMULATIVE, uniform_type[victims] * _TYPE_CUMULATIVE[-1])
-    ring = s.violence_ring[week % RING_WEEKS]
-    ring.fill(0)
-    ring[kinds, victims] = 1
-    s.violence_load *= VIOLENCE_LOAD_DECAY
-    s.violence_load[victims] += VIOLENCE_SEVERITY[kinds] * (
-        1.0 - incident_support[s.unit[victims]]
-    )
-    return np.bincount(kinds, minlength=VIOLENCE_SEVERITY.size)
+    if uniform_any >= -np.expm1(-weekly_rate):
+        return -1
+    for kind in range(TYPE_CUMULATIVE.size):
+        if uniform_type < TYPE_CUMULATIVE[kind]:
+            return kind
+    return TYPE_CUMULATIVE.size - 1
 
 
 def update_moral_distress(

@@ -7,10 +7,7 @@ worker can still flourish in meaning, a symptom-free one can languish.
 
 import numpy as np
 
-from sim.modifiers import Modifiers
-from sim.parameters import ModelParameters
-from sim.resources import RECOGNITION_FULL
-from sim.state import WorkerState
+from sim.jit import compiled
 
 # Shanafelt 2015/2022 definition of burnout: at least one symptom, emotional exhaustion >= 27
 # of 54 or depersonalization >= 10 of 30 on the Maslach Burnout Inventory.
@@ -36,142 +33,160 @@ FLOURISHING, MODERATE, LANGUISHING = 0, 1, 2
 WELLBEING_CLASSES = ("flourishing", "moderate", "languishing")
 
 
+@compiled
 def strain(
-    state: WorkerState,
-    role_strain: np.ndarray,
-    intensity: np.ndarray,
-    overtime: np.ndarray,
-    moral_distress: np.ndarray,
-    unit_exhaustion_others: np.ndarray,
-    admin_share: np.ndarray,
-    params: ModelParameters,
-    mods: Modifiers,
-) -> np.ndarray:
-    """Weekly job strain of each worker (about 1 at budgeted load).
+    intensity: float,
+    overtime_ratio: float,
+    admin_share: float,
+    violence_load: float,
+    moral_distress: float,
+    colleagues_exhaustion: float,
+    workload_effect: float,
+    overtime_effect: float,
+    violence_effect: float,
+    moral_distress_effect: float,
+    burnout_contagion: float,
+) -> float:
+    """Weekly job strain before personal factors (about 1 at budgeted load).
 
-    Sum of: workload (0.5 x (1 + workload_effect x (intensity - 1)) x (1 + overtime_effect x
-    extra hours / contracted hours); Aiken 2002 gradient, long hours raise fatigue, Ergonomics
-    2019); administration (share of time on paperwork, Linzer 2015); violence (smoothed incident
-    severity, Liu 2019); moral distress; and colleagues' exhaustion (partial contagion, Bakker
-    2005). Weights other than the calibrated effects are assumptions. Appraisal (mindfulness)
-    and personal sensitivity scale the total.
+    Sum of: workload, 0.5 x (1 + workload_effect x (intensity - 1)) x (1 + overtime_effect x
+    overtime / contracted hours) (Aiken 2002 gradient; long hours raise fatigue, Ergonomics
+    2019); administration, 0.6 x share of time on paperwork (Linzer 2015); violence, 0.25 x
+    smoothed incident severity (Liu 2019); moral distress, 0.3 x distress; and colleagues'
+    exhaustion (partial contagion, Bakker 2005). The fixed weights are assumptions.
     """
-    u = state.unit
-    load = np.maximum(1.0 + params.workload_effect * (intensity[u] - 1.0), 0.1)
-    hours = 1.0 + params.overtime_effect * overtime[u] / state.contracted_hours
-    total = (
-        0.5 * load * hours
-        + 0.6 * admin_share[u]
-        + 0.25 * params.violence_effect * state.violence_load
-        + 0.3 * params.moral_distress_effect * moral_distress[u]
-        + params.burnout_contagion * unit_exhaustion_others
+    load = max(1.0 + workload_effect * (intensity - 1.0), 0.1)
+    return (
+        0.5 * load * (1.0 + overtime_effect * overtime_ratio)
+        + 0.6 * admin_share
+        + 0.25 * violence_effect * violence_load
+        + 0.3 * moral_distress_effect * moral_distress
+        + burnout_contagion * colleagues_exhaustion
     )
-    return total * role_strain * state.sensitivity * mods.strain_appraisal
 
 
+@compiled
 def recovery(
-    state: WorkerState,
-    leadership_norm: np.ndarray,
-    params: ModelParameters,
-    mods: Modifiers,
-) -> np.ndarray:
+    coping: float,
+    leadership_norm: float,
+    recognized: float,
+    absent: bool,
+    leadership_effect: float,
+    recognition_effect: float,
+) -> float:
     """Weekly capacity to recover (about 1 for a typical worker).
 
-    Personal coping x supervisor support (leadership delivered, Shanafelt 2015) x rewards
-    (recognition, Hasselhorn 2004) x rest (sick leave doubles recovery, assumption) x any
-    individual support (resilience training, counselling for the burned out).
+    Personal coping x supervisor support (leadership delivered, 0-1; Shanafelt 2015) x rewards
+    (recognition, 0-1; effort-reward imbalance, Hasselhorn 2004) x rest (sick leave doubles
+    recovery, assumption).
     """
-    recognized = np.minimum(state.recognition / RECOGNITION_FULL, 1.0)
-    support = np.maximum(1.0 + params.leadership_effect * (leadership_norm[state.unit] - 0.6), 0.1)
-    reward = np.maximum(1.0 + params.recognition_effect * (recognized - 0.5), 0.1)
-    rest = np.where(state.absent, 2.0, 1.0)
-    counselling = np.where(state.burned_out, mods.burnout_recovery, 1.0)
-    return state.coping * mods.coping * support * reward * rest * counselling
+    support = max(1.0 + leadership_effect * (leadership_norm - 0.6), 0.1)
+    reward = max(1.0 + recognition_effect * (recognized - 0.5), 0.1)
+    return coping * support * reward * (2.0 if absent else 1.0)
 
 
-def update_burnout(
-    state: WorkerState,
-    job_strain: np.ndarray,
-    recovery_capacity: np.ndarray,
-    recognized: np.ndarray,
-    params: ModelParameters,
-    noise: np.ndarray,
-) -> None:
-    """Advance exhaustion and cynicism one week and classify burnout.
+@compiled
+def next_exhaustion(
+    exhaustion: float,
+    job_strain: float,
+    recovery_capacity: float,
+    exhaustion_rate: float,
+    recovery_rate: float,
+    noise: float,
+) -> float:
+    """Exhaustion one week on: a stock that fills with strain and drains with recovery.
 
-    Exhaustion is a stock (Homer 1985): it fills with strain toward 1 and drains with recovery
-    toward 0, so it settles where exhaustion_rate x strain balances recovery_rate x recovery.
-    Cynicism (depersonalization) follows exhaustion more slowly (rate 0.05 a week, assumption),
-    more so where trust and recognition are low (seed 000: distrust, demoralization).
+    Homer 1985's burnout stock: it settles where exhaustion_rate x strain x (1 - E) balances
+    recovery_rate x recovery x E. Weekly noise (life outside work) is an assumption.
     """
-    s = state
-    e = s.exhaustion
-    e += params.exhaustion_rate * job_strain * (1.0 - e) - params.recovery_rate * (
-        recovery_capacity * e
-    )
+    e = exhaustion + exhaustion_rate * job_strain * (1.0 - exhaustion)
+    e -= recovery_rate * recovery_capacity * exhaustion
     e += EXHAUSTION_NOISE_SD * noise
-    np.clip(e, 0.0, 1.0, out=e)
-    target = 0.18 + 0.7 * (e - 0.4) + 0.4 * (0.5 - s.trust) + 0.15 * (0.5 - recognized)
-    s.cynicism += 0.05 * (np.clip(target, 0.0, 1.0) - s.cynicism)
-    s.burned_out = s.filled & ((e >= EXHAUSTION_THRESHOLD) | (s.cynicism >= CYNICISM_THRESHOLD))
+    return min(max(e, 0.0), 1.0)
 
 
-def update_engagement(
-    state: WorkerState,
-    leadership_norm: np.ndarray,
-    recognized: np.ndarray,
-    mods: Modifiers,
-) -> None:
-    """Move engagement ("the opposite of burnout", seed 000) toward its target over ~20 weeks.
+@compiled
+def next_cynicism(cynicism: float, exhaustion: float, trust: float, recognized: float) -> float:
+    """Cynicism (depersonalization) one week on; follows exhaustion over ~20 weeks.
+
+    Target 0.18 + 0.7 x (E - 0.4) + 0.4 x (0.5 - trust) + 0.15 x (0.5 - recognition): more
+    where trust and recognition are low (seed 000: distrust, demoralization). Assumption.
+    """
+    target = 0.18 + 0.7 * (exhaustion - 0.4) + 0.4 * (0.5 - trust) + 0.15 * (0.5 - recognized)
+    return cynicism + 0.05 * (min(max(target, 0.0), 1.0) - cynicism)
+
+
+@compiled
+def next_engagement(
+    engagement: float,
+    leadership_norm: float,
+    recognized: float,
+    trust: float,
+    exhaustion: float,
+    cynicism: float,
+    voice: float,
+) -> float:
+    """Engagement ("the opposite of burnout", seed 000) one week on, over ~20 weeks.
 
     Target rises with leadership, recognition, trust and voice (co-design) and falls with
     exhaustion and cynicism; weights are assumptions in the spirit of job demands-resources.
     """
-    s = state
-    u = s.unit
     target = (
         0.55
-        + 0.4 * (leadership_norm[u] - 0.6)
+        + 0.4 * (leadership_norm - 0.6)
         + 0.2 * (recognized - 0.5)
-        + 0.3 * (s.trust - 0.5)
-        - 0.5 * (s.exhaustion - 0.4)
-        - 0.3 * (s.cynicism - 0.2)
-        + mods.engagement_target[u]
+        + 0.3 * (trust - 0.5)
+        - 0.5 * (exhaustion - 0.4)
+        - 0.3 * (cynicism - 0.2)
+        + voice
     )
-    s.engagement += 0.05 * (np.clip(target, 0.0, 1.0) - s.engagement)
+    return engagement + 0.05 * (min(max(target, 0.0), 1.0) - engagement)
 
 
-def update_wellbeing(
-    state: WorkerState, recognized: np.ndarray, moral_distress: np.ndarray
-) -> None:
-    """Move latent positive well-being toward its target over about 25 weeks.
+@compiled
+def next_wellbeing(
+    wellbeing: float,
+    trait: float,
+    engagement: float,
+    recognized: float,
+    trust: float,
+    exhaustion: float,
+    moral_distress: float,
+    violence_load: float,
+) -> float:
+    """Latent positive well-being one week on, over about 25 weeks.
 
     Target = personal trait + meaning and resources (engagement, recognition, trust) - strain
-    (exhaustion, moral distress, violence). The weights are assumptions chosen so that burnout
-    and well-being correlate only moderately: the trait dominates (two distinct axes, Keyes).
+    (exhaustion, moral distress, violence). Weights are assumptions chosen so that burnout and
+    well-being correlate only moderately: the trait dominates (two distinct axes, Keyes).
     """
-    s = state
     target = (
-        s.wellbeing_trait
-        + 0.2 * (s.engagement - 0.5)
+        trait
+        + 0.2 * (engagement - 0.5)
         + 0.06 * (recognized - 0.5)
-        + 0.06 * (s.trust - 0.5)
-        - 0.35 * (s.exhaustion - 0.4)
-        - 0.08 * moral_distress[s.unit]
-        - 0.05 * np.minimum(s.violence_load, 2.0)
+        + 0.06 * (trust - 0.5)
+        - 0.35 * (exhaustion - 0.4)
+        - 0.08 * moral_distress
+        - 0.05 * min(violence_load, 2.0)
     )
-    s.wellbeing += 0.04 * (target - s.wellbeing)
+    return wellbeing + 0.04 * (target - wellbeing)
 
 
-def wellbeing_class(state: WorkerState) -> np.ndarray:
-    """Classify each post's holder by Keyes' MHC-SF rule (flourishing/moderate/languishing).
+@compiled
+def is_burned_out(exhaustion: float, cynicism: float) -> bool:
+    """At least one burnout symptom (Shanafelt's MBI cut-offs)."""
+    return exhaustion >= EXHAUSTION_THRESHOLD or cynicism >= CYNICISM_THRESHOLD
+
+
+@compiled
+def wellbeing_class(emotional: float, functional: float) -> int:
+    """Keyes' MHC-SF rule: flourishing, moderate or languishing.
 
     Flourishing: high on at least 1 of 3 emotional and at least 6 of 11 functioning items;
     languishing: low on at least 1 emotional and at least 6 functioning items; else moderate.
     """
-    emotional = state.wellbeing + state.emotional_offset
-    functional = state.wellbeing
-    cls = np.full(state.size, MODERATE, dtype=np.int8)
-    cls[(emotional >= _EMO_HIGH_CUT) & (functional >= _FUN_HIGH_CUT)] = FLOURISHING
-    cls[(emotional < _EMO_LOW_CUT) & (functional < _FUN_LOW_CUT)] = LANGUISHING
-    return cls
+    if emotional >= _EMO_HIGH_CUT and functional >= _FUN_HIGH_CUT:
+        return FLOURISHING
+    if emotional < _EMO_LOW_CUT and functional < _FUN_LOW_CUT:
+        return LANGUISHING
+    return MODERATE

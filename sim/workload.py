@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.modifiers import Modifiers
+from sim.jit import compiled
 from sim.parameters import ModelParameters
 from sim.scenarios import ScenarioState
-from sim.state import WorkerState
 
 
 @dataclass
@@ -41,63 +40,50 @@ def unit_demand(
     return base_hours * (params.demand_level * season * scenario.demand) * noise
 
 
-def absences(
-    state: WorkerState,
-    params: ModelParameters,
-    scenario: ScenarioState,
-    uniform: np.ndarray,
-) -> np.ndarray:
-    """Who is off sick this week.
+@compiled
+def absence_probability(sick_leave_rate: float, exhaustion: float) -> float:
+    """Weekly chance of being off sick.
 
-    Assumption: weekly sickness absence of ``sick_leave_rate`` at low exhaustion, rising
-    e-fold for every 0.4 of exhaustion (exhausted staff take more sick leave; the form is an
-    assumption, the direction is well documented).
+    Assumption: ``sick_leave_rate`` at low exhaustion, rising e-fold for every 0.4 of exhaustion
+    (exhausted staff take more sick leave; the form is an assumption, the direction is well
+    documented), capped at 0.9.
     """
-    p = params.sick_leave_rate * scenario.absence * np.exp(2.5 * (state.exhaustion - 0.2))
-    return state.filled & (uniform < np.minimum(p, 0.9))
+    return min(sick_leave_rate * np.exp(2.5 * (exhaustion - 0.2)), 0.9)
 
 
-def staff_and_workload(
-    state: WorkerState,
+@compiled
+def productivity(tenure_weeks: float, ramp_up_weeks: float) -> float:
+    """Share of a full workload a worker carries: new hires ramp from half to full (assumption)."""
+    if ramp_up_weeks <= 0.0:
+        return 1.0
+    return min(1.0, 0.5 + 0.5 * tenure_weeks / ramp_up_weeks)
+
+
+def unit_workload(
     demand_hours: np.ndarray,
-    n_units: int,
-    params: ModelParameters,
-    mods: Modifiers,
-    clinical_share: np.ndarray,
+    staff_hours: np.ndarray,
+    vacant_hours: np.ndarray,
+    n_present: np.ndarray,
+    headcount: np.ndarray,
+    agency_cover_share: float,
+    overtime_cap_hours: float,
 ) -> UnitWorkload:
-    """Spread each unit's demand over the staff present, with overtime and agency cover.
+    """Spread each unit's demand over the staff present, with agency cover and overtime.
 
-    Staff give their contracted hours less administration (``clinical_share`` per unit), and new
-    hires give less while they ramp up (linear from half to full over ``ramp_up_weeks``,
-    assumption). Agency staff cover a share of the vacant posts' hours. Any remaining gap is
-    worked as overtime, shared by those present, up to the overtime cap; what overtime cannot
-    cover raises the intensity of work (patients per worker above the norm).
+    Agency staff cover a share of the vacant posts' hours. Any remaining gap is worked as
+    overtime, shared by those present, up to the overtime cap; what overtime cannot cover raises
+    the intensity of work (patients per worker above the norm).
     """
-    s = state
-    unit = s.unit
-    present = s.filled & ~s.absent
-    ramp = params.ramp_up_weeks
-    productivity = (
-        np.minimum(1.0, 0.5 + 0.5 * s.tenure_weeks / ramp) if ramp > 0 else np.ones(s.size)
-    )
-    own_share = clinical_share[unit]
-    worker_hours = s.contracted_hours * own_share * productivity * present
-    staff_hours = np.bincount(unit, worker_hours, n_units) + mods.extra_clinical_hours
-    vacant_hours = np.bincount(unit, s.contracted_hours * own_share * ~s.filled, n_units)
-    agency_hours = params.agency_cover_share * vacant_hours
-    n_present = np.bincount(unit, present, n_units)
-    headcount = np.bincount(unit, s.filled, n_units)
+    agency_hours = agency_cover_share * vacant_hours
     gap = demand_hours - staff_hours - agency_hours
-    cap = min(params.overtime_cap_hours, mods.overtime_cap_hours)
-    overtime = np.clip(gap / np.maximum(n_present, 1.0), 0.0, cap)
+    overtime = np.minimum(np.maximum(gap / np.maximum(n_present, 1.0), 0.0), overtime_cap_hours)
     worked = staff_hours + agency_hours + overtime * n_present
-    intensity = demand_hours / np.maximum(worked, 1.0)
     return UnitWorkload(
         demand_hours=demand_hours,
         staff_hours=staff_hours,
         agency_hours=agency_hours,
         overtime_per_worker=overtime,
-        intensity=intensity,
+        intensity=demand_hours / np.maximum(worked, 1.0),
         present=n_present,
         headcount=headcount,
     )
