@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ ALLOWED_DISTS: Mapping[str, str] = {
     "weibull": "Weibull with shape `low` and scale `high`",
 }
 """SALib's distribution names and what `low` and `high` mean for each."""
+
+UNBOUNDED_DISTS = ("norm", "lognorm", "weibull")
+"""Distributions with an infinite 0 or 1 quantile, which Morris grids cannot use."""
 
 CONF_LEVEL = 0.95
 """Confidence level of the bootstrap intervals; `conf` columns hold their half-widths."""
@@ -111,7 +114,7 @@ class UncertainParameter:
         self._check_extra_fields()
         self._check_range()
 
-    def _fail(self, problem: str) -> None:
+    def _fail(self, problem: str) -> NoReturn:
         raise ValueError(f"sensitivity parameter {self.name!r}: {problem}")
 
     def _check_name(self) -> None:
@@ -181,11 +184,12 @@ class UncertainParameter:
 
     def salib_bounds(self) -> list[float]:
         """Return the bounds in SALib's layout for this parameter's distribution."""
+        bounds = [self.low, self.high]
         if self.dist == "triang":
-            return [self.low, self.high, (self.mode - self.low) / (self.high - self.low)]
-        if self.dist == "truncnorm":
-            return [self.low, self.high, self.mean, self.sd]
-        return [self.low, self.high]
+            bounds.append((self.mode - self.low) / (self.high - self.low))
+        elif self.dist == "truncnorm":
+            bounds += [self.mean, self.sd]
+        return [float(value) for value in bounds]
 
 
 def build_problem(
@@ -293,7 +297,24 @@ def sample(
         raise ValueError(f"morris_levels must be an even integer >= 2, got {morris_levels!r}")
     if morris_levels < 2 or morris_levels % 2:
         raise ValueError(f"morris_levels must be an even integer >= 2, got {morris_levels}")
+    _check_bounded_for_morris(problem)
     return morris_sampler.sample(problem, n, num_levels=morris_levels, seed=seed)
+
+
+def _check_bounded_for_morris(problem: Mapping[str, Any]) -> None:
+    # Morris grids include the 0 and 1 quantiles, which SALib maps to +-inf for these.
+    dists = problem.get("dists") or ["unif"] * problem["num_vars"]
+    unbounded = [
+        f"{name!r} ({dist})"
+        for name, dist in zip(problem["names"], dists, strict=True)
+        if dist in UNBOUNDED_DISTS
+    ]
+    if unbounded:
+        raise ValueError(
+            f"sensitivity parameter {', '.join(unbounded)}: Morris grids reach the 0 and 1 "
+            f"quantiles, which are infinite for dists {', '.join(UNBOUNDED_DISTS)}; use "
+            "'truncnorm' or method 'sobol'"
+        )
 
 
 def _check_method(method: str) -> None:
@@ -794,7 +815,8 @@ def _describe_sobol(wide: pd.DataFrame, output: str, threshold: float, notes: li
     for name, row in matter.iterrows():
         text = f"{name} (ST {row['ST']:.2f} ± {row['ST_conf']:.2f}, S1 {row['S1']:.2f}"
         if row["ST"] - row["S1"] > threshold:
-            text += ", partly through interactions"
+            share = "mostly" if row["S1"] < row["ST"] / 2 else "partly"
+            text += f", {share} through interactions"
         parts.append(text + ")")
     lines = [
         f"Output {output!r} (Sobol'; a parameter matters if its total index ST > {threshold:g}):"

@@ -10,6 +10,7 @@ import pandas as pd
 
 from sim import accounting, recruitment, resources, turnover, violence, workload
 from sim.agents import Supervisor, Worker
+from sim.datacollector import WeeklyDataCollector
 from sim.metrics import (
     RollingWindow,
     model_reporters,
@@ -143,16 +144,26 @@ class WorkforceModel(mesa.Model):
         self._reset_records()
         for intervention in self.interventions:
             intervention.setup(self)
-        Worker.create_agents(self, p.n_workers, range(p.n_workers))
-        Supervisor.create_agents(self, n_units, range(n_units))
+        Worker.create_agents(self, p.n_workers, list(range(p.n_workers)))
+        Supervisor.create_agents(self, n_units, list(range(n_units)))
         reporters = model_reporters()
-        agent_reporters = (
-            {"exhaustion": "exhaustion", "burned_out": "burned_out", "vacant": "is_vacant"}
+        agenttype_reporters = (
+            {
+                Worker: {
+                    "exhaustion": "exhaustion",
+                    "burned_out": "burned_out",
+                    "vacant": "is_vacant",
+                },
+                Supervisor: {
+                    "exhaustion": "exhaustion",
+                    "leadership_delivered": "leadership_delivered",
+                },
+            }
             if p.record_agents
             else None
         )
-        self.datacollector = mesa.DataCollector(
-            model_reporters=reporters, agent_reporters=agent_reporters
+        self.datacollector = WeeklyDataCollector(
+            model_reporters=reporters, agenttype_reporters=agenttype_reporters
         )
         self._collect()
 

@@ -42,6 +42,7 @@ class ScenarioState:
 
 
 CHANNELS = ("demand", "absence", "violence", "job_market", "time_to_fill")
+_BASELINE_STATE = ScenarioState()
 
 
 @dataclass(frozen=True)

@@ -135,35 +135,44 @@ def hire(
     if k == 0:
         return
     s = state
-    s.filled[posts] = True
-    s.vacancy_phase[posts] = FILLED
-    s.person_id[posts] = np.arange(first_person_id, first_person_id + k)
+    normal = rng.standard_normal((4, k))
+    uniform = rng.random((3, k))
     if initial:
-        age = np.clip(rng.normal(42.0, 10.0, k), 22.0, 66.0)
-        tenure = np.minimum(rng.exponential(7.0, k), age - 21.0) * 52.0
+        age = np.clip(42.0 + 10.0 * rng.standard_normal(k), 22.0, 66.0)
+        tenure = np.minimum(-7.0 * np.log1p(-uniform[2]), age - 21.0) * 52.0
     else:
         age = np.minimum(22.0 + rng.gamma(2.0, 4.0, k), 62.0)
         tenure = np.zeros(k)
-    s.age_years[posts] = age
-    s.tenure_weeks[posts] = tenure
-    s.coping[posts] = rng.lognormal(-0.5 * coping_sd**2, coping_sd, k)
-    s.sensitivity[posts] = rng.lognormal(-0.5 * 0.25**2, 0.25, k)
-    s.wellbeing_trait[posts] = np.clip(rng.normal(0.60, 0.20, k), 0.0, 1.0)
-    s.emotional_offset[posts] = rng.normal(0.0, 0.08, k)
-    s.violence_frailty[posts] = rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k)
-    # New hires start fresh (assumption): low exhaustion, hopeful engagement and trust.
-    s.exhaustion[posts] = rng.uniform(0.05, 0.25, k)
-    s.cynicism[posts] = rng.uniform(0.0, 0.15, k)
-    s.engagement[posts] = 0.65
-    s.trust[posts] = 0.65
-    s.wellbeing[posts] = s.wellbeing_trait[posts]
-    s.recognition[posts] = 0.15
-    s.violence_load[posts] = 0.0
-    s.intent[posts] = 0.1
-    s.hours[posts] = s.contracted_hours[posts]
-    s.absent[posts] = False
-    s.burned_out[posts] = False
+    trait = np.clip(0.60 + 0.20 * normal[2], 0.0, 1.0)
+    values = {
+        "age_years": age,
+        "tenure_weeks": tenure,
+        "coping": np.exp(coping_sd * normal[0] - 0.5 * coping_sd**2),
+        "sensitivity": np.exp(0.25 * normal[1] - 0.5 * 0.25**2),
+        "wellbeing_trait": trait,
+        "emotional_offset": 0.08 * normal[3],
+        "violence_frailty": rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k),
+        # New hires start fresh (assumption): low exhaustion, hopeful engagement and trust.
+        "exhaustion": 0.05 + 0.20 * uniform[0],
+        "cynicism": 0.15 * uniform[1],
+        "engagement": 0.65,
+        "trust": 0.65,
+        "wellbeing": trait,
+        "recognition": 0.15,
+        "violence_load": 0.0,
+        "intent": 0.1,
+        "hours": s.contracted_hours[posts],
+    }
+    real = s.real
+    for name, value in values.items():
+        real[R[name], posts] = value
+    s.flags[:, posts] = _NEW_HIRE_FLAGS
+    s.vacancy_phase[posts] = FILLED
+    s.person_id[posts] = np.arange(first_person_id, first_person_id + k)
     s.violence_ring[:, :, posts] = 0
+
+
+_NEW_HIRE_FLAGS = np.array([[True], [False], [False]])  # filled, not absent, not burned out
 
 
 @dataclass

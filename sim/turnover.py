@@ -144,5 +144,7 @@ def left_profession(
     reasons: np.ndarray, burned_out: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """Which resigning leavers leave the profession: 10 %, or 35 % if burned out (assumption)."""
+    if reasons.size == 0:
+        return np.zeros(0, dtype=bool)
     p = np.where(burned_out, 0.35, 0.10)
     return (reasons == RESIGNATION) & (rng.random(reasons.size) < p)

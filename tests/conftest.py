@@ -1,0 +1,5 @@
+"""Shared test settings."""
+
+import logging
+
+logging.getLogger("MESA").setLevel(logging.WARNING)
