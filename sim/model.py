@@ -8,11 +8,10 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accounting, recruitment, resources, turnover, violence, workload
+from sim import accounting, turnover, workload
 from sim.agents import Supervisor, Worker
 from sim.datacollector import WeeklyDataCollector
 from sim.metrics import (
-    RollingWindow,
     model_reporters,
     summarize,
     weekly_metrics,
@@ -21,11 +20,22 @@ from sim.metrics import (
 from sim.modifiers import Modifiers
 from sim.organization import ROLES, UNIT_TYPES, build_layout
 from sim.parameters import ModelParameters
+from sim.random_streams import WeekKeys
+from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_scenario
 from sim.state import RING_WEEKS, WorkerState, hire
-from sim.supervisors import new_supervisors, replace_departing_supervisors, update_supervisors
+from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
+from sim.unit_pass import UNIT_LOAD, UNIT_STATE, US, unit_pass
+from sim.week_close import (
+    METRIC_KEYS,
+    WEEKLY_EVENT_KEYS,
+    RollingWindow,
+    close_week,
+    week_events,
+)
 from sim.weekly_pass import (
-    T_RECOGNIZED,
+    UI,
+    UNIT_INPUTS,
     Coefficients,
     WeeklyTallies,
     classify_wellbeing,
@@ -107,9 +117,19 @@ class WorkforceModel(mesa.Model):
         )
         self.supervisors = new_supervisors(n_units, p, self.rng, self._take_ids(n_units))
         self.modifiers = Modifiers(p.n_workers, n_units)
-        self.moral_distress = np.zeros(n_units)
-        self.unanswered_strain = np.zeros(n_units)
-        self.recent_leavers = np.zeros(n_units)
+        self.unit_state = np.zeros((len(UNIT_STATE), n_units))
+        self.unit_load = np.zeros((len(UNIT_LOAD), n_units))
+        self.unit_inputs = np.zeros((len(UNIT_INPUTS), n_units))
+        self._unit_sums = np.zeros((5, n_units))
+        self._admin_share = np.full(n_units, min(p.admin_share, 0.95))
+        self._supervisor_admin_share = np.full(n_units, min(p.supervisor_admin_share, 0.95))
+        self._leaving = np.zeros(p.n_workers, dtype=np.bool_)
+        self._reasons = np.zeros(p.n_workers, dtype=np.int8)
+        self._starting = np.zeros(p.n_workers, dtype=np.intp)
+        self._fill_days = np.zeros(p.n_workers)
+        self._supervisor_leaving = np.zeros(n_units, dtype=np.bool_)
+        self._leavers_by_role = np.zeros(len(ROLES), dtype=np.int64)
+        self._week_keys = WeekKeys()
         self.wellbeing_classes = np.full(p.n_workers, 1, dtype=np.int8)
         classify_wellbeing(
             self.workers.filled,
@@ -138,7 +158,10 @@ class WorkforceModel(mesa.Model):
         self.window = RollingWindow(len(ROLES))
         self.interventions = list(interventions)
         self.week = -burn_in_weeks
-        self.last: dict[str, float] = {}
+        self.events = np.full(len(WEEKLY_EVENT_KEYS), np.nan)  # this week's counts and flows
+        self.metric_values = np.zeros(len(METRIC_KEYS))
+        self._costs = np.zeros(len(accounting.COST_ITEMS))
+        self.supervisor_departures = 0
         for _ in range(burn_in_weeks):
             self._advance_week(apply_interventions=False)
         self._reset_records()
@@ -190,21 +213,25 @@ class WorkforceModel(mesa.Model):
     def _advance_week(self, apply_interventions: bool) -> None:
         """Run stages 0-9 for the current week, then move the clock on."""
         p, s, sup, mods, rng = self.params, self.workers, self.supervisors, self.modifiers, self.rng
-        week, n_units, n_roles = self.week, self.n_units, len(ROLES)
+        week, n_units = self.week, self.n_units
         scen: ScenarioState = self.external.state(week)
         # 0. Interventions
         intervention_cost = 0.0
         if apply_interventions and self.interventions:
             mods.reset()
+            mods.active = True
             for intervention in self.interventions:
                 intervention_cost += float(intervention.apply(self))
-        uniforms = rng.random((5, s.size), dtype=np.float32)
-        noise = rng.standard_normal(s.size, dtype=np.float32)
-        # 1. Demand
-        demand = workload.unit_demand(self.base_clinical_hours, week, p, scen, rng)
-        # 2. Staffing and workload
-        admin_share = np.minimum(p.admin_share * mods.admin_share, 0.95)
-        unit_sums = np.zeros((5, n_units))
+        key = self._week_keys.next(rng)
+        unit_normal = rng.standard_normal((2, n_units))
+        # 1-2. Demand, staffing and workload
+        if mods.active:
+            admin_share = np.minimum(p.admin_share * mods.admin_share, 0.95)
+            sup_admin = np.minimum(p.supervisor_admin_share * mods.supervisor_admin_share, 0.95)
+        else:
+            admin_share, sup_admin = self._admin_share, self._supervisor_admin_share
+        unit_sums = self._unit_sums
+        unit_sums[:] = 0.0
         vacant_wage_hours = staffing_pass(
             s.real,
             s.flags,
@@ -214,47 +241,42 @@ class WorkforceModel(mesa.Model):
             accounting.ROLE_WAGE,
             p.sick_leave_rate * scen.absence,
             p.ramp_up_weeks,
-            uniforms[0],
+            key,
             unit_sums,
         )
-        staff_hours, vacant_hours, n_present, headcount, exhaustion_sum = unit_sums
-        load = workload.unit_workload(
-            demand,
-            staff_hours + mods.extra_clinical_hours,
-            vacant_hours,
-            n_present,
-            headcount,
+        # 1-4 for every unit in one pass (demand, cover, moral distress, leadership)
+        unit_inputs = self.unit_inputs
+        unit_pass(
+            self.base_clinical_hours,
+            workload.demand_multiplier(week, p, scen),
+            p.demand_noise_sd,
+            unit_normal[0],
+            unit_sums,
+            admin_share,
+            mods.unit,
             p.agency_cover_share,
             min(p.overtime_cap_hours, mods.overtime_cap_hours),
-        )
-        # 3. Exposures (unit level: moral distress; violence is drawn in the worker pass)
-        self.moral_distress = violence.update_moral_distress(
-            self.moral_distress, load.intensity, p.safe_load
-        )
-        # 4. Resources (unit level: leadership delivered, unanswered strain)
-        resources.delivered_leadership(sup, headcount, week, p, mods)
-        self.unanswered_strain = resources.update_unanswered_strain(
-            self.unanswered_strain, load.intensity, load.overtime_per_worker
-        )
-        self.recent_leavers *= turnover.CONTAGION_DECAY
-        unit_inputs = np.stack(
-            (
-                load.overtime_per_worker,
-                load.intensity,
-                admin_share,
-                self.moral_distress,
-                (sup.delivered - 12.0) / 48.0,
-                exhaustion_sum,
-                headcount,
-                self.unanswered_strain,
-                p.turnover_contagion * self.recent_leavers / self.unit_posts,
-                (p.violence_level * scen.violence) * mods.violence_rate,
-            )
+            p.safe_load,
+            turnover.CONTAGION_DECAY,
+            p.turnover_contagion,
+            self.unit_posts,
+            p.violence_level * scen.violence,
+            sup.score,
+            sup.exhaustion,
+            sup_admin,
+            p.supervisor_hours_per_report,
+            sup.interim_until,
+            week,
+            self.unit_state,
+            sup.delivered,
+            sup.time_factor,
+            unit_inputs,
+            self.unit_load,
         )
         # 3-6 for every worker in one pass
         self.tallies = tallies = WeeklyTallies()
-        leaving = np.empty(s.size, dtype=np.bool_)
-        reasons = np.empty(s.size, dtype=np.int8)
+        leaving = self._leaving
+        reasons = self._reasons
         worker_pass(
             s.real,
             s.flags,
@@ -267,72 +289,83 @@ class WorkforceModel(mesa.Model):
             mods.unit,
             self.coefficients,
             float(np.log(p.job_market * scen.job_market)),
-            uniforms,
-            noise,
+            key,
             leaving,
             reasons,
             tallies.values,
         )
-        # 6. Departures open vacancies
-        leavers = np.flatnonzero(leaving)
-        reasons = reasons[leavers]
-        self.departure_log.add(
-            week,
-            s,
-            leavers,
-            reasons,
-            turnover.left_profession(reasons, s.burned_out[leavers], rng),
-        )
-        leaver_roles = s.role[leavers].astype(np.intp)
-        self.recent_leavers += np.bincount(s.unit[leavers], minlength=n_units)
+        # 6-7. Leavers are logged and open vacancies; searches end in offers or reposts
         search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
-        recruitment.open_vacancies(s, leavers, week, search_weeks, rng)
-        # 7. Recruitment
-        starting, fill_days = recruitment.advance_searches(
-            s, week, search_weeks, p.search_success_prob, p.onboarding_weeks, rng
+        self.departure_log.reserve(s.size)
+        leavers_by_role = self._leavers_by_role
+        leavers_by_role[:] = 0
+        n_starting, n_filled, n_leavers = vacancy_pass(
+            s.real,
+            s.flags,
+            s.vacancy_phase,
+            s.person_id,
+            s.role,
+            s.unit,
+            leaving,
+            reasons,
+            key,
+            week,
+            search_weeks,
+            p.search_success_prob,
+            p.onboarding_weeks,
+            self._starting,
+            self._fill_days,
+            leavers_by_role,
+            self.unit_state[US["recent_leavers"]],
+            self.departure_log.rows,
+            self.departure_log.size,
         )
-        hire(s, starting, self._take_ids(starting.size), rng, p.coping_sd, initial=False)
+        if n_starting:
+            starting = self._starting[:n_starting].copy()
+            hire(s, starting, self._take_ids(n_starting), rng, p.coping_sd, initial=False)
         # 8. Supervisors
-        vacancy_rate = 1.0 - headcount / self.unit_posts
-        sup_admin = np.minimum(p.supervisor_admin_share * mods.supervisor_admin_share, 0.95)
-        update_supervisors(
-            sup,
-            headcount,
-            load.intensity,
-            exhaustion_sum / np.maximum(headcount, 1.0),
-            vacancy_rate,
+        n_sup_leaving = supervisor_pass(
+            sup.exhaustion,
+            sup.coping,
+            sup.tenure_weeks,
+            unit_sums,
+            self.unit_posts,
+            unit_inputs[UI["intensity"]],
             sup_admin,
-            p,
-            rng,
+            p.exhaustion_rate,
+            p.recovery_rate,
+            unit_normal[1],
+            rng.random(n_units),
+            self._supervisor_leaving,
         )
-        replaced = replace_departing_supervisors(sup, week, p, rng, self._next_person_id)
-        self._take_ids(replaced.size)
-        # 9. Accounting
-        costs = accounting.weekly_costs(
-            leaver_roles,
-            tallies.overtime_by_role,
+        if n_sup_leaving:
+            units = np.flatnonzero(self._supervisor_leaving)
+            replace_supervisors(sup, units, week, p, rng, self._take_ids(units.size))
+        # 9. Accounting, and the 52-week window of rates
+        costs = self._costs
+        accounting.weekly_costs(
+            leavers_by_role,
+            tallies.values,
             p.agency_cover_share * vacant_wage_hours,
             p.overtime_premium,
             p.agency_premium,
             p.cost_scale,
             intervention_cost,
+            costs,
         )
-        self.ledger.add(costs)
-        leavers_by_role = np.bincount(leaver_roles, minlength=n_roles)
-        self.window.push(leavers_by_role, tallies.role_headcount, fill_days)
-        worked = load.staff_hours + load.agency_hours + load.overtime_per_worker * n_present
-        self.last = {
-            "overtime_hours": float(tallies.overtime_by_role.sum()),
-            "agency_hours": float(load.agency_hours.sum()),
-            "violence_incidents": float(tallies.incidents.sum()),
-            "recognition_events": float(tallies.values[T_RECOGNIZED]),
-            "leavers": float(leavers.size),
-            "hires": float(starting.size),
-            "supervisor_departures": float(replaced.size),
-            "mean_intensity": float(demand.sum() / max(worked.sum(), 1.0)),
-            "weekly_cost": float(sum(costs.values())),
-        }
-        self.load = load
+        w = self.window
+        close_week(
+            tallies.values,
+            leavers_by_role,
+            self._fill_days[:n_filled],
+            costs,
+            w.ring,
+            w.totals,
+            w.position,
+            self.ledger.totals,
+        )
+        week_events(tallies.values, self.unit_load, n_leavers, n_starting, costs, self.events)
+        self.supervisor_departures = n_sup_leaving
         self.week += 1
 
     def _reset_records(self) -> None:

@@ -56,6 +56,7 @@ class Modifiers:
         self.post = zeros(POST_LEVERS, n_posts)
         self.unit = zeros(UNIT_LEVERS, n_units)
         self.reset()
+        self.active = False  # True once an intervention writes levers (else all stay neutral)
 
     def reset(self) -> None:
         """Return every lever to neutral."""

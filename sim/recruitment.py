@@ -1,69 +1,113 @@
-"""Vacancies and hiring (stage 7 of the weekly step)."""
+"""Vacancies and hiring (stages 6-7 of the weekly step), compiled with numba."""
 
 import numpy as np
 
-from sim.state import FILLED, OFFER_ACCEPTED, SEARCHING, WorkerState
+from sim.jit import compiled
+from sim.random_streams import uniform
+from sim.state import FILLED, OFFER_ACCEPTED, SEARCHING, F, R
+from sim.turnover import leaves_profession
 
 # Assumption: search durations are gamma-distributed with shape 2 (most searches near the mean,
 # some much longer).
-SEARCH_DURATION_SHAPE = 2.0
+SEARCH_DURATION_SHAPE = 2
+# Slots of each post's weekly counter-based draws used here (sim.random_streams; the worker pass
+# uses slots 0-8).
+_SLOT_PROFESSION, _SLOT_OFFER, _SLOT_SEARCH = 10, 11, 12
+
+_FILLED, _ABSENT, _BURNED = F["filled"], F["absent"], F["burned_out"]
+_EVENT, _STARTED = R["vacancy_event_week"], R["search_started_week"]
 
 
-def _start_searches(
-    state: WorkerState, posts: np.ndarray, week: int, mean_weeks: float, rng: np.random.Generator
-) -> None:
-    """Post (or repost) ``posts`` now, each search with a drawn duration."""
-    state.vacancy_phase[posts] = SEARCHING
-    state.search_started_week[posts] = week
-    # Searches are checked once a week, which adds half a week on average: draw half a week less.
+@compiled
+def search_weeks(mean_weeks: float, u1: float, u2: float) -> float:
+    """Length of one search: Gamma(shape 2, mean) from two uniforms (sum of two exponentials).
+
+    Searches are checked once a week, which adds half a week on average, so the draw has a mean
+    half a week shorter than ``mean_weeks``.
+    """
     mean = max(mean_weeks - 0.5, 0.1)
-    state.vacancy_event_week[posts] = week + rng.gamma(
-        SEARCH_DURATION_SHAPE, mean / SEARCH_DURATION_SHAPE, posts.size
-    )
+    return -(mean / SEARCH_DURATION_SHAPE) * (np.log1p(-u1) + np.log1p(-u2))
 
 
-def open_vacancies(
-    state: WorkerState,
-    posts: np.ndarray,
-    week: int,
-    mean_search_weeks: float,
-    rng: np.random.Generator,
-) -> None:
-    """Clear the leavers' posts and start a search for each."""
-    s = state
-    s.filled[posts] = False
-    s.burned_out[posts] = False
-    s.absent[posts] = False
-    s.person_id[posts] = -1
-    _start_searches(s, posts, week, mean_search_weeks, rng)
-
-
-def advance_searches(
-    state: WorkerState,
+@compiled
+def vacancy_pass(
+    real: np.ndarray,
+    flags: np.ndarray,
+    phase: np.ndarray,
+    person_id: np.ndarray,
+    role: np.ndarray,
+    unit: np.ndarray,
+    leaving: np.ndarray,
+    reasons: np.ndarray,
+    key: np.uint64,
     week: int,
     mean_search_weeks: float,
     success_prob: float,
     onboarding_weeks: float,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Move vacancies along; return the posts whose new hires start now, and fill times (days).
+    starting: np.ndarray,
+    fill_days: np.ndarray,
+    leavers_by_role: np.ndarray,
+    unit_leavers: np.ndarray,
+    departures: np.ndarray,
+    n_departures: np.ndarray,
+) -> tuple[int, int, int]:
+    """Log the week's leavers and open their posts; move every vacancy along.
 
-    A search ends after its drawn duration (mean ``time_to_fill_days``; NSI 2021-2024: 83-95
-    days to fill an RN post). It ends in an accepted offer with ``search_success_prob``, else the
-    post is reposted (assumption: failed searches are why vacancies outlast one search). The new
-    hire starts ``onboarding_weeks`` after accepting. Days to fill are reported per successful
-    search, from its posting to acceptance, as the NSI reports count them.
+    Returns (new hires starting, searches ending in an accepted offer, leavers).
+
+    Each leaver is written to ``departures`` (rows ``sim.turnover.DEPARTURE_COLUMNS``, from row
+    ``n_departures[0]``) and counted in ``leavers_by_role`` and ``unit_leavers``; the post is
+    cleared and a search starts. A search ends after its drawn duration (mean
+    ``time_to_fill_days``; NSI 2021-2024: 83-95 days to fill an RN post) in an accepted offer with
+    ``search_success_prob``, else the post is reposted (assumption: failed searches are why
+    vacancies outlast one search). The new hire starts ``onboarding_weeks`` after accepting:
+    those posts are written to ``starting``. Days to fill (posting to acceptance, as the NSI
+    counts them) are written to ``fill_days``.
     """
-    s = state
-    open_posts = np.flatnonzero(s.vacancy_phase != FILLED)
-    due = open_posts[s.vacancy_event_week[open_posts] <= week]
-    phase = s.vacancy_phase[due]
-    searching = due[phase == SEARCHING]
-    starting = due[phase == OFFER_ACCEPTED]
-    success = rng.random(searching.size) < success_prob
-    accepted = searching[success]
-    fill_days = (week - s.search_started_week[accepted]) * 7.0
-    s.vacancy_phase[accepted] = OFFER_ACCEPTED
-    s.vacancy_event_week[accepted] = week + onboarding_weeks
-    _start_searches(s, searching[~success], week, mean_search_weeks, rng)
-    return starting, fill_days
+    n_start = 0
+    n_filled = 0
+    n_leavers = 0
+    row = n_departures[0]
+    for i in range(phase.size):
+        if leaving[i]:
+            burned = flags[_BURNED, i]
+            departures[0, row] = week
+            departures[1, row] = person_id[i]
+            departures[2, row] = role[i]
+            departures[3, row] = unit[i]
+            departures[4, row] = reasons[i]
+            departures[5, row] = burned
+            departures[6, row] = leaves_profession(
+                reasons[i], burned, uniform(key, i, _SLOT_PROFESSION)
+            )
+            row += 1
+            n_leavers += 1
+            leavers_by_role[role[i]] += 1
+            unit_leavers[unit[i]] += 1.0
+            flags[_FILLED, i] = False
+            flags[_BURNED, i] = False
+            flags[_ABSENT, i] = False
+            person_id[i] = -1
+            phase[i] = SEARCHING
+            real[_STARTED, i] = week
+            real[_EVENT, i] = week + search_weeks(
+                mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
+            )
+            continue
+        if phase[i] == FILLED or real[_EVENT, i] > week:
+            continue
+        if phase[i] == OFFER_ACCEPTED:
+            starting[n_start] = i
+            n_start += 1
+        elif uniform(key, i, _SLOT_OFFER) < success_prob:
+            fill_days[n_filled] = (week - real[_STARTED, i]) * 7.0
+            n_filled += 1
+            phase[i] = OFFER_ACCEPTED
+            real[_EVENT, i] = week + onboarding_weeks
+        else:
+            real[_STARTED, i] = week
+            real[_EVENT, i] = week + search_weeks(
+                mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
+            )
+    n_departures[0] = row
+    return n_start, n_filled, n_leavers

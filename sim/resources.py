@@ -1,11 +1,6 @@
 """Job resources: leadership delivered, recognition, and trust (stage 4 of the weekly step)."""
 
-import numpy as np
-
 from sim.jit import compiled
-from sim.modifiers import Modifiers
-from sim.parameters import ModelParameters
-from sim.state import SupervisorState
 
 SUPERVISOR_WEEKLY_HOURS = 45.0  # assumption: a nurse manager's working week
 # Assumption: recognition is smoothed over about 8 weeks (its felt effect outlasts the event).
@@ -14,29 +9,31 @@ RECOGNITION_SMOOTHING = 1.0 / 8.0
 RECOGNITION_FULL = 0.3
 
 
+@compiled
 def delivered_leadership(
-    sup: SupervisorState,
-    span: np.ndarray,
-    week: int,
-    params: ModelParameters,
-    mods: Modifiers,
-) -> None:
-    """Update the leadership each supervisor actually delivers this week (12-60 scale).
+    rated: float,
+    exhaustion: float,
+    span: float,
+    admin_share: float,
+    hours_per_report: float,
+    interim: bool,
+) -> tuple[float, float]:
+    """Leadership a supervisor actually delivers this week (12-60 scale), and its time factor.
 
     Seed 003 (takeaways 7 and 8): leaders' time goes to administration instead of people; the
-    supervisor's own behaviour shapes the unit. Delivered = 12 + (rated + development points - 12)
-    x time available for people / time needed x (1 - 0.5 x own exhaustion). Time needed is
-    ``supervisor_hours_per_report`` per filled post; an acting (interim) lead has half the time.
-    Form and the 0.5 weight are assumptions: burned-out leaders lead worse.
+    supervisor's own behaviour shapes the unit. Delivered = 12 + (rated - 12) x time available
+    for people / time needed x (1 - 0.5 x own exhaustion). Time needed is ``hours_per_report``
+    per filled post; an acting (interim) lead has half the time. ``rated`` includes any
+    leadership-development points. Form and the 0.5 weight are assumptions: burned-out leaders
+    lead worse.
     """
-    admin = np.minimum(params.supervisor_admin_share * mods.supervisor_admin_share, 0.95)
-    available = SUPERVISOR_WEEKLY_HOURS * (1.0 - admin)
-    needed = np.maximum(span * params.supervisor_hours_per_report, 1e-9)
-    time_factor = np.minimum(1.0, available / needed)
-    time_factor = np.where(sup.interim_until > week, 0.5 * time_factor, time_factor)
-    rated = np.clip(sup.score + mods.leadership_points, 12.0, 60.0)
-    sup.time_factor = time_factor
-    sup.delivered = 12.0 + (rated - 12.0) * time_factor * (1.0 - 0.5 * sup.exhaustion)
+    available = SUPERVISOR_WEEKLY_HOURS * (1.0 - admin_share)
+    needed = max(span * hours_per_report, 1e-9)
+    time_factor = min(1.0, available / needed)
+    if interim:
+        time_factor *= 0.5
+    rated = min(max(rated, 12.0), 60.0)
+    return 12.0 + (rated - 12.0) * time_factor * (1.0 - 0.5 * exhaustion), time_factor
 
 
 @compiled
@@ -76,12 +73,11 @@ def next_trust(
     return trust + (1.0 / 30.0) * (min(max(target, 0.0), 1.0) - trust)
 
 
-def update_unanswered_strain(
-    unanswered: np.ndarray, intensity: np.ndarray, overtime: np.ndarray
-) -> np.ndarray:
+@compiled
+def next_unanswered_strain(unanswered: float, intensity: float, overtime: float) -> float:
     """Smoothed (half-year) overload that nobody has fixed: excess load plus overtime (0-1).
 
-    Assumption: 0.3 over budgeted load or 12 overtime hours a week count as fully unanswered.
+    Assumption: 0.3 over budgeted load or 24 overtime hours a week count as fully unanswered.
     """
-    pressure = np.clip(np.maximum(intensity - 1.0, 0.0) / 0.3 + overtime / 24.0, 0.0, 1.0)
+    pressure = min(max(max(intensity - 1.0, 0.0) / 0.3 + overtime / 24.0, 0.0), 1.0)
     return unanswered + (1.0 / 26.0) * (pressure - unanswered)

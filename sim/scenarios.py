@@ -61,6 +61,8 @@ class Scenario:
 
     def state(self, week: float) -> ScenarioState:
         """The multipliers in force in ``week``."""
+        if not self.waves:
+            return _BASELINE_STATE
         values = {
             ch: max(0.05, 1.0 + sum(w.at(week) for w in self.waves.get(ch, ()))) for ch in CHANNELS
         }

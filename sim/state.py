@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.jit import compiled
 from sim.organization import ROLES, UNIT_TYPES, Layout
 from sim.rows import add_rows, row_index, zeros
 
@@ -129,50 +130,106 @@ def hire(
     Trait distributions are assumptions: coping and sensitivity log-normal with mean 1; the
     well-being trait N(0.60, 0.20) (an MHC-SF item mean near 3 of 5; the spread gives
     Keyes 2002-like shares of flourishing and languishing);
-    age of the initial workforce ~ N(42, 10), of new hires 22 + Gamma(2, 4) (mean 30).
+    age of the initial workforce ~ N(42, 10), of new hires 22 + Gamma(2, 4) (mean 30); tenure of
+    the initial workforce exponential with mean 7 years (assumption), capped by working age.
     """
     k = posts.size
     if k == 0:
         return
-    s = state
-    normal = rng.standard_normal((4, k))
-    uniform = rng.random((3, k))
-    if initial:
-        age = np.clip(42.0 + 10.0 * rng.standard_normal(k), 22.0, 66.0)
-        tenure = np.minimum(-7.0 * np.log1p(-uniform[2]), age - 21.0) * 52.0
-    else:
-        age = np.minimum(22.0 + rng.gamma(2.0, 4.0, k), 62.0)
-        tenure = np.zeros(k)
-    trait = np.clip(0.60 + 0.20 * normal[2], 0.0, 1.0)
-    values = {
-        "age_years": age,
-        "tenure_weeks": tenure,
-        "coping": np.exp(coping_sd * normal[0] - 0.5 * coping_sd**2),
-        "sensitivity": np.exp(0.25 * normal[1] - 0.5 * 0.25**2),
-        "wellbeing_trait": trait,
-        "emotional_offset": 0.08 * normal[3],
-        "violence_frailty": rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k),
+    normal = rng.standard_normal((5, k))
+    uniform = rng.random((4, k))
+    frailty = rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k)
+    _write_new_hires(
+        state.real,
+        state.flags,
+        state.vacancy_phase,
+        state.person_id,
+        state.violence_ring,
+        posts,
+        first_person_id,
+        coping_sd,
+        initial,
+        normal,
+        uniform,
+        frailty,
+    )
+
+
+@compiled
+def _write_new_hires(
+    real: np.ndarray,
+    flags: np.ndarray,
+    phase: np.ndarray,
+    person_id: np.ndarray,
+    violence_ring: np.ndarray,
+    posts: np.ndarray,
+    first_person_id: int,
+    coping_sd: float,
+    initial: bool,
+    normal: np.ndarray,
+    uniform: np.ndarray,
+    frailty: np.ndarray,
+) -> None:
+    """Write the traits and starting state of new people into ``posts`` (see :func:`hire`)."""
+    for j in range(posts.size):
+        i = posts[j]
+        if initial:
+            age = min(max(42.0 + 10.0 * normal[4, j], 22.0), 66.0)
+            tenure = min(-7.0 * np.log1p(-uniform[2, j]), age - 21.0) * 52.0
+        else:
+            # Gamma(2, 4) as the sum of two exponentials with mean 4.
+            age = min(22.0 - 4.0 * (np.log1p(-uniform[2, j]) + np.log1p(-uniform[3, j])), 62.0)
+            tenure = 0.0
+        trait = min(max(0.60 + 0.20 * normal[2, j], 0.0), 1.0)
+        real[_R_AGE, i] = age
+        real[_R_TENURE, i] = tenure
+        real[_R_COPING, i] = np.exp(coping_sd * normal[0, j] - 0.5 * coping_sd * coping_sd)
+        real[_R_SENSITIVITY, i] = np.exp(0.25 * normal[1, j] - 0.5 * 0.25 * 0.25)
+        real[_R_TRAIT, i] = trait
+        real[_R_EMOTIONAL, i] = 0.08 * normal[3, j]
+        real[_R_FRAILTY, i] = frailty[j]
         # New hires start fresh (assumption): low exhaustion, hopeful engagement and trust.
-        "exhaustion": 0.05 + 0.20 * uniform[0],
-        "cynicism": 0.15 * uniform[1],
-        "engagement": 0.65,
-        "trust": 0.65,
-        "wellbeing": trait,
-        "recognition": 0.15,
-        "violence_load": 0.0,
-        "intent": 0.1,
-        "hours": s.contracted_hours[posts],
-    }
-    real = s.real
-    for name, value in values.items():
-        real[R[name], posts] = value
-    s.flags[:, posts] = _NEW_HIRE_FLAGS
-    s.vacancy_phase[posts] = FILLED
-    s.person_id[posts] = np.arange(first_person_id, first_person_id + k)
-    s.violence_ring[:, :, posts] = 0
+        real[_R_EXHAUSTION, i] = 0.05 + 0.20 * uniform[0, j]
+        real[_R_CYNICISM, i] = 0.15 * uniform[1, j]
+        real[_R_ENGAGEMENT, i] = 0.65
+        real[_R_TRUST, i] = 0.65
+        real[_R_WELLBEING, i] = trait
+        real[_R_RECOGNITION, i] = 0.15
+        real[_R_VLOAD, i] = 0.0
+        real[_R_INTENT, i] = 0.1
+        real[_R_HOURS, i] = real[_R_CONTRACTED, i]
+        flags[_F_FILLED, i] = True
+        flags[_F_ABSENT, i] = False
+        flags[_F_BURNED, i] = False
+        phase[i] = FILLED
+        person_id[i] = first_person_id + j
+        violence_ring[:, :, i] = 0
 
 
-_NEW_HIRE_FLAGS = np.array([[True], [False], [False]])  # filled, not absent, not burned out
+_R_AGE, _R_TENURE, _R_COPING, _R_SENSITIVITY, _R_TRAIT, _R_EMOTIONAL, _R_FRAILTY = (
+    R["age_years"],
+    R["tenure_weeks"],
+    R["coping"],
+    R["sensitivity"],
+    R["wellbeing_trait"],
+    R["emotional_offset"],
+    R["violence_frailty"],
+)
+_R_EXHAUSTION, _R_CYNICISM, _R_ENGAGEMENT, _R_TRUST, _R_WELLBEING, _R_RECOGNITION = (
+    R["exhaustion"],
+    R["cynicism"],
+    R["engagement"],
+    R["trust"],
+    R["wellbeing"],
+    R["recognition"],
+)
+_R_VLOAD, _R_INTENT, _R_HOURS, _R_CONTRACTED = (
+    R["violence_load"],
+    R["intent"],
+    R["hours"],
+    R["contracted_hours"],
+)
+_F_FILLED, _F_ABSENT, _F_BURNED = F["filled"], F["absent"], F["burned_out"]
 
 
 @dataclass

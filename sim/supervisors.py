@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from sim.jit import compiled
 from sim.parameters import ModelParameters
 from sim.state import SupervisorState, draw_leadership_scores
 
@@ -28,56 +29,69 @@ def new_supervisors(
     )
 
 
-def update_supervisors(
-    sup: SupervisorState,
-    span: np.ndarray,
+@compiled
+def supervisor_pass(
+    exhaustion: np.ndarray,
+    coping: np.ndarray,
+    tenure_weeks: np.ndarray,
+    unit_sums: np.ndarray,
+    unit_posts: np.ndarray,
     intensity: np.ndarray,
-    unit_exhaustion: np.ndarray,
-    vacancy_rate: np.ndarray,
     admin_share: np.ndarray,
-    params: ModelParameters,
-    rng: np.random.Generator,
-) -> None:
-    """Advance each supervisor's exhaustion one week (same stock form as workers, Homer 1985).
+    exhaustion_rate: float,
+    recovery_rate: float,
+    normal: np.ndarray,
+    uniform: np.ndarray,
+    leaving: np.ndarray,
+) -> int:
+    """Advance each supervisor's exhaustion one week; mark who leaves; return how many.
 
-    Strain grows with span of control, administration, the unit's workload, its staff's
-    exhaustion and its vacancies (assumptions; seed 003 takeaways 1 and 7: leaders share the
-    critical fatigue of their staff, their time is consumed by administration).
+    Exhaustion follows the workers' stock form (Homer 1985). Strain grows with span of control,
+    administration, the unit's workload, its staff's mean exhaustion and its vacancies
+    (assumptions; seed 003 takeaways 1 and 7: leaders share the critical fatigue of their staff,
+    their time is consumed by administration). Supervisors quit at 5 % a year plus 40 % x
+    exhaustion squared (assumption: burned-out managers leave more).
+    ``unit_sums`` rows 3 and 4 are the unit's headcount and summed staff exhaustion.
     """
-    strain = (
-        0.45 * np.sqrt(span / REFERENCE_SPAN) * (0.6 + admin_share) * np.maximum(intensity, 0.5)
-        + 0.3 * unit_exhaustion
-        + 0.5 * vacancy_rate
-    )
-    e = sup.exhaustion
-    e += params.exhaustion_rate * strain * (1.0 - e) - params.recovery_rate * sup.coping * e
-    e += 0.015 * rng.standard_normal(e.size)
-    np.clip(e, 0.0, 1.0, out=e)
-    sup.tenure_weeks += 1.0
+    n_leaving = 0
+    for u in range(exhaustion.size):
+        span = unit_sums[3, u]
+        staff_exhaustion = unit_sums[4, u] / max(span, 1.0)
+        vacancy_rate = 1.0 - span / unit_posts[u]
+        strain = (
+            0.45 * np.sqrt(span / REFERENCE_SPAN) * (0.6 + admin_share[u]) * max(intensity[u], 0.5)
+            + 0.3 * staff_exhaustion
+            + 0.5 * vacancy_rate
+        )
+        e = exhaustion[u]
+        e += exhaustion_rate * strain * (1.0 - e) - recovery_rate * coping[u] * e
+        e = min(max(e + 0.015 * normal[u], 0.0), 1.0)
+        exhaustion[u] = e
+        tenure_weeks[u] += 1.0
+        annual = 0.05 + 0.40 * e * e
+        leaving[u] = uniform[u] < -np.expm1(np.log1p(-annual) / 52.0)
+        n_leaving += leaving[u]
+    return n_leaving
 
 
-def replace_departing_supervisors(
+def replace_supervisors(
     sup: SupervisorState,
+    units: np.ndarray,
     week: int,
     params: ModelParameters,
     rng: np.random.Generator,
     next_person_id: int,
-) -> np.ndarray:
-    """Supervisors quit (yearly 5 % + 40 % x exhaustion squared, assumption); return the units.
+) -> None:
+    """Replace the supervisors of ``units`` who left.
 
-    A leaver is replaced by a new supervisor whose score is drawn from the population; an acting
-    lead with half the time covers the post for ``supervisor_time_to_fill_weeks``.
+    The new supervisor's score is drawn from the population of leaders; an acting lead with half
+    the time covers the post for ``supervisor_time_to_fill_weeks`` (assumption).
     """
-    q = 0.05 + 0.40 * sup.exhaustion**2
-    p = -np.expm1(np.log1p(-q) / 52.0)
-    units = np.flatnonzero(rng.random(sup.score.size) < p)
-    if units.size:
-        sup.score[units] = draw_leadership_scores(
-            rng, units.size, params.leadership_mean, params.leadership_sd, params.leadership_score
-        )
-        sup.exhaustion[units] = rng.uniform(0.1, 0.3, units.size)
-        sup.coping[units] = rng.lognormal(-0.5 * params.coping_sd**2, params.coping_sd, units.size)
-        sup.person_id[units] = np.arange(next_person_id, next_person_id + units.size)
-        sup.tenure_weeks[units] = 0.0
-        sup.interim_until[units] = week + params.supervisor_time_to_fill_weeks
-    return units
+    sup.score[units] = draw_leadership_scores(
+        rng, units.size, params.leadership_mean, params.leadership_sd, params.leadership_score
+    )
+    sup.exhaustion[units] = rng.uniform(0.1, 0.3, units.size)
+    sup.coping[units] = rng.lognormal(-0.5 * params.coping_sd**2, params.coping_sd, units.size)
+    sup.person_id[units] = np.arange(next_person_id, next_person_id + units.size)
+    sup.tenure_weeks[units] = 0.0
+    sup.interim_until[units] = week + params.supervisor_time_to_fill_weeks

@@ -1,13 +1,11 @@
 """Intent to leave, quits and retirements (stage 6 of the weekly step)."""
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from sim.jit import compiled
 from sim.organization import ROLE_NAMES, ROLES
-from sim.state import WorkerState
+from sim.violence import event_probability
 
 RESIGNATION, RETIREMENT = 0, 1
 DEPARTURE_REASONS = ("resignation", "retirement")
@@ -76,7 +74,7 @@ def weekly_probability(annual: float) -> float:
     """Weekly probability of an event whose yearly probability is ``annual`` (constant hazard)."""
     if annual >= 1.0:
         return 1.0
-    return -np.expm1(np.log1p(-annual) / 52.0)
+    return event_probability(-np.log1p(-annual) / 52.0)
 
 
 @compiled
@@ -96,55 +94,47 @@ def weekly_quit_probability(role: int, intent: float, modifier: float) -> float:
     return weekly_probability(annual)
 
 
-@dataclass
+DEPARTURE_COLUMNS = ("week", "person_id", "role", "unit", "reason", "burned_out", "left_profession")
+
+
 class DepartureLog:
-    """Every departure so far, kept as weekly chunks of arrays."""
+    """Every departure so far: rows of an int64 matrix (``DEPARTURE_COLUMNS``), grown as needed.
 
-    chunks: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    The compiled vacancy pass writes the rows; ``frame()`` gives them to analysts as a table.
+    """
 
-    def add(
-        self,
-        week: int,
-        state: WorkerState,
-        posts: np.ndarray,
-        reasons: np.ndarray,
-        left_profession: np.ndarray,
-    ) -> None:
-        """Record the people leaving ``posts`` this week (before their posts are cleared)."""
-        if posts.size:
-            self.chunks.append(
-                (
-                    np.full(posts.size, week),
-                    state.person_id[posts].copy(),
-                    state.role[posts].copy(),
-                    state.unit[posts].copy(),
-                    reasons,
-                    state.burned_out[posts].copy(),
-                    left_profession,
-                )
-            )
+    def __init__(self, capacity: int = 1024) -> None:
+        self.rows = np.zeros((len(DEPARTURE_COLUMNS), capacity), dtype=np.int64)
+        self.size = np.zeros(1, dtype=np.int64)  # rows written (an array, so compiled code can add)
+
+    def reserve(self, extra: int) -> None:
+        """Make room for ``extra`` more rows (capacity at least doubles when it grows)."""
+        need = int(self.size[0]) + extra
+        if need > self.rows.shape[1]:
+            grown = np.zeros((self.rows.shape[0], max(need, 2 * self.rows.shape[1])), np.int64)
+            grown[:, : self.rows.shape[1]] = self.rows
+            self.rows = grown
 
     def clear(self) -> None:
         """Forget all departures (used after the burn-in period)."""
-        self.chunks.clear()
+        self.size[0] = 0
 
     def frame(self) -> pd.DataFrame:
         """All departures as a table."""
-        cols = ["week", "person_id", "role", "unit", "reason", "burned_out", "left_profession"]
-        if not self.chunks:
-            return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols})
-        parts = [np.concatenate(arrays) for arrays in zip(*self.chunks, strict=True)]
-        df = pd.DataFrame(dict(zip(cols, parts, strict=True)))
+        n = int(self.size[0])
+        df = pd.DataFrame({c: self.rows[k, :n].copy() for k, c in enumerate(DEPARTURE_COLUMNS)})
         df["role"] = pd.Categorical.from_codes(df["role"], ROLE_NAMES)
         df["reason"] = pd.Categorical.from_codes(df["reason"], DEPARTURE_REASONS)
+        df["burned_out"] = df["burned_out"].astype(bool)
+        df["left_profession"] = df["left_profession"].astype(bool)
         return df
 
 
-def left_profession(
-    reasons: np.ndarray, burned_out: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """Which resigning leavers leave the profession: 10 %, or 35 % if burned out (assumption)."""
-    if reasons.size == 0:
-        return np.zeros(0, dtype=bool)
-    p = np.where(burned_out, 0.35, 0.10)
-    return (reasons == RESIGNATION) & (rng.random(reasons.size) < p)
+@compiled
+def leaves_profession(reason: int, burned_out: bool, uniform: float) -> bool:
+    """Whether a leaver leaves the profession: 10 % of resignations, 35 % if burned out.
+
+    Assumption: burned-out leavers leave health care more often (seed 000: burnout drives people
+    out of the health workforce, not only out of one employer).
+    """
+    return reason == RESIGNATION and uniform < (0.35 if burned_out else 0.10)

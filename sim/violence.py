@@ -12,6 +12,17 @@ VIOLENCE_LOAD_DECAY = 0.5 ** (1.0 / 4.0)
 
 
 @compiled
+def event_probability(rate: float) -> float:
+    """Chance of at least one event in a week with Poisson ``rate``: 1 - exp(-rate).
+
+    Below a rate of 0.05 the cubic series is used (error under 3e-7, and no exponential).
+    """
+    if rate < 0.05:
+        return rate * (1.0 - rate * (0.5 - rate / 6.0))
+    return -np.expm1(-rate)
+
+
+@compiled
 def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -> int:
     """Type of this week's incident (index into VIOLENCE_TYPES), or -1 for none.
 
@@ -19,7 +30,7 @@ def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -
     personal frailty x scenario); at most one a week is counted, since the weekly risk is small,
     and its type is drawn in proportion to the type rates.
     """
-    if uniform_any >= -np.expm1(-weekly_rate):
+    if uniform_any >= event_probability(weekly_rate):
         return -1
     for kind in range(TYPE_CUMULATIVE.size):
         if uniform_type < TYPE_CUMULATIVE[kind]:
@@ -27,14 +38,13 @@ def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -
     return TYPE_CUMULATIVE.size - 1
 
 
-def update_moral_distress(
-    moral_distress: np.ndarray, intensity: np.ndarray, safe_load: float
-) -> np.ndarray:
-    """Unit moral distress: rises when load passes the safe level (assumption).
+@compiled
+def next_moral_distress(moral_distress: float, intensity: float, safe_load: float) -> float:
+    """A unit's moral distress one week on: rises when load passes the safe level (assumption).
 
     Distress is 0 at or below ``safe_load`` and 1 at 0.3 above it; it builds and fades over
     about five weeks (exponential smoothing, rate 0.2). Moral distress is named by health workers
     among the top contributors to burnout (seed 000, ref. 4 and 9).
     """
-    target = np.clip((intensity - safe_load) / 0.3, 0.0, 1.0)
+    target = min(max((intensity - safe_load) / 0.3, 0.0), 1.0)
     return moral_distress + 0.2 * (target - moral_distress)

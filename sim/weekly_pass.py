@@ -3,8 +3,9 @@
 Worker state lives in numpy arrays; these loops apply the per-worker equations of the mechanism
 modules (sim.workload, sim.violence, sim.resources, sim.wellbeing, sim.turnover) to every post
 in one pass, so a week costs a few microseconds per thousand workers instead of hundreds of numpy
-calls. Random numbers are drawn beforehand from the model's numpy Generator, so the results are
-fixed by the seed. The order inside the worker pass is the order of the step's stages 3-6.
+calls. Random numbers are counter-based draws keyed by one number a week from the model's
+numpy Generator (sim.random_streams), so the results are fixed by the seed. The order inside
+the worker pass is the order of the step's stages 3-6.
 """
 
 from typing import NamedTuple
@@ -14,6 +15,7 @@ import numpy as np
 from sim.jit import compiled
 from sim.modifiers import P, U
 from sim.organization import ROLES
+from sim.random_streams import standard_normal, uniform
 from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.rows import row_index
@@ -157,6 +159,9 @@ _FRAILTY, _EXH, _CYN, _ENG, _TRUST, _WB, _REC, _VLOAD, _INTENT, _HOURS = (
     R["hours"],
 )
 _FILLED, _ABSENT, _BURNED = F["filled"], F["absent"], F["burned_out"]
+# Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4.
+_SLOT_ABSENCE, _SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(5)
+_SLOT_NOISE = 5
 _STRAIN_APP, _COPING_MOD, _BURNOUT_REC, _QUIT_MOD, _REC_EXTRA = (
     P["strain_appraisal"],
     P["coping"],
@@ -181,7 +186,7 @@ def staffing_pass(
     role_wage: np.ndarray,
     sick_leave_rate: float,
     ramp_up_weeks: float,
-    uniform: np.ndarray,
+    key: np.uint64,
     unit_sums: np.ndarray,
 ) -> float:
     """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
@@ -200,7 +205,7 @@ def staffing_pass(
             continue
         unit_sums[3, u] += 1.0
         unit_sums[4, u] += real[_EXH, i]
-        off = uniform[i] < absence_probability(sick_leave_rate, real[_EXH, i])
+        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(sick_leave_rate, real[_EXH, i])
         flags[_ABSENT, i] = off
         if not off:
             unit_sums[2, u] += 1.0
@@ -221,8 +226,7 @@ def worker_pass(
     unit_levers: np.ndarray,
     c: Coefficients,
     log_job_market: float,
-    uniforms: np.ndarray,
-    noise: np.ndarray,
+    key: np.uint64,
     leaving: np.ndarray,
     reasons: np.ndarray,
     tallies: np.ndarray,
@@ -232,9 +236,10 @@ def worker_pass(
     Writes ``leaving`` and ``reasons`` for the posts whose holders leave this week, and adds the
     week's metric counts into ``tallies`` (see :class:`WeeklyTallies`; zeroed by the caller).
     """
+    sum_exhaustion = sum_engagement = sum_trust = sum_recognized = n_intending = 0.0
+    local = np.zeros(N_TALLIES)  # a fresh array: the compiler knows nothing else writes to it
+    violence_ring_week[:] = 0  # this slot of the 52-week ring is reused: clear it
     for i in range(unit.size):
-        for kind in range(violence_ring_week.shape[0]):
-            violence_ring_week[kind, i] = 0
         if not flags[_FILLED, i]:
             leaving[i] = False
             flags[_BURNED, i] = False
@@ -255,11 +260,13 @@ def worker_pass(
             rate = (
                 TOTAL_WEEKLY_RATE * real[_VWEIGHT, i] * real[_FRAILTY, i] * unit_inputs[_VRATE, u]
             )
-            kind = incident_kind(rate, uniforms[1, i], uniforms[2, i])
+            kind = incident_kind(
+                rate, uniform(key, i, _SLOT_VIOLENCE), uniform(key, i, _SLOT_VIOLENCE_TYPE)
+            )
             if kind >= 0:
                 violence_ring_week[kind, i] = 1
                 load += VIOLENCE_SEVERITY[kind] * (1.0 - unit_levers[_SUPPORT, u])
-                tallies[T_INCIDENTS + kind] += 1.0
+                local[T_INCIDENTS + kind] += 1.0
         real[_VLOAD, i] = load
         # 4. Resources: recognition and trust.
         unit_exhaustion = exhaustion_sum / max(headcount, 1.0)
@@ -270,7 +277,7 @@ def worker_pass(
             c.peer_recognition_rate,
             post_levers[_REC_EXTRA, i],
         )
-        event = 1.0 if uniforms[3, i] < p_recognized else 0.0
+        event = 1.0 if uniform(key, i, _SLOT_RECOGNITION) < p_recognized else 0.0
         rec = real[_REC, i] + RECOGNITION_SMOOTHING * (event - real[_REC, i])
         real[_REC, i] = rec
         recognized = min(rec / RECOGNITION_FULL, 1.0)
@@ -311,7 +318,8 @@ def worker_pass(
         )
         if flags[_BURNED, i]:
             capacity *= post_levers[_BURNOUT_REC, i]
-        e = next_exhaustion(e0, job_strain, capacity, c.exhaustion_rate, c.recovery_rate, noise[i])
+        noise = standard_normal(key, i, _SLOT_NOISE)
+        e = next_exhaustion(e0, job_strain, capacity, c.exhaustion_rate, c.recovery_rate, noise)
         real[_EXH, i] = e
         cy = next_cynicism(real[_CYN, i], e, t, recognized)
         real[_CYN, i] = cy
@@ -341,23 +349,30 @@ def worker_pass(
         real[_INTENT, i] = it
         p_quit = weekly_quit_probability(r, it, post_levers[_QUIT_MOD, i])
         p_retire = weekly_retirement_probability(real[_AGE, i]) if c.retirement else 0.0
-        draw = uniforms[4, i]
+        draw = uniform(key, i, _SLOT_DEPARTURE)
         leaving[i] = draw < p_quit + p_retire
         reasons[i] = RESIGNATION if draw < p_quit else RETIREMENT
         real[_TENURE, i] += 1.0
         real[_AGE, i] += 1.0 / 52.0
-        # Metrics of the week (everyone who worked here this week).
-        tallies[T_HEADCOUNT + r] += 1.0
+        # Metrics of the week (everyone who worked here this week), summed in registers.
+        local[T_HEADCOUNT + r] += 1.0
         if burned:
-            tallies[T_BURNED + r] += 1.0
-        tallies[T_CLASSES + cls] += 1.0
-        tallies[T_EXHAUSTION] += e
-        tallies[T_ENGAGEMENT] += g
-        tallies[T_TRUST] += t
-        tallies[T_RECOGNIZED] += event
+            local[T_BURNED + r] += 1.0
+        local[T_CLASSES + cls] += 1.0
+        sum_exhaustion += e
+        sum_engagement += g
+        sum_trust += t
+        sum_recognized += event
         if it > 0.5:
-            tallies[T_INTENDING] += 1.0
-        tallies[T_OVERTIME + r] += ot
+            n_intending += 1.0
+        local[T_OVERTIME + r] += ot
+    for k in range(N_TALLIES):
+        tallies[k] += local[k]
+    tallies[T_EXHAUSTION] += sum_exhaustion
+    tallies[T_ENGAGEMENT] += sum_engagement
+    tallies[T_TRUST] += sum_trust
+    tallies[T_RECOGNIZED] += sum_recognized
+    tallies[T_INTENDING] += n_intending
 
 
 @compiled

@@ -1,6 +1,6 @@
 """Patient demand, staffing and workload: stages 1 and 2 of the weekly step."""
 
-from dataclasses import dataclass
+import math
 
 import numpy as np
 
@@ -9,35 +9,24 @@ from sim.parameters import ModelParameters
 from sim.scenarios import ScenarioState
 
 
-@dataclass
-class UnitWorkload:
-    """What one week's demand and staffing mean for each unit (arrays over units)."""
+def demand_multiplier(week: int, params: ModelParameters, scenario: ScenarioState) -> float:
+    """Organization-wide demand factor this week: demand level x seasonality x scenario.
 
-    demand_hours: np.ndarray  # clinical hours of care needed
-    staff_hours: np.ndarray  # clinical hours staff give in contracted time
-    agency_hours: np.ndarray
-    overtime_per_worker: np.ndarray  # overtime hours per present worker
-    intensity: np.ndarray  # demand per clinical hour worked (1 = budgeted load)
-    present: np.ndarray  # workers at work
-    headcount: np.ndarray  # filled posts
-
-
-def unit_demand(
-    base_hours: np.ndarray,
-    week: int,
-    params: ModelParameters,
-    scenario: ScenarioState,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Clinical hours of care each unit needs this week.
-
-    base census x seasonality x scenario x noise. Seasonality is a cosine peaking in early
-    January and noise is mean-one log-normal (both assumptions, see the parameters).
+    Seasonality is a cosine peaking in early January (assumption: winter respiratory season;
+    amplitude is the parameter ``seasonality_amplitude``).
     """
-    season = 1.0 + params.seasonality_amplitude * np.cos(2.0 * np.pi * (week - 2) / 52.0)
-    sd = params.demand_noise_sd
-    noise = rng.lognormal(-0.5 * sd * sd, sd, base_hours.size) if sd > 0 else 1.0
-    return base_hours * (params.demand_level * season * scenario.demand) * noise
+    season = 1.0 + params.seasonality_amplitude * math.cos(2.0 * math.pi * (week - 2) / 52.0)
+    return params.demand_level * season * scenario.demand
+
+
+@compiled
+def unit_demand(base_hours: float, multiplier: float, noise_sd: float, normal: float) -> float:
+    """Clinical hours of care a unit needs this week: base census x multiplier x noise.
+
+    Noise is mean-one log-normal with log-sd ``demand_noise_sd`` (assumption: week-to-week
+    census variation).
+    """
+    return base_hours * multiplier * np.exp(noise_sd * normal - 0.5 * noise_sd * noise_sd)
 
 
 @compiled
@@ -59,31 +48,24 @@ def productivity(tenure_weeks: float, ramp_up_weeks: float) -> float:
     return min(1.0, 0.5 + 0.5 * tenure_weeks / ramp_up_weeks)
 
 
-def unit_workload(
-    demand_hours: np.ndarray,
-    staff_hours: np.ndarray,
-    vacant_hours: np.ndarray,
-    n_present: np.ndarray,
-    headcount: np.ndarray,
+@compiled
+def cover_gap(
+    demand_hours: float,
+    staff_hours: float,
+    vacant_hours: float,
+    n_present: float,
     agency_cover_share: float,
     overtime_cap_hours: float,
-) -> UnitWorkload:
-    """Spread each unit's demand over the staff present, with agency cover and overtime.
+) -> tuple[float, float, float]:
+    """Spread a unit's demand over the staff present; return agency hours, overtime, intensity.
 
     Agency staff cover a share of the vacant posts' hours. Any remaining gap is worked as
     overtime, shared by those present, up to the overtime cap; what overtime cannot cover raises
-    the intensity of work (patients per worker above the norm).
+    the intensity of work (demand per clinical hour worked; 1 = budgeted load). Assumption: the
+    order agency, then overtime, then intensity is how units cover gaps (seed 003, takeaway 1).
     """
     agency_hours = agency_cover_share * vacant_hours
     gap = demand_hours - staff_hours - agency_hours
-    overtime = np.minimum(np.maximum(gap / np.maximum(n_present, 1.0), 0.0), overtime_cap_hours)
+    overtime = min(max(gap / max(n_present, 1.0), 0.0), overtime_cap_hours)
     worked = staff_hours + agency_hours + overtime * n_present
-    return UnitWorkload(
-        demand_hours=demand_hours,
-        staff_hours=staff_hours,
-        agency_hours=agency_hours,
-        overtime_per_worker=overtime,
-        intensity=demand_hours / np.maximum(worked, 1.0),
-        present=n_present,
-        headcount=headcount,
-    )
+    return agency_hours, overtime, demand_hours / max(worked, 1.0)
