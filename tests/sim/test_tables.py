@@ -92,3 +92,13 @@ def test_agent_records_on_request():
     assert len(supervisors) == 3 * m.n_units
     assert set(workers.columns) >= {"exhaustion", "burned_out", "vacant"}
     assert workers["exhaustion"].between(0, 1).all()
+
+
+def test_summary_without_weekly_collection_matches():
+    """Switching weekly data collection off changes nothing but the records."""
+    a = WorkforceModel(rng=9, n_workers=120, burn_in_weeks=20)
+    b = WorkforceModel(rng=9, n_workers=120, burn_in_weeks=20, collect_data=False)
+    a.run_for(30)
+    b.run_for(30)
+    assert a.summary() == b.summary()
+    assert len(b.datacollector.get_model_vars_dataframe()) == 1
