@@ -688,13 +688,17 @@ def _save(fig: Figure, path: str | Path) -> Path:
     return path
 
 
-def plot_sobol(df: pd.DataFrame, output: str, path: str | Path) -> Path:
+def plot_sobol(
+    df: pd.DataFrame, output: str, path: str | Path, noise_share: float | None = None
+) -> Path:
     """Draw S1 and ST of one output as horizontal bars with 95 % intervals, sorted by ST.
 
     Args:
         df: A table from :func:`analyze` with method "sobol".
         output: The output to draw.
         path: Where to write the PNG.
+        noise_share: Share of the output's variance that is seed-to-seed noise of a stochastic
+            model, drawn as a dashed line: total indices near it may be noise alone.
 
     Returns:
         The path written.
@@ -719,6 +723,8 @@ def plot_sobol(df: pd.DataFrame, output: str, path: str | Path) -> Path:
         )
     ax.set_yticks(positions, wide.index)
     ax.axvline(0.0, color="black", linewidth=0.8)
+    if noise_share is not None and math.isfinite(noise_share):
+        ax.axvline(noise_share, color="grey", linestyle="--", linewidth=1, label="seed noise share")
     ax.set_xlabel("Sobol' index (share of output variance)")
     ax.set_title(f"{output}: Sobol' indices, {CONF_LEVEL:.0%} intervals")
     ax.legend(loc="lower right")
@@ -729,7 +735,9 @@ def plot_sobol(df: pd.DataFrame, output: str, path: str | Path) -> Path:
     return _save(fig, path)
 
 
-def plot_morris(df: pd.DataFrame, output: str, path: str | Path) -> Path:
+def plot_morris(
+    df: pd.DataFrame, output: str, path: str | Path, noise_mu_star: float | None = None
+) -> Path:
     """Draw Morris mu* against sigma for one output, with the sigma/mu* guide lines.
 
     The lines sigma/mu* = 0.1, 0.5 and 1 separate near-linear, monotonic, almost monotonic and
@@ -739,6 +747,8 @@ def plot_morris(df: pd.DataFrame, output: str, path: str | Path) -> Path:
         df: A table from :func:`analyze` with method "morris".
         output: The output to draw.
         path: Where to write the PNG.
+        noise_mu_star: The mu* that seed noise alone gives a stochastic model, drawn as a
+            dashed line: inputs left of it cannot be told from noise.
 
     Returns:
         The path written.
@@ -751,8 +761,15 @@ def plot_morris(df: pd.DataFrame, output: str, path: str | Path) -> Path:
     )
     for name, row in wide.iterrows():
         ax.annotate(
-            str(name), (row["mu_star"], row["sigma"]), xytext=(4, 4), textcoords="offset points"
+            str(name),
+            (row["mu_star"], row["sigma"]),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
         )
+    if noise_mu_star is not None and math.isfinite(noise_mu_star):
+        ax.axvline(noise_mu_star, color="grey", linestyle="-.", linewidth=1, label="seed noise")
+        ax.legend(loc="upper left")
     reach = max(np.nanmax(wide["mu_star"] + wide["mu_star_conf"].fillna(0.0)), 0.0) * 1.15
     reach = reach if reach > 0 else 1.0
     top = max(np.nanmax(wide["sigma"]), 0.0) * 1.15 or 1.0

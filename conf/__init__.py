@@ -1,0 +1,1 @@
+"""Hydra configuration tree of burnout-sim (loaded as a config module)."""

@@ -1,0 +1,1 @@
+"""Entry points: experiments, trials, sensitivity analysis, benchmarks."""

@@ -324,7 +324,9 @@ def test_plots_write_png_files(tmp_path, problem: ProblemSpec, sobol_2048, morri
     sobol_table = analyze(problem, X, Y, "sobol", seed=0)
     paths = [
         plot_sobol(sobol_table, "y", tmp_path / "sobol.png"),
+        plot_sobol(sobol_table, "y", tmp_path / "sobol_noise.png", noise_share=0.1),
         plot_morris(morris_table, "y", tmp_path / "nested" / "morris.png"),
+        plot_morris(morris_table, "y", tmp_path / "morris_noise.png", noise_mu_star=1.0),
         plot_morris(morris_table, "constant", tmp_path / "morris_constant.png"),
     ]
     for path in paths:

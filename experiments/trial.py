@@ -1,0 +1,361 @@
+"""A simulated randomized trial of an intervention inside one simulated organization.
+
+Published effect sizes come from trials, so the model is tested the same way: workers (or
+units) of one organization are randomized into two arms, the intervention is delivered to the
+treated arm only, and the people enrolled at week 0 are followed up at 3, 6 and 12 months
+(weeks 13, 26, 52) while they stay in post. Emotional exhaustion is compared as a standardized
+mean difference (Hedges' g, as pooled by Panagioti 2017) and burnout as a difference in
+prevalence (as in West 2016), each with its 95 % interval; cluster-randomized trials inflate
+the standard errors by the design effect; a baseline-adjusted SMD (ANCOVA on week-0
+exhaustion) is reported beside the unadjusted one; replicate trials (seeds ``seed`` ... ``seed +
+replicates - 1``) are pooled by inverse variance.
+
+Interventions that act on the whole organization (faster recruitment) cannot be randomized
+inside one: for them the cohort is randomized between two runs of the same organization with
+the same seed, one with and one without the intervention (design ``paired``).
+
+Usage (Hydra-style ``key=value`` arguments)::
+
+    python -m experiments.trial intervention=workload_redesign
+    python -m experiments.trial intervention=mindfulness n_workers=1000 seed=3 replicates=4 \
+        randomize=workers settings.uptake=0.5 params.job_market=1.2
+
+``settings.KEY`` sets an intervention (or, as ``settings.member.KEY``, a bundle member) setting;
+``params.KEY`` sets a model parameter (sim.parameters). Prints one JSON object.
+"""
+
+import ast
+import json
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from analysis.trial import Estimate, ancova_g, hedges_g, pool, prevalence_difference
+from sim.interventions import build
+from sim.model import WorkforceModel
+from sim.parameters import ModelParameters
+from sim.scenarios import make_scenario
+
+FOLLOW_UP_WEEKS = {3: 13, 6: 26, 12: 52}  # months -> weeks after the start (week 0)
+RANDOMIZE = ("auto", "workers", "units")
+MBI_EXHAUSTION_MAX = 54.0  # exhaustion 0-1 is MBI emotional exhaustion / 54 (sim.state)
+
+
+@dataclass
+class TrialConfig:
+    """Settings of one simulated trial (every value is recorded in the output)."""
+
+    intervention: str = ""
+    n_workers: int = 600
+    seed: int = 1
+    replicates: int = 8
+    randomize: str = "auto"
+    scenario: str = "baseline"
+    settings: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Check every setting before anything runs (building also checks the settings)."""
+        if not self.intervention:
+            raise ValueError("intervention=NAME is required")
+        for name in ("n_workers", "replicates"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} = {value!r}; allowed: a whole number >= 1")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
+            raise ValueError(f"seed = {self.seed!r}; allowed: a whole number >= 0")
+        if self.randomize not in RANDOMIZE:
+            raise ValueError(f"randomize = {self.randomize!r}; allowed: {', '.join(RANDOMIZE)}")
+        ModelParameters.from_kwargs(**{"n_workers": self.n_workers, **self.params})
+        make_scenario(self.scenario)
+        build(self.intervention, **self.settings)
+
+
+def _parse_value(text: str) -> Any:
+    """Read a command-line value: number, true/false, null/None, list, or a plain string."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("null", "none", "~"):
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_args(argv: list[str]) -> TrialConfig:
+    """Build a :class:`TrialConfig` from ``key=value`` arguments."""
+    config = TrialConfig()
+    top = {"intervention", "n_workers", "seed", "replicates", "randomize", "scenario"}
+    for arg in argv:
+        key, eq, raw = arg.lstrip("+").partition("=")
+        if not eq:
+            raise ValueError(f"argument {arg!r} is not key=value")
+        value = _parse_value(raw)
+        if key in top:
+            setattr(config, key, str(value) if key in ("intervention", "randomize") else value)
+        elif key.startswith("settings."):
+            config.settings[key.removeprefix("settings.")] = value
+        elif key.startswith("params."):
+            config.params[key.removeprefix("params.")] = value
+        else:
+            raise ValueError(
+                f"unknown argument {key!r}; valid: {', '.join(sorted(top))}, settings.KEY, "
+                "params.KEY"
+            )
+    return config
+
+
+def assign_arms(
+    rng: np.random.Generator, model: WorkforceModel, by: str, candidates: int = 100
+) -> tuple[np.ndarray, np.ndarray]:
+    """Randomize into two arms at week 0; return (treated posts mask, treated units mask).
+
+    Workers: stratified by unit (half of each unit's posts, in random order, go to each arm).
+    Units: stratified by unit type (each type's units in random order alternate between arms),
+    with covariate-constrained randomization (Moulton 2004): of ``candidates`` such allocations
+    the one with the smallest baseline difference in mean exhaustion is used, as cluster trials
+    with few clusters do to avoid chance imbalance.
+    """
+    s = model.workers
+    n_units = model.n_units
+    unit_types = model.layout.unit_type_names
+    if by == "workers":
+        treated_posts = np.zeros(s.size, dtype=bool)
+        for u in range(n_units):
+            posts = rng.permutation(np.flatnonzero(s.unit == u))
+            treated_posts[posts[int(rng.integers(2)) :: 2]] = True
+        return treated_posts, np.zeros(n_units, dtype=bool)
+    exhaustion_sum = np.bincount(s.unit, s.exhaustion * s.filled, n_units)
+    headcount = np.bincount(s.unit, s.filled, n_units)
+    by_type = [np.flatnonzero(np.array(unit_types) == t) for t in sorted(set(unit_types))]
+    best, best_gap = np.zeros(n_units, dtype=bool), np.inf
+    for _ in range(candidates):
+        order = np.concatenate([rng.permutation(units) for units in by_type])
+        arm = np.zeros(n_units, dtype=bool)
+        arm[order[int(rng.integers(2)) :: 2]] = True
+        gap = abs(
+            exhaustion_sum[arm].sum() / max(headcount[arm].sum(), 1)
+            - exhaustion_sum[~arm].sum() / max(headcount[~arm].sum(), 1)
+        )
+        if gap < best_gap:
+            best, best_gap = arm, gap
+    return best[s.unit], best
+
+
+def _design(config: TrialConfig) -> tuple[str, str, list[str]]:
+    """Design (within/paired), randomization unit, and warnings for this intervention."""
+    scopes = {c.acts_on for c in build(config.intervention, **config.settings)}
+    warnings: list[str] = []
+    if "organization" in scopes:
+        return (
+            "paired",
+            "workers",
+            [
+                "acts on the whole organization: the cohort is randomized between two runs of "
+                "the same organization (with and without), not inside one"
+            ],
+        )
+    randomize = config.randomize
+    if randomize == "auto":
+        randomize = "units" if "units" in scopes else "workers"
+    if randomize == "workers" and "units" in scopes:
+        warnings.append(
+            "unit-level components randomized by worker: control workers share their unit's "
+            "changes (contamination); effects are biased toward zero"
+        )
+    return "within", randomize, warnings
+
+
+@dataclass
+class _Arms:
+    """Who is in the cohort and which arm, and the models that measure each arm."""
+
+    cohort_ids: np.ndarray
+    baseline_exhaustion: np.ndarray
+    treated: np.ndarray
+    treated_model: WorkforceModel
+    control_model: WorkforceModel
+
+
+def _measure(arms: _Arms, cluster: bool) -> dict[str, Any]:
+    """Compare the arms' cohort members still in post."""
+    out: dict[str, Any] = {}
+    samples = {}
+    for arm, model, mask in (
+        ("treated", arms.treated_model, arms.treated),
+        ("control", arms.control_model, ~arms.treated),
+    ):
+        s = model.workers
+        enrolled = mask & (arms.cohort_ids >= 0)
+        stayed = enrolled & s.filled & (s.person_id == arms.cohort_ids)
+        samples[arm] = (
+            s.exhaustion[stayed],
+            s.burned_out[stayed],
+            s.unit[stayed],
+            arms.baseline_exhaustion[stayed],
+        )
+        out[f"n_{arm}"] = int(stayed.sum())
+        out[f"retained_{arm}"] = float(stayed.sum() / max(enrolled.sum(), 1))
+        out[f"prevalence_{arm}"] = float(s.burned_out[stayed].mean()) if stayed.any() else None
+    (et, bt, ut, xt), (ec, bc, uc, xc) = samples["treated"], samples["control"]
+    ct, cc = (ut, uc) if cluster else (None, None)
+    g = hedges_g(et, ec, ct, cc)
+    out["smd_adjusted"] = ancova_g(et, ec, xt, xc, ct, cc)
+    pd = prevalence_difference(bt, bc, ct, cc)
+    out["smd"] = g
+    out["pd"] = pd
+    out["exhaustion_difference_mbi"] = float((et.mean() - ec.mean()) * MBI_EXHAUSTION_MAX)
+    return out
+
+
+def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: str) -> dict:
+    """One simulated trial with seed ``config.seed + replicate``."""
+    seed = config.seed + replicate
+    rng = np.random.default_rng([seed, 20_170_101])  # the trial's own randomization stream
+    components = build(config.intervention, **config.settings)
+    kwargs = {"n_workers": config.n_workers, **config.params}
+    treated_model = WorkforceModel(
+        rng=seed, scenario=config.scenario, interventions=components, **kwargs
+    )
+    treated_posts, treated_units = assign_arms(rng, treated_model, randomize)
+    if design == "within":
+        for c in components:  # deliver to the treated arm only (set up again, before week 1)
+            if randomize == "units":
+                c.restrict(units=treated_units)
+            else:
+                c.restrict(posts=treated_posts)
+            c.setup(treated_model)
+        control_model = treated_model
+    else:
+        control_model = WorkforceModel(rng=seed, scenario=config.scenario, **kwargs)
+    s = treated_model.workers
+    arms = _Arms(
+        np.where(s.filled, s.person_id, -1),
+        s.exhaustion.copy(),
+        treated_posts,
+        treated_model,
+        control_model,
+    )
+    cluster = design == "within" and randomize == "units"
+    result: dict[str, Any] = {"seed": seed, "baseline": _measure(arms, cluster)}
+    week = 0
+    for month, target in FOLLOW_UP_WEEKS.items():
+        for model in {id(m): m for m in (treated_model, control_model)}.values():
+            model.run_for(target - week)
+        week = target
+        result[month] = _measure(arms, cluster)
+    result["cost"] = float(sum(c.total_cost for c in components))
+    result["n_treated_enrolled"] = int((treated_posts & (arms.cohort_ids >= 0)).sum())
+    return result
+
+
+def _num(x: float) -> float | None:
+    """Round for the report; NaN (not estimable) becomes null so the JSON stays standard."""
+    return round(float(x), 4) if np.isfinite(x) else None
+
+
+def _ci(e: Estimate) -> list[float | None]:
+    return [_num(x) for x in e.ci]
+
+
+def run_trial(config: TrialConfig) -> dict[str, Any]:
+    """Run every replicate and pool them; return the JSON-ready report."""
+    config.validate()
+    design, randomize, warnings = _design(config)
+    reps = [run_replicate(config, r, design, randomize) for r in range(config.replicates)]
+    report: dict[str, Any] = {
+        "intervention": config.intervention,
+        "components": [
+            {"name": c.name, "level": c.level, "settings": _jsonable(c.settings)}
+            for c in build(config.intervention, **config.settings)
+        ],
+        "design": design,
+        "randomize": randomize,
+    }
+    months: dict[str, Any] = {}
+    for month in ["baseline", *FOLLOW_UP_WEEKS]:
+        g = pool([r[month]["smd"] for r in reps])
+        pd = pool([r[month]["pd"] for r in reps])
+        adjusted = pool([r[month]["smd_adjusted"] for r in reps])
+        months[str(month)] = {
+            "smd_exhaustion": _num(g.value),
+            "smd_exhaustion_ci": _ci(g),
+            "prevalence_difference": _num(pd.value),
+            "prevalence_difference_ci": _ci(pd),
+            "smd_exhaustion_adjusted": _num(adjusted.value),
+            "smd_exhaustion_adjusted_ci": _ci(adjusted),
+            "exhaustion_difference_mbi": _mean(r[month]["exhaustion_difference_mbi"] for r in reps),
+            "prevalence_treated": _mean(r[month]["prevalence_treated"] for r in reps),
+            "prevalence_control": _mean(r[month]["prevalence_control"] for r in reps),
+            "retained_treated": _mean(r[month]["retained_treated"] for r in reps),
+            "retained_control": _mean(r[month]["retained_control"] for r in reps),
+            "n_treated": int(sum(r[month]["n_treated"] for r in reps)),
+            "n_control": int(sum(r[month]["n_control"] for r in reps)),
+        }
+    final = months["12"]
+    for key in (
+        "smd_exhaustion",
+        "smd_exhaustion_ci",
+        "smd_exhaustion_adjusted",
+        "smd_exhaustion_adjusted_ci",
+        "prevalence_difference",
+        "prevalence_difference_ci",
+    ):
+        report[key] = final[key]
+    for month in ("3", "6"):
+        report[f"smd_exhaustion_{month}m"] = months[month]["smd_exhaustion"]
+        report[f"smd_exhaustion_{month}m_ci"] = months[month]["smd_exhaustion_ci"]
+        report[f"prevalence_difference_{month}m"] = months[month]["prevalence_difference"]
+        report[f"prevalence_difference_{month}m_ci"] = months[month]["prevalence_difference_ci"]
+    report["months"] = months
+    cost = _mean(r["cost"] for r in reps)
+    report["intervention_cost_usd"] = cost
+    report["cost_per_treated_worker_usd"] = round(
+        cost / max(_mean(r["n_treated_enrolled"] for r in reps), 1.0), 2
+    )
+    report["replicate_smd_exhaustion"] = [_num(r[12]["smd"].value) for r in reps]
+    report["replicate_prevalence_difference"] = [_num(r[12]["pd"].value) for r in reps]
+    report["warnings"] = warnings
+    report["seed"] = config.seed
+    report["seeds"] = [r["seed"] for r in reps]
+    report["config"] = _jsonable(vars(config))
+    return report
+
+
+def _mean(values: Any) -> float | None:
+    vals = [v for v in values if v is not None and np.isfinite(v)]
+    return round(float(np.mean(vals)), 4) if vals else None
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Parse ``key=value`` arguments, run the trial, print and return the JSON report."""
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        config = parse_args(args)
+        config.validate()
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    report = run_trial(config)
+    print(json.dumps(report, indent=2, allow_nan=False))
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+"""Tests of the sensitivity sweep driver (experiments.sensitivity) through Hydra launchers."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.sensitivity import ISHIGAMI_ANALYTIC
+from experiments import sensitivity as sweep
+
+# A tiny organization over a few weeks: enough to push every stage through the launchers fast.
+TINY = [
+    "model.n_workers=40",
+    "burn_in_weeks=4",
+    "horizon_weeks=8",
+    "n=4",
+    "batches=2",
+    "num_resamples=20",
+]
+
+
+def indices(out_dir: Path) -> pd.DataFrame:
+    return pd.read_csv(out_dir / "indices.csv", keep_default_na=False, na_values=[""])
+
+
+def test_ishigami_through_the_joblib_sweep_recovers_published_indices(tmp_path):
+    """Batches run as Hydra jobs, gathered and analysed, give Ishigami's S1 and ST within 0.05."""
+    out = sweep.run(["sensitivity=ishigami", "n=1024", "batches=3", f"output_dir={tmp_path}"])
+    assert out == tmp_path.resolve()
+    table = indices(out)
+    for index in ("S1", "ST"):
+        rows = table[table["index"] == index].set_index("parameter")["value"]
+        np.testing.assert_allclose(rows[["x1", "x2", "x3"]], ISHIGAMI_ANALYTIC[index], atol=0.05)
+    assert sorted(p.name for p in (out / "batches").iterdir()) == [
+        f"batch_0000{i}.npz" for i in range(3)
+    ]
+    assert not list((out / "batches").glob(".*.tmp"))
+    for name in ("summary.txt", "convergence.csv", "runs.csv", "config.yaml", "design.npz"):
+        assert (out / name).stat().st_size > 0
+    assert (out / "plots" / "sobol_y.png").read_bytes()[:4] == b"\x89PNG"
+    info = json.loads((out / "run_info.json").read_text())
+    assert info["launcher"] == "JoblibLauncher" and info["batches"] == 3
+    assert info["samples"] == 1024 * 5 and info["seed"] == 20261124
+    assert "git_commit" in info and info["versions"]["SALib"]
+    assert "Matter, most first: x1" in (out / "summary.txt").read_text()
+
+
+def test_model_sobol_gives_identical_indices_through_joblib_and_submitit_local(tmp_path):
+    """A tiny Sobol' run of the model through joblib and submitit_local gives the same indices."""
+    joblib_out = sweep.run([*TINY, f"output_dir={tmp_path / 'joblib'}"])
+    submitit_out = sweep.run(
+        [
+            *TINY,
+            "hydra/launcher=submitit_local",
+            "hydra.launcher.timeout_min=5",
+            f"output_dir={tmp_path / 'submitit'}",
+        ]
+    )
+    first, second = indices(joblib_out), indices(submitit_out)
+    pd.testing.assert_frame_equal(first, second)
+    assert set(first["output"]) == {
+        "burnout_prevalence",
+        "annual_turnover_rate",
+        "total_cost",
+        "org_minus_individual_burnout_prevalence",
+        "org_minus_individual_annual_turnover_rate",
+        "org_minus_individual_total_cost",
+    }
+    assert "organizational_bundle.effect_scale" in set(first["parameter"])
+    info = json.loads((submitit_out / "run_info.json").read_text())
+    assert info["launcher"] == "LocalLauncher" and info["simulations"] == (72 + 4) * 3
+    runs = pd.read_csv(joblib_out / "runs.csv")
+    design = runs[runs["kind"] == "design"]
+    assert len(design) == 72 and design["seed"].nunique() == 4  # one seed per Saltelli block
+    again = runs[runs["kind"] == "noise_check"]  # block starts re-run with other seeds
+    np.testing.assert_array_equal(again.iloc[:, 3:19], design.iloc[::18, 3:19])
+    assert not set(again["seed"]) & set(design["seed"])
+    noise = pd.read_csv(joblib_out / "noise.csv").set_index("output")
+    assert (noise["pairs"] == 4).all() and (noise["noise_sd"] >= 0).all()
+    assert "Seed noise:" in (joblib_out / "summary.txt").read_text()
+    # Bundle settings cannot change the status quo arm: their indices there are exactly 0.
+    status_quo = first[(first["output"] == "total_cost") & (first["index"] == "ST")]
+    bundle_rows = status_quo[status_quo["parameter"].str.contains(".", regex=False)]
+    assert (bundle_rows["value"] == 0.0).all()
+
+
+def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
+    """Morris screening through the sweep writes mu*, sigma and one plot per output."""
+    out = sweep.run(
+        ["sensitivity=ishigami", "method=morris", "n=20", "batches=2", f"output_dir={tmp_path}"]
+    )
+    table = indices(out)
+    assert set(table["index"]) == {"mu", "mu_star", "sigma"}
+    assert (out / "plots" / "morris_y.png").stat().st_size > 1000
+    assert not (out / "convergence.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            "sensitivity.parameters.leadership_effect.low=0.5",
+            r"sensitivity parameter 'leadership_effect': low \(0.5\) must be below high \(0.26\)",
+        ),
+        (
+            "+sensitivity.parameters.leadershp_effect={low:0.1,high:0.2,source:test}",
+            r"'leadershp_effect' \(did you mean 'leadership_effect'\?\) is not a model parameter",
+        ),
+        (
+            "sensitivity.parameters.recovery_rate.high=1.5",
+            r"'recovery_rate': its high end \(1.5\) is not allowed: parameter 'recovery_rate' = "
+            r"1.5 is out of range; allowed: \[0.0, 1.0\]",
+        ),
+        (
+            "+sensitivity.parameters.demand_level.lo=0.1",
+            r"'demand_level': unknown key\(s\) \['lo'\]; allowed: low, high",
+        ),
+        (
+            "sensitivity.bundles.organizational_bundle.effect_scale.high=5",
+            r"'organizational_bundle.effect_scale': its high end \(5(\.0)?\) is not allowed: "
+            r"setting 'strength' = [\d.]+ is out of range; allowed: \[0.0, 1.0\] \(settings of ",
+        ),
+        ("n=1000", r"power of two >= 2.*got 1000, try 512 or 1024"),
+    ],
+)
+def test_bad_space_fails_fast_before_any_simulation(tmp_path, monkeypatch, override, message):
+    """A bad range, unknown name or size is a clear ValueError; nothing is launched or written."""
+
+    def no_launch(*args, **kwargs):
+        raise AssertionError("launched despite a bad configuration")
+
+    monkeypatch.setattr(sweep, "launch", no_launch)
+    with pytest.raises(ValueError, match=message):
+        sweep.run([override, f"output_dir={tmp_path / 'out'}"])
+    assert not (tmp_path / "out").exists()
+
+
+def test_command_line_prints_the_output_folder_last_and_fails_fast(tmp_path):
+    """The CLI's last line is the output folder; a bad range exits non-zero with the reason."""
+    command = [sys.executable, "-m", "experiments.sensitivity", "sensitivity=ishigami", "n=8"]
+    done = subprocess.run(
+        [*command, "batches=2", f"output_dir={tmp_path / 'ok'}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == str((tmp_path / "ok").resolve())
+    assert "Time:" in done.stdout
+    failed = subprocess.run(
+        [*command, "sensitivity.parameters.x1.high=-4", f"output_dir={tmp_path / 'bad'}"],
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode != 0
+    assert "sensitivity parameter 'x1': low (-3.14159" in failed.stderr
+    assert not (tmp_path / "bad").exists()
+
+
+def test_row_seeds_share_a_block_and_prefix_the_larger_design():
+    """Rows of a Saltelli block share a seed; an N design's seeds prefix the 2N design's."""
+    small = sweep.row_seeds(7, "per_block", 4 * 5, 5)
+    large = sweep.row_seeds(7, "per_block", 8 * 5, 5)
+    np.testing.assert_array_equal(large[:20], small)
+    assert len(set(small[:5])) == 1 and len(set(small[::5])) == 4
+    assert len(set(sweep.row_seeds(7, "fixed", 20, 5))) == 1
+    with pytest.raises(ValueError, match="seed_mode must be"):
+        sweep.row_seeds(7, "per_row", 20, 5)
+
+
+def test_bundle_settings_scale_member_defaults():
+    """An effect scale multiplies the listed members' defaults; '*' reaches every member."""
+    cfg, _ = sweep.compose_config([])
+    space = sweep.parameter_space(cfg)
+    settings = sweep.bundle_settings(
+        cfg,
+        space,
+        "individual_bundle",
+        {"individual_bundle.effect_scale": 2.0, "individual_bundle.half_life_scale": 0.5},
+    )
+    assert settings["mindfulness.strength"] == pytest.approx(0.4)
+    assert settings["counselling.strength"] == pytest.approx(1.0)
+    assert settings["counselling.half_life_weeks"] == pytest.approx(4.0)
+    assert settings["resilience_training.half_life_weeks"] == pytest.approx(6.5)
+
+
+def test_a_resubmitted_batch_is_not_simulated_twice(tmp_path, monkeypatch):
+    """A job whose batch file already exists for the same design keeps it."""
+    out = sweep.run(["sensitivity=ishigami", "n=8", "batches=2", f"output_dir={tmp_path}"])
+    cfg, _ = sweep.compose_config(
+        ["sensitivity=ishigami", "n=8", f"design={out / 'design.npz'}", "batch=1"]
+    )
+    before = sweep.batch_path(out, 1).stat().st_mtime_ns
+    monkeypatch.setitem(sweep.EVALUATORS, "ishigami", None)  # would fail if called
+    assert sweep.run_batch(cfg) == str(sweep.batch_path(out, 1))
+    assert sweep.batch_path(out, 1).stat().st_mtime_ns == before
+
+
+def test_replicates_average_the_outputs_of_several_seeds():
+    """With replicates=2 a sample's outputs are the mean of its seed's and a derived seed's."""
+    cfg, _ = sweep.compose_config([*TINY, "replicates=2"])
+    design = sweep.plan(cfg)
+    row, seed = design.X[:1], int(design.seeds[0])
+    averaged = sweep.simulate_workforce(cfg, design.space, row, design.seeds[:1])[0]
+    names = [param.name for param in design.space.params]
+    sampled = dict(zip(names, row[0].tolist(), strict=True))
+    model_params = dict(cfg.model) | {k: v for k, v in sampled.items() if "." not in k}
+    singles = [
+        sweep.simulate_point(cfg, design.space, model_params, sampled, s)
+        for s in (seed, sweep.replicate_seed(seed, 1))
+    ]
+    assert sweep.replicate_seed(seed, 1) != seed
+    np.testing.assert_allclose(averaged, np.mean(singles, axis=0))
+
+
+def test_seed_noise_is_half_the_mean_squared_difference_of_pairs():
+    """Noise variance is estimated from base points re-run with other seeds."""
+    design = np.array([[1.0], [5.0], [3.0], [7.0]])  # blocks of 2 rows: base points 1 and 3
+    again = np.array([[2.0], [1.0]])
+    table = sweep.seed_noise(design, again, 2, ["y"])
+    noise_var = 0.5 * ((1 - 2) ** 2 + (3 - 1) ** 2) / 2
+    assert table.loc[0, "noise_sd"] == pytest.approx(np.sqrt(noise_var))
+    assert table.loc[0, "noise_share"] == pytest.approx(noise_var / np.var(design))
+
+
+def test_default_space_covers_the_issue_list_with_sources():
+    """At least 12 parameters, each with a source, covering the mechanisms issue 5 names."""
+    cfg, _ = sweep.compose_config([])
+    problem = sweep.plan(cfg).problem
+    names = set(problem["names"])
+    assert len(names) >= 12
+    assert {
+        "leadership_effect",
+        "violence_level",
+        "violence_effect",
+        "recognition_effect",
+        "recovery_rate",
+        "exhaustion_rate",
+        "burnout_contagion",
+        "turnover_contagion",
+        "intent_effect",
+        "time_to_fill_days",
+        "demand_level",
+        "individual_bundle.effect_scale",
+        "organizational_bundle.half_life_scale",
+    } <= names
+    assert all(len(source) > 10 for source in problem["sources"])
+    assert cfg.burn_in_weeks == 104 and cfg.horizon_weeks == 260  # honest defaults
+    model_only, _ = sweep.compose_config(["sensitivity=model_only", "contrast=null"])
+    assert len(sweep.parameter_space(model_only).params) == 12  # the benchmark's space
+
+
+def test_the_same_config_composes_for_a_slurm_cluster():
+    """Only the launcher changes between a laptop and a SLURM cluster."""
+    laptop, laptop_launcher = sweep.compose_config([])
+    cluster, cluster_launcher = sweep.compose_config(
+        ["hydra/launcher=submitit_slurm", "hydra.launcher.partition=short"]
+    )
+    assert (laptop_launcher, cluster_launcher) == ("JoblibLauncher", "SlurmLauncher")
+    assert laptop == cluster
