@@ -41,18 +41,13 @@ import hashlib
 import json
 import logging
 import math
-import os
-import platform
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +70,7 @@ from analysis.sensitivity import (
     sample,
     split_batches,
 )
+from experiments.records import provenance, save_npz_atomic, write_text_atomic
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "sensitivity"
@@ -571,30 +567,6 @@ def run_batch(cfg: DictConfig) -> str:
     return str(out)
 
 
-def save_npz_atomic(path: Path, **arrays: Any) -> None:
-    """Write arrays to ``path`` so that readers see the whole file or none of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 _hydra_batches = hydra.main(
     config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME, version_base="1.3"
 )(run_batch)
@@ -697,7 +669,7 @@ def run(overrides: Sequence[str] = ()) -> Path:
         batch_size=design.batch_size,
         digest=design.digest,
     )
-    _write_text_atomic(out_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+    write_text_atomic(out_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     sampled = time.perf_counter()
 
     launch(overrides, out_dir, design.n_batches)
@@ -793,7 +765,7 @@ def _analyse(cfg: DictConfig, design: Design, Y: np.ndarray, out_dir: Path) -> s
                     f"{verdict} at tolerance {cfg.convergence_tolerance:g}."
                 )
     text = "\n".join(lines)
-    _write_text_atomic(out_dir / "summary.txt", text + "\n")
+    write_text_atomic(out_dir / "summary.txt", text + "\n")
     return text
 
 
@@ -871,28 +843,6 @@ def seed_noise(
     )
 
 
-def _git(*args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=Path(__file__).resolve().parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return done.stdout.strip()
-
-
-def _version(package: str) -> str | None:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def record_run(
     cfg: DictConfig,
     overrides: Sequence[str],
@@ -903,7 +853,6 @@ def record_run(
     out_dir: Path,
 ) -> None:
     """Write ``run_info.json``: config, overrides, seeds, sizes, versions, commit and timings."""
-    status = _git("status", "--porcelain")
     info = {
         "command": "python -m experiments.sensitivity " + " ".join(overrides),
         "overrides": list(overrides),
@@ -930,20 +879,10 @@ def record_run(
             )
         ],
         "timings": dict(timings),
-        "git_commit": _git("rev-parse", "HEAD"),
-        "git_dirty": bool(status) if status is not None else None,
-        "versions": {
-            "python": platform.python_version(),
-            **{
-                name: _version(name)
-                for name in ("burnout-sim", "mesa", "numpy", "numba", "SALib", "hydra-core")
-            },
-        },
-        "host": platform.node(),
-        "cpus": os.cpu_count(),
+        **provenance(),
         "finished": datetime.now().isoformat(timespec="seconds"),
     }
-    _write_text_atomic(out_dir / "run_info.json", json.dumps(info, indent=2, default=str) + "\n")
+    write_text_atomic(out_dir / "run_info.json", json.dumps(info, indent=2, default=str) + "\n")
 
 
 def _timing_text(
