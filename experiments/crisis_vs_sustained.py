@@ -1,0 +1,253 @@
+r"""Crisis-by-crisis against sustained action, at the same budget.
+
+Seed 003 (takeaway 5): "addressing HHR crisis by crisis has not worked". This experiment lets
+the model test that claim rather than assume it. For one intervention or bundle and scenario:
+
+1. **Crisis arm**: delivery in a unit starts when its burnout prevalence reaches ``crisis_on``
+   and stops when it falls below ``crisis_off`` (``mode='crisis'``, sim.interventions.base).
+   Its mean spend over the horizon is the budget.
+2. **Sustained arm at the same budget**: continuous delivery from week 0 to the units a planner
+   would pick first (highest burnout prevalence at week 0), as many as the budget pays for. The
+   number of units is found by bisection on the first seed (cost grows with units reached), then
+   every seed runs with it, and both spends are reported.
+3. **No intervention**, the reference.
+
+Every arm of a seed starts from the same burned-in organization (one burn-in, copied), so arms
+differ only by the interventions (common random numbers). Differences from no intervention are
+averaged over seeds with a 95 % t-interval.
+
+Usage (``key=value`` arguments, as ``experiments.trial``)::
+
+    python -m experiments.crisis_vs_sustained
+    python -m experiments.crisis_vs_sustained intervention=leadership_development \
+        scenario=baseline seeds=8 crisis_on=0.45 crisis_off=0.35 params.demand_level=1.1
+
+Prints one JSON object (arms, budgets, differences with intervals, config and seeds).
+"""
+
+import copy
+import json
+import logging
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from experiments.sensitivity import start_interventions
+from experiments.trial import _parse_value
+from sim.interventions import build
+from sim.model import WorkforceModel
+from sim.parameters import ModelParameters
+from sim.scenarios import make_scenario
+
+OUTCOMES = ("burnout_prevalence", "annual_turnover_rate", "vacancy_rate", "total_cost")
+ARMS = ("none", "crisis", "sustained")
+
+
+@dataclass
+class CrisisConfig:
+    """Settings of one crisis-versus-sustained comparison (all recorded in the output)."""
+
+    intervention: str = "organizational_bundle"
+    scenario: str = "pandemic_surge"
+    n_workers: int = 600
+    horizon_weeks: int = 260
+    seed: int = 1
+    seeds: int = 6
+    crisis_on: float = 0.50
+    crisis_off: float = 0.40
+    settings: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Check every setting before anything runs (building also checks the settings)."""
+        for name, low in (("n_workers", 10), ("horizon_weeks", 1), ("seeds", 2), ("seed", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"{name} = {value!r}; allowed: a whole number >= {low}")
+        for name in ("crisis_on", "crisis_off"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} = {value!r}; allowed: a number in [0, 1]")
+        if self.crisis_off > self.crisis_on:
+            raise ValueError(
+                f"crisis_off = {self.crisis_off} is above crisis_on = {self.crisis_on}; "
+                "allowed: crisis_off <= crisis_on"
+            )
+        for reserved in ("mode", "eligibility", "crisis_on", "crisis_off"):
+            if reserved in self.settings:
+                raise ValueError(f"settings.{reserved} is set by the experiment itself")
+        ModelParameters.from_kwargs(**{"n_workers": self.n_workers, **self.params})
+        make_scenario(self.scenario)
+        build(self.intervention, **self.settings)
+
+
+def parse_args(argv: list[str]) -> CrisisConfig:
+    """Build a :class:`CrisisConfig` from ``key=value`` arguments."""
+    config = CrisisConfig()
+    top = {f for f in CrisisConfig.__dataclass_fields__ if f not in ("settings", "params")}
+    for arg in argv:
+        key, eq, raw = arg.lstrip("+").partition("=")
+        if not eq:
+            raise ValueError(f"argument {arg!r} is not key=value")
+        value = _parse_value(raw)
+        if key in top:
+            setattr(config, key, str(value) if key in ("intervention", "scenario") else value)
+        elif key.startswith("settings."):
+            config.settings[key.removeprefix("settings.")] = value
+        elif key.startswith("params."):
+            config.params[key.removeprefix("params.")] = value
+        else:
+            raise ValueError(
+                f"unknown argument {key!r}; valid: {', '.join(sorted(top))}, settings.KEY, "
+                "params.KEY"
+            )
+    return config
+
+
+def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:
+    """The organization after burn-in, before any intervention (shared by all arms)."""
+    return WorkforceModel(
+        rng=seed,
+        scenario=config.scenario,
+        collect_data=False,
+        n_workers=config.n_workers,
+        **config.params,
+    )
+
+
+def units_by_need(model: WorkforceModel) -> np.ndarray:
+    """Unit indices by burnout prevalence at week 0, highest first (ties by index)."""
+    s = model.workers
+    headcount = np.bincount(s.unit, s.filled, model.n_units)
+    burned = np.bincount(s.unit, s.filled & s.burned_out, model.n_units)
+    prevalence = burned / np.maximum(headcount, 1.0)
+    return np.argsort(-prevalence, kind="stable")
+
+
+def run_arm(
+    config: CrisisConfig, base: WorkforceModel, arm: str, units: np.ndarray | None = None
+) -> dict[str, float]:
+    """Run one arm on a copy of ``base``; return outcomes, spend and burnout-weeks."""
+    model = copy.deepcopy(base)
+    components = []
+    if arm == "crisis":
+        components = build(
+            config.intervention,
+            mode="crisis",
+            crisis_on=config.crisis_on,
+            crisis_off=config.crisis_off,
+            **config.settings,
+        )
+    elif arm == "sustained":
+        eligible = [int(u) for u in np.sort(units)] if units is not None else "all"
+        components = build(config.intervention, eligibility=eligible, **config.settings)
+    start_interventions(model, components)
+    burnout_weeks = 0.0
+    crisis_unit_weeks = 0.0
+    for _ in range(config.horizon_weeks):
+        model.step()
+        s = model.workers
+        burnout_weeks += float(np.count_nonzero(s.filled & s.burned_out))
+        if arm == "crisis":
+            crisis_unit_weeks += float(np.mean([c.crisis_active.mean() for c in components]))
+    out = {k: float(model.summary()[k]) for k in OUTCOMES}
+    out["intervention_cost"] = float(sum(c.total_cost for c in components))
+    out["burnout_weeks"] = burnout_weeks
+    out["share_of_unit_weeks_delivered"] = (
+        crisis_unit_weeks / config.horizon_weeks
+        if arm == "crisis"
+        else (0.0 if arm == "none" else len(units if units is not None else []) / base.n_units)
+    )
+    return out
+
+
+def matching_unit_count(
+    config: CrisisConfig, base: WorkforceModel, order: np.ndarray, budget: float
+) -> int:
+    """Most units (in order of need) whose sustained delivery costs no more than ``budget``."""
+    low, high = 0, base.n_units  # cost(low) <= budget; search for the largest such count
+    cost_all = run_arm(config, base, "sustained", order)["intervention_cost"]
+    if cost_all <= budget:
+        return base.n_units
+    while high - low > 1:
+        mid = (low + high) // 2
+        if run_arm(config, base, "sustained", order[:mid])["intervention_cost"] <= budget:
+            low = mid
+        else:
+            high = mid
+    return low
+
+
+def interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95 % t-interval of per-seed values."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean())
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+    return mean, mean - half, mean + half
+
+
+def compare(config: CrisisConfig) -> dict[str, Any]:
+    """Run the three arms for every seed; return the JSON-ready comparison."""
+    config.validate()
+    seeds = [config.seed + i for i in range(config.seeds)]
+    bases = {seed: burned_in(config, seed) for seed in seeds}
+    crisis = {seed: run_arm(config, bases[seed], "crisis") for seed in seeds}
+    budget = float(np.mean([r["intervention_cost"] for r in crisis.values()]))
+    first = seeds[0]
+    n_units = matching_unit_count(config, bases[first], units_by_need(bases[first]), budget)
+    results: dict[str, dict[int, dict[str, float]]] = {"crisis": crisis, "none": {}}
+    results["sustained"] = {}
+    for seed in seeds:
+        results["none"][seed] = run_arm(config, bases[seed], "none")
+        order = units_by_need(bases[seed])
+        results["sustained"][seed] = run_arm(config, bases[seed], "sustained", order[:n_units])
+    metrics = (*OUTCOMES, "intervention_cost", "burnout_weeks", "share_of_unit_weeks_delivered")
+    arms = {}
+    for arm in ARMS:
+        arms[arm] = {m: _stat(np.array([results[arm][s][m] for s in seeds])) for m in metrics}
+        if arm != "none":
+            arms[arm]["difference_from_none"] = {
+                m: _stat(np.array([results[arm][s][m] - results["none"][s][m] for s in seeds]))
+                for m in (*OUTCOMES, "burnout_weeks")
+            }
+    sustained_minus_crisis = {
+        m: _stat(np.array([results["sustained"][s][m] - results["crisis"][s][m] for s in seeds]))
+        for m in (*OUTCOMES, "burnout_weeks")
+    }
+    return {
+        "intervention": config.intervention,
+        "scenario": config.scenario,
+        "budget_usd": round(budget, 2),
+        "sustained_units": n_units,
+        "units": bases[first].n_units,
+        "arms": arms,
+        "sustained_minus_crisis": sustained_minus_crisis,
+        "seeds": seeds,
+        "config": asdict(config),
+    }
+
+
+def _stat(values: np.ndarray) -> dict[str, float]:
+    mean, low, high = interval(values)
+    return {"mean": round(mean, 6), "ci": [round(low, 6), round(high, 6)]}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """Parse ``key=value`` arguments, run the comparison, print and return the JSON report."""
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    try:
+        config = parse_args(sys.argv[1:] if argv is None else argv)
+        config.validate()
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    report = compare(config)
+    print(json.dumps(report, indent=2, allow_nan=False))
+    return report
+
+
+if __name__ == "__main__":
+    main()
