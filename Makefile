@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast bench dashboard lint
+.PHONY: install run test test-fast bench dashboard lesson-figures lint
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (Mesa 3.5): set PYTHON=python3.12"'
@@ -30,6 +30,9 @@ bench: $(STAMP)
 
 dashboard: $(STAMP)
 	$(PY) -m experiments.dashboard $(ARGS)
+
+lesson-figures: $(STAMP)
+	$(PY) -m experiments.lesson_figures $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .
