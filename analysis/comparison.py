@@ -1,0 +1,281 @@
+"""Arms against no intervention: outcomes per run, paired differences and their intervals.
+
+Every arm of a replicate runs with the same seed from the same burned-in organization (common
+random numbers), so an arm is compared with the reference *within* each replicate and the
+differences are averaged over replicates: the 95 % interval is a t-interval of the paired
+differences (their spread is the spread of the effect, not of the organizations). Cost per
+avoided departure is a ratio of means; its interval is a paired bootstrap over replicates.
+"""
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+RUN_KEYS = ("scenario", "arm", "replicate", "seed")
+
+OUTCOMES: dict[str, str] = {
+    "burnout_prevalence": "mean weekly share of the workforce burned out over the horizon",
+    "flourishing_share": "mean weekly share of the workforce flourishing (MHC-SF classes)",
+    "annual_turnover_rate": "departures per year over the mean headcount (NSI's definition)",
+    "vacancies": "mean number of vacant posts in a week",
+    "total_cost": (
+        "excess cost over the horizon, USD: replacement of leavers, overtime and agency premiums "
+        "and the interventions' own cost (base pay of budgeted posts is not counted)"
+    ),
+    "intervention_cost": "what the interventions cost over the horizon, USD",
+    "departures": "workers who left over the horizon (quits and retirements)",
+    "burnout_weeks": "sum over weeks of the number of workers burned out",
+}
+"""Outcomes of one run over the horizon, and what each means."""
+
+DIFFERENCES: dict[str, str] = {
+    "burnout_prevalence": "arm minus no intervention, share (x100 = percentage points)",
+    "flourishing_share": "arm minus no intervention, share (x100 = percentage points)",
+    "annual_turnover_rate": "arm minus no intervention, per year (x100 = percentage points)",
+    "vacancies": "arm minus no intervention, posts",
+    "total_cost": "arm minus no intervention, USD over the horizon (negative: saves money)",
+    "intervention_cost": "the arm's intervention spend, USD over the horizon",
+    "departures_avoided": "no intervention minus arm, departures over the horizon",
+    "burnout_weeks_averted": "no intervention minus arm, burnout-weeks over the horizon",
+    "cost_per_avoided_departure": (
+        "difference in total cost / departures avoided, USD (ratio of means; negative: saves "
+        "money while avoiding departures; empty when no departures are avoided on average)"
+    ),
+}
+"""Measures of the summary table, and what each means."""
+
+AVERTED = {"departures_avoided": "departures", "burnout_weeks_averted": "burnout_weeks"}
+
+
+def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
+    """One row per run with the :data:`OUTCOMES` over the horizon.
+
+    Args:
+        weekly: Tidy weekly rows (``RUN_KEYS``, then ``week`` and the model's weekly metrics:
+            ``burnout_prevalence``, ``flourishing_share``, ``headcount``, ``vacancies``,
+            ``leavers``, ``total_cost`` cumulative since week 0).
+        run_costs: One row per run (``RUN_KEYS``) with ``cost_interventions``.
+    """
+    keys = list(RUN_KEYS)
+    frame = weekly.assign(burned_out=weekly["burnout_prevalence"] * weekly["headcount"])
+    grouped = frame.groupby(keys, observed=True, sort=False)
+    weeks = grouped["week"].count()
+    out = pd.DataFrame(
+        {
+            "burnout_prevalence": grouped["burnout_prevalence"].mean(),
+            "flourishing_share": grouped["flourishing_share"].mean(),
+            "annual_turnover_rate": grouped["leavers"].sum()
+            / grouped["headcount"].mean()
+            * (52.0 / weeks),
+            "vacancies": grouped["vacancies"].mean(),
+            "total_cost": grouped["total_cost"].last(),
+            "departures": grouped["leavers"].sum(),
+            "burnout_weeks": grouped["burned_out"].sum(),
+        }
+    )
+    costs = run_costs.set_index(keys)["cost_interventions"]
+    out["intervention_cost"] = costs.reindex(out.index).to_numpy()
+    return out[list(OUTCOMES)].reset_index()
+
+
+def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.DataFrame:
+    """Each arm minus the reference arm of the same scenario and replicate (same seed).
+
+    ``departures_avoided`` and ``burnout_weeks_averted`` are the reference minus the arm, so
+    that more is better; ``intervention_cost`` is the arm's own spend.
+
+    Raises:
+        ValueError: If a run of an arm has no reference run with the same seed.
+    """
+    keys = ["scenario", "replicate", "seed"]
+    ref = outcomes[outcomes["arm"] == reference].set_index(keys)
+    arms = outcomes[outcomes["arm"] != reference].set_index(keys)
+    missing = arms.index.difference(ref.index)
+    if len(missing):
+        raise ValueError(f"no {reference!r} run to pair with {list(missing)[:3]}")
+    matched = ref.loc[arms.index]
+    diff = pd.DataFrame(index=arms.index)
+    diff["arm"] = arms["arm"]
+    for name in ("burnout_prevalence", "flourishing_share", "annual_turnover_rate", "vacancies"):
+        diff[name] = arms[name] - matched[name]
+    diff["total_cost"] = arms["total_cost"] - matched["total_cost"]
+    diff["intervention_cost"] = arms["intervention_cost"]
+    for name, outcome in AVERTED.items():
+        diff[name] = matched[outcome] - arms[outcome]
+    diff = diff.reset_index()
+    if isinstance(outcomes["arm"].dtype, pd.CategoricalDtype):
+        kept = [a for a in outcomes["arm"].cat.categories if a != reference]
+        diff["arm"] = pd.Categorical(diff["arm"].astype(str), categories=kept)
+    return diff
+
+
+def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    """Mean and 95 % t-interval of independent values (NaN interval for fewer than two)."""
+    values = np.asarray(values, dtype=float)
+    mean = float(values.mean()) if values.size else float("nan")
+    if values.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
+    return mean, mean - half, mean + half
+
+
+def ratio_interval(
+    numerator: np.ndarray, denominator: np.ndarray, resamples: int, seed: int
+) -> tuple[float, float, float]:
+    """Ratio of means with a 95 % paired percentile-bootstrap interval.
+
+    A resample whose denominator is not positive counts as an infinite ratio (no departures
+    avoided at that cost), so the upper bound is infinite when more than 2.5 % of resamples
+    avoid none. NaN throughout when the mean denominator is not positive.
+    """
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    if denominator.mean() <= 0:
+        return float("nan"), float("nan"), float("nan")
+    point = float(numerator.mean() / denominator.mean())
+    if resamples < 1:
+        return point, float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, numerator.size, size=(resamples, numerator.size))
+    num, den = numerator[picks].mean(axis=1), denominator[picks].mean(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.where(den > 0, num / den, np.inf)
+    low, high = np.quantile(ratios, [0.025, 0.975], method="inverted_cdf")
+    return point, float(low), float(high)
+
+
+def summarize(diff: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Per scenario and arm: mean, 95 % low and high of every measure of :data:`DIFFERENCES`.
+
+    Returns:
+        One row per (scenario, arm) with ``replicates`` and ``<measure>_mean``, ``_low``,
+        ``_high`` columns, in the arms' order.
+    """
+    rows = []
+    for (scenario, arm), group in diff.groupby(["scenario", "arm"], observed=True, sort=True):
+        row: dict[str, object] = {"scenario": scenario, "arm": arm, "replicates": len(group)}
+        for name in DIFFERENCES:
+            if name == "cost_per_avoided_departure":
+                values = ratio_interval(
+                    group["total_cost"].to_numpy(),
+                    group["departures_avoided"].to_numpy(),
+                    resamples,
+                    seed,
+                )
+            else:
+                values = mean_interval(group[name].to_numpy())
+            for suffix, value in zip(("mean", "low", "high"), values, strict=True):
+                row[f"{name}_{suffix}"] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def reference_levels(outcomes: pd.DataFrame, reference: str = "none") -> pd.DataFrame:
+    """Mean and 95 % interval of each outcome of the reference arm, per scenario."""
+    rows = []
+    ref = outcomes[outcomes["arm"] == reference]
+    for scenario, group in ref.groupby("scenario", observed=True, sort=True):
+        row: dict[str, object] = {"scenario": scenario}
+        for name in OUTCOMES:
+            for suffix, value in zip(
+                ("mean", "low", "high"), mean_interval(group[name]), strict=True
+            ):
+                row[f"{name}_{suffix}"] = value
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# Display: (measure, column title, scale, decimals). Shares are shown in percentage points.
+DISPLAY: tuple[tuple[str, str, float, int], ...] = (
+    ("burnout_prevalence", "burnout (pp)", 100.0, 1),
+    ("flourishing_share", "flourishing (pp)", 100.0, 1),
+    ("annual_turnover_rate", "turnover (pp/yr)", 100.0, 1),
+    ("vacancies", "vacancies (posts)", 1.0, 1),
+    ("total_cost", "total cost ($k)", 1e-3, 0),
+    ("departures_avoided", "departures avoided", 1.0, 1),
+    ("cost_per_avoided_departure", "cost per avoided departure ($k)", 1e-3, 1),
+    ("burnout_weeks_averted", "burnout-weeks averted", 1.0, 0),
+)
+
+
+def format_estimate(mean: float, low: float, high: float, scale: float, decimals: int) -> str:
+    """``"-5.2 (-6.0 to -4.4)"``; ``"n/a"`` for NaN; infinite bounds as ``inf``."""
+    if not np.isfinite(mean):
+        return "n/a"
+
+    def number(value: float) -> str:
+        if np.isnan(value):
+            return "?"
+        if np.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return f"{value * scale:,.{decimals}f}"
+
+    if np.isnan(low) and np.isnan(high):
+        return number(mean)
+    return f"{number(mean)} ({number(low)} to {number(high)})"
+
+
+def display_table(summary: pd.DataFrame, levels: dict[str, str] | None = None) -> pd.DataFrame:
+    """The summary as text cells: one row per scenario and arm, estimates with intervals."""
+    table = pd.DataFrame({"scenario": summary["scenario"].astype(str), "arm": summary["arm"]})
+    if levels is not None:
+        table["level"] = [levels.get(str(arm), "") for arm in summary["arm"]]
+    for name, title, scale, decimals in DISPLAY:
+        table[title] = [
+            format_estimate(r[f"{name}_mean"], r[f"{name}_low"], r[f"{name}_high"], scale, decimals)
+            for _, r in summary.iterrows()
+        ]
+    return table.astype({"arm": str})
+
+
+def to_markdown(table: pd.DataFrame) -> str:
+    """A text table as GitHub Markdown."""
+    header = "| " + " | ".join(str(c) for c in table.columns) + " |"
+    rule = "|" + "|".join("---" for _ in table.columns) + "|"
+    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join([header, rule, *body])
+
+
+def ranked(summary: pd.DataFrame, measure: str = "burnout_prevalence") -> pd.DataFrame:
+    """Rows sorted within each scenario by the mean difference of ``measure``, lowest first."""
+    return summary.sort_values(["scenario", f"{measure}_mean"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _estimate(row: pd.Series, measure: str, scale: float, decimals: int) -> str:
+    return format_estimate(
+        row[f"{measure}_mean"], row[f"{measure}_low"], row[f"{measure}_high"], scale, decimals
+    )
+
+
+def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
+    """Plain sentences per scenario: largest falls in burnout, most departures avoided, savers.
+
+    An arm "saves money" when the whole 95 % interval of its difference in total cost (the
+    intervention's own cost included) lies below zero.
+    """
+    lines = []
+    order = ranked(summary)
+    for scenario in dict.fromkeys(order["scenario"].astype(str)):
+        rows = order[order["scenario"].astype(str) == scenario]
+        falls = "; ".join(
+            f"{r['arm']} {_estimate(r, 'burnout_prevalence', 100.0, 1)}"
+            for _, r in rows.head(top).iterrows()
+        )
+        lines.append(f"{scenario}: largest falls in burnout prevalence (points): {falls}.")
+        best = rows.loc[rows["departures_avoided_mean"].idxmax()]
+        lines.append(
+            f"{scenario}: most departures avoided over the horizon: {best['arm']} "
+            f"{_estimate(best, 'departures_avoided', 1.0, 0)}."
+        )
+        savers = rows[(rows["total_cost_high"] < 0) & (rows["burnout_prevalence_high"] < 0)]
+        if len(savers):
+            listed = ", ".join(
+                f"{r['arm']} ({_estimate(r, 'total_cost', 1e-3, 0)} $k)"
+                for _, r in savers.sort_values("total_cost_mean").iterrows()
+            )
+            lines.append(f"{scenario}: lower burnout and save money, costs included: {listed}.")
+        else:
+            lines.append(f"{scenario}: no arm both lowers burnout and clearly saves money.")
+    return lines

@@ -1,0 +1,181 @@
+"""Figures of the main comparison: trajectories, ranked effects, the cost-effectiveness plane.
+
+Each function draws one figure from the tables of :mod:`analysis.comparison` (or the tidy weekly
+rows) and saves it atomically as PNG; none of them reads model objects.
+"""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no display on batch machines and CI
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy import stats  # noqa: E402
+
+from experiments.records import atomic_path  # noqa: E402
+
+LEVEL_COLOURS = {
+    "none": "#444444",
+    "individual": "#1b9e77",
+    "organizational": "#d95f02",
+    "system": "#7570b3",
+    "bundle": "#e7298a",
+}
+
+
+def save(fig: plt.Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path`` as PNG atomically and close it."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return Path(path)
+
+
+def weekly_bands(weekly: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean of ``metric`` over replicates per scenario, arm and week, with its 95 % t-band."""
+    grouped = weekly.groupby(["scenario", "arm", "week"], observed=True)[metric]
+    out = grouped.agg(["mean", "std", "count"]).reset_index()
+    t = stats.t.ppf(0.975, np.maximum(out["count"] - 1, 1))
+    half = t * out["std"].fillna(0.0) / np.sqrt(out["count"])
+    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    return out
+
+
+def trajectories(
+    weekly: pd.DataFrame,
+    arms: Sequence[str],
+    path: str | Path,
+    metric: str = "burnout_prevalence",
+    label: str = "burnout prevalence (%)",
+    scale: float = 100.0,
+) -> Path:
+    """Weekly ``metric`` of each arm: the mean over replicates and its 95 % band, per scenario."""
+    bands = weekly_bands(weekly[weekly["arm"].isin(list(arms))], metric)
+    scenarios = list(dict.fromkeys(bands["scenario"].astype(str)))
+    fig, axes = plt.subplots(
+        1,
+        len(scenarios),
+        figsize=(5.5 * len(scenarios), 4),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    colours = plt.get_cmap("tab10")
+    for ax, scenario in zip(axes[0], scenarios, strict=True):
+        for i, arm in enumerate(arms):
+            rows = bands[(bands["scenario"].astype(str) == scenario) & (bands["arm"] == arm)]
+            if rows.empty:
+                continue
+            years = rows["week"] / 52.0
+            colour = colours(i % 10)
+            ax.plot(years, rows["mean"] * scale, color=colour, lw=1.6, label=str(arm))
+            ax.fill_between(
+                years, rows["low"] * scale, rows["high"] * scale, color=colour, alpha=0.2, lw=0
+            )
+        ax.set_title(scenario)
+        ax.set_xlabel("years after burn-in (interventions start at 0)")
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(label)
+    axes[0][-1].legend(fontsize=8, loc="best")
+    fig.suptitle("Trajectories: mean over replicates with 95 % interval bands")
+    return save(fig, path)
+
+
+def ranked_effects(
+    summary: pd.DataFrame,
+    levels: dict[str, str],
+    path: str | Path,
+    measure: str = "burnout_prevalence",
+    label: str = "difference in burnout prevalence from no intervention (percentage points)",
+    scale: float = 100.0,
+) -> Path:
+    """Each arm's mean difference with its 95 % interval, arms ranked, one panel per scenario."""
+    scenarios = list(dict.fromkeys(summary["scenario"].astype(str)))
+    n_arms = summary["arm"].nunique()
+    fig, axes = plt.subplots(
+        len(scenarios),
+        1,
+        figsize=(8, (1.2 + 0.3 * n_arms) * len(scenarios)),
+        squeeze=False,
+        layout="constrained",
+    )
+    for ax, scenario in zip(axes[:, 0], scenarios, strict=True):
+        rows = summary[summary["scenario"].astype(str) == scenario]
+        rows = rows.sort_values(f"{measure}_mean", ascending=False, kind="stable")
+        y = np.arange(len(rows))
+        mean = rows[f"{measure}_mean"].to_numpy() * scale
+        err = np.vstack(
+            [
+                mean - rows[f"{measure}_low"].to_numpy() * scale,
+                rows[f"{measure}_high"].to_numpy() * scale - mean,
+            ]
+        )
+        colours = [LEVEL_COLOURS.get(levels.get(str(a), ""), "#888888") for a in rows["arm"]]
+        for i, colour in enumerate(colours):
+            ax.errorbar(
+                mean[i],
+                y[i],
+                xerr=err[:, i : i + 1],
+                fmt="o",
+                color=colour,
+                elinewidth=2,
+                capsize=3,
+            )
+        ax.set_yticks(y, [str(a) for a in rows["arm"]])
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_title(scenario)
+        ax.set_xlabel(label, fontsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    handles = [
+        plt.Line2D([], [], marker="o", ls="", color=c, label=name)
+        for name, c in LEVEL_COLOURS.items()
+        if name != "none" and name in set(levels.values())
+    ]
+    fig.legend(handles=handles, fontsize=8, loc="outside lower center", ncols=max(len(handles), 1))
+    fig.suptitle("Ranked effects: mean difference from no intervention, 95 % intervals")
+    return save(fig, path)
+
+
+def cost_effectiveness_plane(
+    summary: pd.DataFrame, levels: dict[str, str], path: str | Path
+) -> Path:
+    """Burnout-weeks averted against the difference in total cost, with 95 % intervals."""
+    scenarios = list(dict.fromkeys(summary["scenario"].astype(str)))
+    fig, axes = plt.subplots(
+        1, len(scenarios), figsize=(6 * len(scenarios), 4.8), squeeze=False, layout="constrained"
+    )
+    for ax, scenario in zip(axes[0], scenarios, strict=True):
+        rows = summary[summary["scenario"].astype(str) == scenario]
+        x = rows["burnout_weeks_averted_mean"].to_numpy()
+        y = rows["total_cost_mean"].to_numpy() / 1e6
+        xerr = np.vstack(
+            [x - rows["burnout_weeks_averted_low"], rows["burnout_weeks_averted_high"] - x]
+        )
+        yerr = np.vstack([y - rows["total_cost_low"] / 1e6, rows["total_cost_high"] / 1e6 - y])
+        colours = [LEVEL_COLOURS.get(levels.get(str(a), ""), "#888888") for a in rows["arm"]]
+        for i, colour in enumerate(colours):
+            ax.errorbar(
+                x[i],
+                y[i],
+                xerr=xerr[:, i : i + 1],
+                yerr=yerr[:, i : i + 1],
+                fmt="o",
+                color=colour,
+                ecolor=colour,
+                alpha=0.8,
+                capsize=2,
+            )
+        for xi, yi, arm in zip(x, y, rows["arm"], strict=True):
+            ax.annotate(str(arm), (xi, yi), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.axhline(0.0, color="black", lw=0.8)
+        ax.axvline(0.0, color="black", lw=0.8)
+        ax.set_title(scenario)
+        ax.set_xlabel("burnout-weeks averted over the horizon")
+        ax.set_ylabel("difference in total cost (million USD; below 0 saves)")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Cost-effectiveness plane: each arm against no intervention (95 % intervals)")
+    return save(fig, path)

@@ -1,0 +1,116 @@
+"""A self-contained HTML report: one file with the figures inside, to open and forward.
+
+Figures are embedded as base64 PNG, styles are inline, and nothing is fetched from the network,
+so the file reads the same offline, in a mail client's preview or from an archive.
+"""
+
+import base64
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.records import write_text_atomic
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2em auto;
+       max-width: 72em; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.6em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; font-size: 0.82em; margin: 0.6em 0; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+figure { margin: 1em 0; } figure img { max-width: 100%; }
+figcaption { font-size: 0.9em; color: #555; }
+.note { color: #555; font-size: 0.9em; }
+dt { font-weight: 600; margin-top: 0.4em; } dd { margin-left: 1.2em; }
+pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.8em; }
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG file to embed, with its caption."""
+
+    path: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled block of the report; ``body`` is HTML (build it with the helpers below)."""
+
+    title: str
+    body: str
+
+
+def embed_png(path: str | Path) -> str:
+    """A ``data:`` URI of a PNG file."""
+    return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
+
+
+def paragraph(text: str) -> str:
+    """Escaped text as a paragraph."""
+    return f"<p>{html.escape(text)}</p>"
+
+
+def definitions(items: Mapping[str, str]) -> str:
+    """A definition list of escaped terms and meanings."""
+    rows = "".join(
+        f"<dt>{html.escape(term)}</dt><dd>{html.escape(meaning)}</dd>"
+        for term, meaning in items.items()
+    )
+    return f"<dl>{rows}</dl>"
+
+
+def table(frame: pd.DataFrame) -> str:
+    """A DataFrame as an escaped HTML table without its index."""
+    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+
+
+def details(summary: str, body: str) -> str:
+    """A collapsed block (for long reference tables)."""
+    return f"<details><summary>{html.escape(summary)}</summary>{body}</details>"
+
+
+def render(
+    title: str,
+    intro: str,
+    headline: Sequence[str],
+    results: str,
+    figures: Sequence[Figure],
+    sections: Sequence[Section],
+) -> str:
+    """The whole report as one HTML string.
+
+    Args:
+        title: Page title.
+        intro: What was compared, in a sentence or two (plain text).
+        headline: Plain-text lines of the main findings.
+        results: HTML of the results table.
+        figures: Figures, embedded in order.
+        sections: Further sections (assumptions, provenance), in order.
+    """
+    head = "".join(f"<li>{html.escape(line)}</li>" for line in headline)
+    figs = "".join(
+        f'<figure><img alt="{html.escape(f.caption)}" src="{embed_png(f.path)}">'
+        f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
+        for f in figures
+    )
+    rest = "".join(f"<h2>{html.escape(s.title)}</h2>{s.body}" for s in sections)
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{paragraph(intro)}"
+        f"<h2>Main findings</h2><ul>{head}</ul>"
+        f"<h2>Results</h2>{results}"
+        f"<h2>Figures</h2>{figs}"
+        f"{rest}</body></html>\n"
+    )
+
+
+def write_report(path: str | Path, **parts: object) -> Path:
+    """Render the report (arguments of :func:`render`) and write it atomically."""
+    return write_text_atomic(path, render(**parts))  # type: ignore[arg-type]

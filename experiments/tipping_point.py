@@ -1,0 +1,595 @@
+"""Tipping point of the understaffing spiral, and whether it recovers when demand falls back.
+
+Usage::
+
+    python -m experiments.tipping_point                       # default size, well under a minute
+    python -m experiments.tipping_point quick=true            # a tiny run (tests)
+    python -m experiments.tipping_point hysteresis.high_demand=1.3 replicates=16
+    python -m experiments.tipping_point --multirun model.job_market=1,1.5
+
+Two parts, all in one job, every replicate ``r`` with seed ``seed + r`` (the same seeds at
+every demand level and in both arms of the surge: common random numbers):
+
+1. **Sweep**: organizations run at a fixed demand level (model parameter ``demand_level``:
+   patient demand relative to what the budgeted posts can give) from ``sweep.demand_min`` to
+   ``sweep.demand_max``; equilibrium turnover, vacancy rate and burnout are read at the end
+   (``sweep.equilibrium_weeks``). The tipping point of each is the demand of its steepest rise
+   (analysis.tipping_point); vacancies still rising at the end count as running away.
+2. **Hysteresis**: demand runs up from ``baseline_demand`` to ``high_demand``, holds, and comes
+   back down (a :class:`DemandPath` scenario); a control run with the same seed stays at
+   baseline. The gap between them shows how long staffing, burnout and trust take to recover.
+
+Writes to the Hydra output folder: ``sweep.csv`` (one row per demand level and replicate),
+``hysteresis.csv`` (weekly outcomes of both arms, every replicate), ``tipping_point.png``,
+``hysteresis.png``, ``hysteresis_loop.png``, ``summary.json``, ``summary.md`` and
+``run_info.json`` (config, seeds, versions, git commit, timings). Prints the summary, then the
+output folder as the last line.
+"""
+
+import dataclasses
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hydra
+import numpy as np
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from analysis.tipping_point import (
+    MIN_LEVELS,
+    OUTCOME_LABELS,
+    plot_hysteresis,
+    plot_loop,
+    plot_tipping,
+    recovery,
+    runaway,
+    tipping_point,
+)
+from experiments.hydra_job import number_setting, run_job, scenario_name, whole_setting
+from experiments.records import provenance, write_json_atomic, write_text_atomic
+from sim.model import WorkforceModel
+from sim.parameters import ModelParameters
+from sim.scenarios import Scenario, ScenarioState, make_scenario
+
+SWEEP_OUTCOMES = ("annual_turnover_rate", "vacancy_rate", "burnout_prevalence")
+"""Equilibrium outcomes whose tipping points are reported (turnover first: retention)."""
+
+EQUILIBRIUM_MEANS = ("vacancy_rate", "burnout_prevalence", "intent_to_leave_share", "trust")
+"""Outcomes averaged over each sweep run's final window (turnover is a 52-week rate already)."""
+
+RECOVERY_OUTCOMES = ("turnover_rate", "vacancy_rate", "burnout_prevalence", "trust")
+"""Outcomes followed through the surge; ``turnover_rate`` is weekly leavers x 52 / posts."""
+
+WEEKLY_COLUMNS = (
+    "burnout_prevalence",
+    "vacancy_rate",
+    "annual_turnover_rate",
+    "intent_to_leave_share",
+    "trust",
+    "mean_intensity",
+    "leavers",
+)
+
+DEMAND_RANGE = (0.2, 3.0)
+"""Allowed demand levels: the model parameter ``demand_level``'s range (sim.parameters)."""
+
+COMMAND = "python -m experiments.tipping_point"
+MAX_WEEKS = 1040
+
+QUICK = {
+    "replicates": 2,
+    "burn_in_weeks": 26,
+    "n_workers": 150,
+    "demand_levels": (0.8, 1.0, 1.2, 1.4, 1.6),
+    "sweep_weeks": 78,
+    "equilibrium_weeks": 26,
+    "lead_weeks": 13,
+    "ramp_weeks": 8,
+    "hold_weeks": 26,
+    "follow_weeks": 52,
+    "bootstrap": 50,
+}
+"""What ``quick=true`` changes: a run of a few seconds that still writes every output."""
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DemandPath(Scenario):
+    """A scenario whose demand follows a piecewise-linear path on top of another scenario.
+
+    Attributes:
+        knots: Weeks of the path's corners (increasing); before the first and after the last
+            the path is flat (so the burn-in, at negative weeks, runs at the first level).
+        levels: Demand multiplier at each knot.
+        base: The scenario whose other channels (absences, violence, ...) stay in force.
+    """
+
+    knots: tuple[float, ...] = (0.0,)
+    levels: tuple[float, ...] = (1.0,)
+    base: Scenario = field(default_factory=Scenario)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if len(self.knots) != len(self.levels) or not self.knots:
+            raise ValueError("DemandPath: knots and levels must be non-empty and of equal length")
+        if np.any(np.diff(self.knots) < 0):
+            raise ValueError(f"DemandPath: knots must not decrease, got {self.knots}")
+
+    def multiplier(self, week: float) -> float:
+        """The path's demand multiplier in ``week``."""
+        return float(np.interp(week, self.knots, self.levels))
+
+    def state(self, week: float) -> ScenarioState:
+        """The base scenario's multipliers with demand scaled by the path."""
+        inner = self.base.state(week)
+        return dataclasses.replace(inner, demand=inner.demand * self.multiplier(week))
+
+
+@dataclass(frozen=True)
+class SurgePlan:
+    """The surge of the hysteresis part, in weeks after the burn-in.
+
+    Attributes:
+        baseline_demand: Demand before and after the surge (model ``demand_level``).
+        high_demand: Demand held at the top of the surge.
+        lead_weeks: Weeks at baseline before the ramp up.
+        ramp_weeks: Weeks of each ramp (up and down).
+        hold_weeks: Weeks at ``high_demand``.
+        follow_weeks: Weeks followed after demand is back at baseline.
+        recovery_tolerance: Share of the peak gap from the control counted as recovered.
+        smoothing_weeks: Moving average applied before reading recovery.
+        settle_weeks: Weeks the gap must stay within the tolerance to count as recovered.
+    """
+
+    baseline_demand: float
+    high_demand: float
+    lead_weeks: int
+    ramp_weeks: int
+    hold_weeks: int
+    follow_weeks: int
+    recovery_tolerance: float
+    smoothing_weeks: int
+    settle_weeks: int
+
+    @property
+    def surge_start(self) -> int:
+        """Week the ramp up begins."""
+        return self.lead_weeks
+
+    @property
+    def demand_back(self) -> int:
+        """Week demand is back at baseline."""
+        return self.lead_weeks + 2 * self.ramp_weeks + self.hold_weeks
+
+    @property
+    def phase_starts(self) -> tuple[int, int, int, int]:
+        """First week of the ramp up, the hold, the ramp down and the time after."""
+        up = self.lead_weeks + self.ramp_weeks
+        return (self.lead_weeks, up, up + self.hold_weeks, self.demand_back)
+
+    @property
+    def total_weeks(self) -> int:
+        """Weeks simulated after the burn-in."""
+        return self.demand_back + self.follow_weeks
+
+    def path(self, base: Scenario) -> DemandPath:
+        """The surge as a scenario (demand multiplier relative to ``baseline_demand``)."""
+        top = self.high_demand / self.baseline_demand
+        return DemandPath(
+            name=f"{base.name}+surge",
+            knots=self.phase_starts,
+            levels=(1.0, top, top, 1.0),
+            base=base,
+        )
+
+
+@dataclass(frozen=True)
+class TippingSettings:
+    """The validated settings of one tipping-point job (``quick`` already applied).
+
+    Attributes:
+        seed: First seed; replicate ``r`` uses ``seed + r`` everywhere.
+        replicates: Organizations per demand level.
+        surge_replicates: Surge/control pairs (the weekly gap is noisier than an equilibrium).
+        burn_in_weeks: Weeks simulated before week 0.
+        scenario: Name of the external scenario (sim.scenarios).
+        model: Other model parameters (sim.parameters).
+        demand_levels: The swept demand levels.
+        sweep_weeks: Weeks after the burn-in at each demand level.
+        equilibrium_weeks: Final weeks averaged as the equilibrium.
+        runaway_trend: Vacancy rate rising faster than this per year at the end = runaway.
+        surge: The hysteresis surge.
+        bootstrap: Bootstrap resamples of the replicates for the intervals.
+    """
+
+    seed: int
+    replicates: int
+    surge_replicates: int
+    burn_in_weeks: int
+    scenario: str
+    model: Mapping[str, Any]
+    demand_levels: tuple[float, ...]
+    sweep_weeks: int
+    equilibrium_weeks: int
+    runaway_trend: float
+    surge: SurgePlan
+    bootstrap: int
+
+    @property
+    def seeds(self) -> list[int]:
+        """The seed of each replicate of the sweep."""
+        return [self.seed + r for r in range(self.replicates)]
+
+    @property
+    def surge_seeds(self) -> list[int]:
+        """The seed of each surge/control pair."""
+        return [self.seed + r for r in range(self.surge_replicates)]
+
+    @property
+    def n_workers(self) -> int:
+        """Posts of every simulated organization."""
+        return int(self.model["n_workers"])
+
+
+def demand_grid(low: float, high: float, step: float) -> tuple[float, ...]:
+    """Demand levels from ``low`` to ``high`` (inclusive, within rounding) every ``step``."""
+    count = int(np.floor((high - low) / step + 1e-9)) + 1
+    return tuple(round(low + i * step, 6) for i in range(count))
+
+
+def settings_from(cfg: DictConfig) -> TippingSettings:
+    """Check every setting of ``cfg`` before any simulation and apply ``quick``.
+
+    Raises:
+        ValueError: Naming the setting, its value and the allowed range.
+    """
+    if not isinstance(cfg.quick, bool):
+        raise ValueError(f"setting 'quick' = {cfg.quick!r}; allowed: true or false")
+    model = dict(OmegaConf.to_container(cfg.model, resolve=True) or {})
+    if "demand_level" in model:
+        raise ValueError(
+            "setting 'model.demand_level' is set by the experiment; use sweep.demand_min, "
+            "sweep.demand_max, sweep.demand_step and hysteresis.baseline_demand instead"
+        )
+    model.setdefault("n_workers", ModelParameters.n_workers)
+    low, high = DEMAND_RANGE
+    s, h = cfg.sweep, cfg.hysteresis
+    demand_min = number_setting("sweep.demand_min", s.demand_min, low, high)
+    demand_max = number_setting("sweep.demand_max", s.demand_max, low, high)
+    if demand_max <= demand_min:
+        raise ValueError(
+            f"setting 'sweep.demand_max' = {demand_max!r}; allowed: above sweep.demand_min "
+            f"({demand_min!r}) and at most {high:g}"
+        )
+    step = number_setting(
+        "sweep.demand_step", s.demand_step, 0.0, demand_max - demand_min, open_low=True
+    )
+    levels = demand_grid(demand_min, demand_max, step)
+    if not MIN_LEVELS <= len(levels) <= 200:
+        raise ValueError(
+            f"setting 'sweep.demand_step' = {step!r} gives {len(levels)} demand levels from "
+            f"{demand_min:g} to {demand_max:g}; allowed: {MIN_LEVELS} to 200 levels"
+        )
+    sweep_weeks = whole_setting("sweep.weeks", s.weeks, 4, MAX_WEEKS)
+    baseline = number_setting("hysteresis.baseline_demand", h.baseline_demand, low, high)
+    surge = SurgePlan(
+        baseline_demand=baseline,
+        high_demand=number_setting(
+            "hysteresis.high_demand", h.high_demand, baseline, high, open_low=True
+        ),
+        lead_weeks=whole_setting("hysteresis.lead_weeks", h.lead_weeks, 1, MAX_WEEKS),
+        ramp_weeks=whole_setting("hysteresis.ramp_weeks", h.ramp_weeks, 0, MAX_WEEKS),
+        hold_weeks=whole_setting("hysteresis.hold_weeks", h.hold_weeks, 0, MAX_WEEKS),
+        follow_weeks=whole_setting("hysteresis.follow_weeks", h.follow_weeks, 52, MAX_WEEKS),
+        recovery_tolerance=number_setting(
+            "hysteresis.recovery_tolerance", h.recovery_tolerance, 0.0, 1.0, open_low=True
+        ),
+        smoothing_weeks=whole_setting("hysteresis.smoothing_weeks", h.smoothing_weeks, 1, 52),
+        settle_weeks=whole_setting("hysteresis.settle_weeks", h.settle_weeks, 1, 52),
+    )
+    values: dict[str, Any] = {
+        "seed": whole_setting("seed", cfg.seed, 0, 2**32 - 1001),
+        "replicates": whole_setting("replicates", cfg.replicates, 2, 1000),
+        "surge_replicates": whole_setting("hysteresis.replicates", h.replicates, 2, 1000),
+        "burn_in_weeks": whole_setting("burn_in_weeks", cfg.burn_in_weeks, 0, MAX_WEEKS),
+        "scenario": scenario_name(cfg.scenario),
+        "model": model,
+        "demand_levels": levels,
+        "sweep_weeks": sweep_weeks,
+        "equilibrium_weeks": whole_setting(
+            "sweep.equilibrium_weeks", s.equilibrium_weeks, 4, sweep_weeks
+        ),
+        "runaway_trend": number_setting("sweep.runaway_trend", s.runaway_trend, 0.0, 1.0),
+        "surge": surge,
+        "bootstrap": whole_setting("bootstrap", cfg.bootstrap, 10, 100_000),
+    }
+    if cfg.quick:
+        values.update(
+            {
+                "replicates": QUICK["replicates"],
+                "surge_replicates": QUICK["replicates"],
+                "burn_in_weeks": min(values["burn_in_weeks"], QUICK["burn_in_weeks"]),
+                "model": {**model, "n_workers": QUICK["n_workers"]},
+                "demand_levels": QUICK["demand_levels"],
+                "sweep_weeks": QUICK["sweep_weeks"],
+                "equilibrium_weeks": QUICK["equilibrium_weeks"],
+                "surge": dataclasses.replace(
+                    surge,
+                    lead_weeks=QUICK["lead_weeks"],
+                    ramp_weeks=QUICK["ramp_weeks"],
+                    hold_weeks=QUICK["hold_weeks"],
+                    follow_weeks=QUICK["follow_weeks"],
+                    smoothing_weeks=min(surge.smoothing_weeks, 4),
+                    settle_weeks=min(surge.settle_weeks, 8),
+                ),
+                "bootstrap": QUICK["bootstrap"],
+            }
+        )
+    settings = TippingSettings(**values)
+    try:
+        for demand in (levels[0], levels[-1], baseline):
+            ModelParameters.from_kwargs(**settings.model, demand_level=demand)
+    except ValueError as error:
+        raise ValueError(f"model: {error}") from None
+    return settings
+
+
+# --------------------------------------------------------------------------------------------
+# Simulation
+
+
+def weekly_outcomes(model: WorkforceModel) -> pd.DataFrame:
+    """The model's weekly metrics that the experiment reads (weeks after the burn-in)."""
+    frame = model.datacollector.get_model_vars_dataframe()
+    frame = frame[frame["week"] > 0]
+    out = frame[["week", *WEEKLY_COLUMNS]].reset_index(drop=True)
+    # Metrics are recorded after each step: the row of week w describes the week numbered w - 1
+    # when it was simulated (the week the scenario was asked about).
+    out["week"] -= 1
+    out["turnover_rate"] = out["leavers"] * 52.0 / model.params.n_workers
+    return out
+
+
+def simulate_level(settings: TippingSettings, demand: float, seed: int) -> dict[str, float]:
+    """One organization at a fixed demand level: its equilibrium outcomes and vacancy trend."""
+    model = WorkforceModel(
+        rng=seed,
+        scenario=settings.scenario,
+        burn_in_weeks=settings.burn_in_weeks,
+        demand_level=demand,
+        **settings.model,
+    )
+    model.run_for(settings.sweep_weeks)
+    weekly = weekly_outcomes(model)
+    final = weekly.iloc[-settings.equilibrium_weeks :]
+    trend = np.polyfit(final["week"].to_numpy(float) / 52.0, final["vacancy_rate"].to_numpy(), 1)[0]
+    return {
+        "annual_turnover_rate": float(final["annual_turnover_rate"].iloc[-1]),
+        **{key: float(final[key].mean()) for key in EQUILIBRIUM_MEANS},
+        "mean_intensity": float(final["mean_intensity"].mean()),
+        "vacancy_trend_per_year": float(trend),
+    }
+
+
+def simulate_sweep(settings: TippingSettings) -> pd.DataFrame:
+    """Every demand level x replicate: one row each (tidy)."""
+    rows = []
+    for demand in settings.demand_levels:
+        for replicate, seed in enumerate(settings.seeds):
+            rows.append(
+                {
+                    "demand_level": demand,
+                    "replicate": replicate,
+                    "seed": seed,
+                    **simulate_level(settings, demand, seed),
+                }
+            )
+        log.info("sweep: demand %.3f done (%d replicates)", demand, settings.replicates)
+    return pd.DataFrame(rows)
+
+
+def simulate_surge(settings: TippingSettings) -> pd.DataFrame:
+    """Weekly outcomes through the surge and in the control, every replicate (tidy)."""
+    plan = settings.surge
+    base = make_scenario(settings.scenario)
+    path = plan.path(base)
+    frames = []
+    for replicate, seed in enumerate(settings.surge_seeds):
+        for arm, scenario in (("surge", path), ("control", base)):
+            model = WorkforceModel(
+                rng=seed,
+                scenario=scenario,
+                burn_in_weeks=settings.burn_in_weeks,
+                demand_level=plan.baseline_demand,
+                **settings.model,
+            )
+            model.run_for(plan.total_weeks)
+            weekly = weekly_outcomes(model)
+            multiplier = (
+                np.array([path.multiplier(w) for w in weekly["week"]]) if arm == "surge" else 1.0
+            )
+            weekly.insert(0, "demand", plan.baseline_demand * multiplier)
+            frames.append(weekly.assign(arm=arm, replicate=replicate, seed=seed))
+        log.info("hysteresis: pair %d of %d done", replicate + 1, settings.surge_replicates)
+    out = pd.concat(frames, ignore_index=True)
+    return out[["arm", "replicate", "seed", "week", *out.columns[:-3].drop("week")]]
+
+
+# --------------------------------------------------------------------------------------------
+# Analysis
+
+
+def analyse(settings: TippingSettings, sweep: pd.DataFrame, weekly: pd.DataFrame) -> dict:
+    """Tipping points, runaway check and recovery after the surge, as plain data."""
+    tipping = {
+        outcome: tipping_point(sweep, outcome, n_boot=settings.bootstrap, seed=settings.seed)
+        for outcome in SWEEP_OUTCOMES
+    }
+    plan = settings.surge
+    recoveries = {}
+    for outcome in RECOVERY_OUTCOMES:
+        arms = {
+            arm: weekly[weekly["arm"] == arm].pivot(
+                index="replicate", columns="week", values=outcome
+            )
+            for arm in ("surge", "control")
+        }
+        weeks = arms["surge"].columns.to_numpy()
+        recoveries[outcome] = recovery(
+            arms["surge"].to_numpy(float),
+            arms["control"].to_numpy(float),
+            weeks,
+            surge_start=plan.surge_start,
+            demand_back=plan.demand_back,
+            tolerance=plan.recovery_tolerance,
+            smoothing_weeks=plan.smoothing_weeks,
+            settle_weeks=plan.settle_weeks,
+            n_boot=settings.bootstrap,
+            seed=settings.seed,
+        )
+    equilibrium = sweep.groupby("demand_level")[
+        [*SWEEP_OUTCOMES, "intent_to_leave_share", "trust", "vacancy_trend_per_year"]
+    ].mean()
+    return {
+        "tipping_points": tipping,
+        "runaway": runaway(sweep, threshold=settings.runaway_trend),
+        "equilibrium_by_demand": equilibrium.reset_index().to_dict(orient="records"),
+        "surge": {
+            **dataclasses.asdict(plan),
+            "surge_start_week": plan.surge_start,
+            "demand_back_week": plan.demand_back,
+        },
+        "recovery": recoveries,
+    }
+
+
+def summary_markdown(summary: Mapping[str, Any], settings: TippingSettings) -> str:
+    """The summary as a short Markdown report."""
+    levels = settings.demand_levels
+    plan = settings.surge
+    lines = [
+        "# Tipping point of the understaffing spiral",
+        "",
+        f"Sweep: demand {levels[0]:g} to {levels[-1]:g} ({len(levels)} levels) x "
+        f"{settings.replicates} replicates of {settings.n_workers} posts; equilibrium = last "
+        f"{settings.equilibrium_weeks} of {settings.burn_in_weeks} + {settings.sweep_weeks} weeks.",
+        "",
+        "| outcome | tipping point: demand of steepest rise (95 % CI) | rise per 0.1 of demand "
+        "there | fitted plateaus |",
+        "|---|---|---|---|",
+    ]
+    for outcome, t in summary["tipping_points"].items():
+        lines.append(
+            f"| {OUTCOME_LABELS[outcome]} | {t['tipping_point']:.3f} ({t['ci95'][0]:.3f} to "
+            f"{t['ci95'][1]:.3f}) | {0.1 * t['steepest_slope']:+.1%} | {t['low']:.1%} -> "
+            f"{t['high']:.1%} |"
+        )
+    run = summary["runaway"]
+    lines += [
+        "",
+        (
+            f"Vacancies run away (still rising by more than {run['threshold_per_year']:.1%} a "
+            f"year at the end, 95 % interval) from demand {run['first_runaway_demand']:g}."
+            if run["first_runaway_demand"] is not None
+            else f"Vacancies settle at every demand level (largest end trend "
+            f"{run['largest_mean_trend_per_year']:+.2%} a year, at demand {run['at_demand']:g}): "
+            "the spiral saturates instead of running away."
+        ),
+        "",
+        f"Surge ({settings.surge_replicates} pairs of runs with and without it, same seeds): "
+        f"demand {plan.baseline_demand:g} -> {plan.high_demand:g} (ramps of "
+        f"{plan.ramp_weeks} weeks, {plan.hold_weeks} weeks held), back at baseline in week "
+        f"{plan.demand_back}, followed {plan.follow_weeks} weeks; recovered = the "
+        f"{plan.smoothing_weeks}-week average gap from the control stays within "
+        f"{plan.recovery_tolerance:.0%} of its peak for {plan.settle_weeks} weeks.",
+        "",
+        "| outcome | peak gap | weeks to recover (95 % CI) | gap in the final year (95 % CI) |",
+        "|---|---|---|---|",
+    ]
+    for outcome, r in summary["recovery"].items():
+        low, high = r["final_gap_ci95"]
+        weeks = r["weeks_to_recover"]
+        lines.append(
+            f"| {OUTCOME_LABELS[outcome]} | {r['peak_gap']:+.3f} | "
+            f"{_weeks(weeks)} ({_weeks(r['weeks_to_recover_ci95'][0])} to "
+            f"{_weeks(r['weeks_to_recover_ci95'][1])}) | {r['final_gap']:+.4f} ({low:+.4f} to "
+            f"{high:+.4f}){' lasting' if r['lasting_gap'] else ''} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _weeks(value: float) -> str:
+    return f"{value:.0f}" if np.isfinite(value) else "not within the horizon"
+
+
+# --------------------------------------------------------------------------------------------
+# The job
+
+
+def run(settings: TippingSettings, out_dir: Path, record: Mapping[str, Any]) -> dict:
+    """Simulate, analyse and write every output into ``out_dir``; return the summary."""
+    began = time.perf_counter()
+    sweep = simulate_sweep(settings)
+    swept = time.perf_counter()
+    weekly = simulate_surge(settings)
+    surged = time.perf_counter()
+    summary = analyse(settings, sweep, weekly)
+    write_text_atomic(out_dir / "sweep.csv", sweep.to_csv(index=False))
+    write_text_atomic(out_dir / "hysteresis.csv", weekly.to_csv(index=False))
+    plot_tipping(sweep, SWEEP_OUTCOMES, summary["tipping_points"], out_dir / "tipping_point.png")
+    plan = settings.surge
+    plot_hysteresis(
+        weekly,
+        RECOVERY_OUTCOMES,
+        plan.demand_back,
+        summary["recovery"],
+        plan.smoothing_weeks,
+        out_dir / "hysteresis.png",
+    )
+    plot_loop(
+        weekly,
+        sweep,
+        ("annual_turnover_rate", "vacancy_rate", "burnout_prevalence"),
+        plan.phase_starts,
+        plan.smoothing_weeks,
+        out_dir / "hysteresis_loop.png",
+    )
+    write_json_atomic(out_dir / "summary.json", summary)
+    write_text_atomic(out_dir / "summary.md", summary_markdown(summary, settings))
+    finished = time.perf_counter()
+    write_json_atomic(
+        out_dir / "run_info.json",
+        {
+            **record,
+            "settings": dataclasses.asdict(settings),
+            "seeds": {"sweep": settings.seeds, "surge": settings.surge_seeds},
+            "simulations": len(sweep) + 2 * settings.surge_replicates,
+            "timings": {
+                "sweep_s": swept - began,
+                "hysteresis_s": surged - swept,
+                "analysis_and_writing_s": finished - surged,
+            },
+            **provenance(),
+        },
+    )
+    return summary
+
+
+@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="tipping_point")
+def main(cfg: DictConfig) -> float:
+    """Hydra entry: run the tipping-point job; print the summary, then the output folder.
+
+    Returns:
+        The tipping point of equilibrium turnover (demand level), for sweepers.
+    """
+    summary = run_job(cfg, COMMAND, settings_from, run, summary_markdown)
+    return float(summary["tipping_points"]["annual_turnover_rate"]["tipping_point"])
+
+
+if __name__ == "__main__":
+    main()
