@@ -35,8 +35,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from experiments.cli import parse_key_values
 from experiments.sensitivity import start_interventions
-from experiments.trial import _parse_value
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -86,25 +86,7 @@ class CrisisConfig:
 
 def parse_args(argv: list[str]) -> CrisisConfig:
     """Build a :class:`CrisisConfig` from ``key=value`` arguments."""
-    config = CrisisConfig()
-    top = {f for f in CrisisConfig.__dataclass_fields__ if f not in ("settings", "params")}
-    for arg in argv:
-        key, eq, raw = arg.lstrip("+").partition("=")
-        if not eq:
-            raise ValueError(f"argument {arg!r} is not key=value")
-        value = _parse_value(raw)
-        if key in top:
-            setattr(config, key, str(value) if key in ("intervention", "scenario") else value)
-        elif key.startswith("settings."):
-            config.settings[key.removeprefix("settings.")] = value
-        elif key.startswith("params."):
-            config.params[key.removeprefix("params.")] = value
-        else:
-            raise ValueError(
-                f"unknown argument {key!r}; valid: {', '.join(sorted(top))}, settings.KEY, "
-                "params.KEY"
-            )
-    return config
+    return parse_key_values(argv, CrisisConfig())
 
 
 def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:

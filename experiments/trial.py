@@ -24,7 +24,6 @@ Usage (Hydra-style ``key=value`` arguments)::
 ``params.KEY`` sets a model parameter (sim.parameters). Prints one JSON object.
 """
 
-import ast
 import json
 import logging
 import sys
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from analysis.trial import Estimate, ancova_g, hedges_g, pool, prevalence_difference
+from experiments.cli import parse_key_values
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -74,40 +74,9 @@ class TrialConfig:
         build(self.intervention, **self.settings)
 
 
-def _parse_value(text: str) -> Any:
-    """Read a command-line value: number, true/false, null/None, list, or a plain string."""
-    lowered = text.strip().lower()
-    if lowered in ("true", "false"):
-        return lowered == "true"
-    if lowered in ("null", "none", "~"):
-        return None
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
 def parse_args(argv: list[str]) -> TrialConfig:
     """Build a :class:`TrialConfig` from ``key=value`` arguments."""
-    config = TrialConfig()
-    top = {"intervention", "n_workers", "seed", "replicates", "randomize", "scenario"}
-    for arg in argv:
-        key, eq, raw = arg.lstrip("+").partition("=")
-        if not eq:
-            raise ValueError(f"argument {arg!r} is not key=value")
-        value = _parse_value(raw)
-        if key in top:
-            setattr(config, key, str(value) if key in ("intervention", "randomize") else value)
-        elif key.startswith("settings."):
-            config.settings[key.removeprefix("settings.")] = value
-        elif key.startswith("params."):
-            config.params[key.removeprefix("params.")] = value
-        else:
-            raise ValueError(
-                f"unknown argument {key!r}; valid: {', '.join(sorted(top))}, settings.KEY, "
-                "params.KEY"
-            )
-    return config
+    return parse_key_values(argv, TrialConfig())
 
 
 def assign_arms(
