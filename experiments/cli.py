@@ -10,7 +10,6 @@ import dataclasses
 from typing import Any
 
 
-
 def parse_value(text: str) -> Any:
     """Read a command-line value: number, true/false, null/None, list, or a plain string."""
     lowered = text.strip().lower()
