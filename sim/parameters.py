@@ -68,16 +68,25 @@ class ModelParameters:
     )
     # --- Burnout dynamics
     exhaustion_rate: float = _param(
-        0.07, 0.0, 1.0, "assumption: exhaustion builds over months (Homer 1985 stock form)"
+        0.05867,
+        0.0,
+        1.0,
+        "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022)",
     )
     recovery_rate: float = _param(
         0.06, 0.0, 1.0, "assumption: recovery over months when strain eases (Homer 1985)"
     )
     workload_effect: float = _param(
-        1.6, 0.0, 10.0, "calibrated to Aiken 2002: burnout OR 1.23 per extra patient per nurse"
+        1.81,
+        0.0,
+        10.0,
+        "calibrated, see docs/calibration.md: Aiken 2002, OR 1.23 per extra patient per nurse",
     )
     overtime_effect: float = _param(
-        1.0, 0.0, 10.0, "Ergonomics 2019: long shifts roughly double fatigue"
+        0.188,
+        0.0,
+        10.0,
+        "calibrated, see docs/calibration.md: Aiken 2002 gradient; Ergonomics 2019 long shifts",
     )
     violence_effect: float = _param(
         1.0, 0.0, 10.0, "Liu 2019 exposure; strain per incident is an assumption"
@@ -89,13 +98,19 @@ class ModelParameters:
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
     leadership_effect: float = _param(
-        0.12, 0.0, 10.0, "calibrated to Shanafelt 2015: 3.3 % lower burnout per leadership point"
+        0.4102,
+        0.0,
+        10.0,
+        "calibrated, see docs/calibration.md: Shanafelt 2015, 3.3 % less burnout per point",
     )
     recognition_effect: float = _param(
         0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
     coping_sd: float = _param(
-        0.35, 0.0, 2.0, "assumption: between-person spread of coping (log scale)"
+        0.6781,
+        0.0,
+        2.0,
+        "calibrated, see docs/calibration.md: spread giving Aiken 2002/Shanafelt 2015 gradients",
     )
     # --- Leadership and supervisors
     leadership_mean: float = _param(
@@ -122,11 +137,17 @@ class ModelParameters:
     )
     # --- Violence from the public
     violence_level: float = _param(
-        1.0, 0.0, 10.0, "multiplier on all violence rates (Liu 2019 = 1)"
+        0.955,
+        0.0,
+        10.0,
+        "calibrated, see docs/calibration.md: Liu 2019 past-year exposure by type",
     )
     # --- Turnover
     job_market: float = _param(
-        1.0, 0.2, 5.0, "outside job market tightness (1 = NSI 2023-24 conditions)"
+        0.7411,
+        0.2,
+        5.0,
+        "calibrated, see docs/calibration.md: NSI 2023-2024 RN turnover (16.4-18.4 %)",
     )
     intent_effect: float = _param(
         1.0, 0.0, 5.0, "scales how strongly job attitudes drive intent (Aiken 2024 levels)"
@@ -137,10 +158,13 @@ class ModelParameters:
     retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
     # --- Recruitment
     time_to_fill_days: float = _param(
-        86.0, 1.0, 730.0, "NSI 2023: 86 days to fill an RN post (83-95 in 2021-2024)"
+        83.69, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
     )
     search_success_prob: float = _param(
-        0.5, 0.05, 1.0, "assumption: share of searches that end in a hire, not a repost"
+        0.3615,
+        0.05,
+        1.0,
+        "calibrated, see docs/calibration.md: NSI 2023-2024 RN vacancy rate 9.6-9.9 %",
     )
     onboarding_weeks: float = _param(
         6.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"

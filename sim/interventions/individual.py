@@ -45,8 +45,9 @@ _GROUP_PROGRAMME: dict[str, Any] = {
 class ResilienceTraining(Intervention):
     """Resilience / stress-management training: participants recover faster from strain.
 
-    Lever: ``coping`` (x recovery capacity) x (1 + strength x effect). Strength 0.20 (a fifth more
-    recovery at full effect) is an assumption set per participant (module docstring).
+    Lever: ``coping`` (x recovery capacity) x (1 + strength x effect). Strength 0.4 (two fifths
+    more recovery at full effect): calibrated, see docs/calibration.md (the individual-directed
+    dose, 2x the earlier assumption of 0.20, fitted to Panagioti 2017 and West 2016).
     """
 
     name = "resilience_training"
@@ -55,7 +56,7 @@ class ResilienceTraining(Intervention):
     changes = "coping: participants' recovery capacity"
     source = "Panagioti 2017 (individual-directed SMD -0.18); West 2016; seed 000"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.20, "relative gain in recovery capacity at full effect", 0.0, 3.0)
+        "strength": Setting(0.4, "relative gain in recovery capacity at full effect", 0.0, 3.0)
     }
     DEFAULTS = dict(_GROUP_PROGRAMME)
 
@@ -67,8 +68,9 @@ class ResilienceTraining(Intervention):
 class Mindfulness(Intervention):
     """Group mindfulness programme: participants appraise the same demands as less straining.
 
-    Lever: ``strain_appraisal`` x (1 - strength x effect). Strength 0.20 is an assumption set per
-    participant (module docstring); published trial effects range from Panagioti 2017's
+    Lever: ``strain_appraisal`` x (1 - strength x effect). Strength 0.4: calibrated, see
+    docs/calibration.md (individual-directed dose, 2x the earlier 0.20); published trial effects
+    range from Panagioti 2017's
     individual-directed SMD -0.18 to Lee & Cha 2023's -0.75 (nurses, mostly group mindfulness,
     very heterogeneous).
     """
@@ -79,7 +81,7 @@ class Mindfulness(Intervention):
     changes = "strain_appraisal: strain as participants perceive it"
     source = "Lee & Cha 2023 (SMD -0.75, nurses); Panagioti 2017 (SMD -0.18)"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.20, "relative fall in perceived strain at full effect", 0.0, 0.9)
+        "strength": Setting(0.4, "relative fall in perceived strain at full effect", 0.0, 0.9)
     }
     DEFAULTS = dict(_GROUP_PROGRAMME)
 
@@ -95,8 +97,10 @@ class Counselling(Intervention):
     Defaults (assumptions): offered to high-risk workers (exhaustion >= 0.45 or burned out);
     four in ten would use it but stigma holds back 40 % of them (seed 000: a dual-continuum
     view destigmatizes help-seeking); help builds over 4 weeks and fades with a half-life of
-    8 weeks after it stops; strength 0.5 (half as fast again). Costs: about 8 sessions at $150
-    per user; an assistance contract of about $40 per employee a year for 600 posts ($460 a week).
+    8 weeks after it stops; strength 1.0 (twice as fast; calibrated, see
+    docs/calibration.md: individual-directed dose, 2x the earlier 0.5). Costs: about 8 sessions
+    at $150 per user; an assistance contract of about $40 per employee a year for 600 posts
+    ($460 a week).
     """
 
     name = "counselling"
@@ -105,7 +109,7 @@ class Counselling(Intervention):
     changes = "burnout_recovery: recovery of burned-out users"
     source = "assumption; seed 000 (stigma, dual continuum); West 2016"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.5, "relative gain in recovery while burned out", 0.0, 5.0)
+        "strength": Setting(1.0, "relative gain in recovery while burned out", 0.0, 5.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "eligibility": "high_risk",

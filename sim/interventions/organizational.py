@@ -94,11 +94,13 @@ class WorkloadRedesign(Intervention):
     Levers: ``admin_share`` x (1 - strength x effect): hours return to care (lower intensity)
     and paperwork strain falls; ``supervisor_admin_share`` x (1 - supervisor_strength x effect):
     supervisors' hours go back to people leadership (seed 003, takeaway 7). Linzer 2015 (Healthy
-    Work Place): workflow redesign OR 5.9 of clinicians improving. Strengths 0.4 (scribes, team
-    documentation and fewer forms recover about 40 % of documentation time: staff spend about a
-    fifth of their time on it in sim.parameters) are assumptions; the redesign takes 12 weeks,
-    is sustained, and creeps back with a half-life of 26 weeks if dropped. Costs: $50,000 to
-    redesign, a quarter of recovered hours bought as scribe time at $20 an hour (assumptions).
+    Work Place): workflow redesign OR 5.9 of clinicians improving. Strengths 0.8 (scribes, team
+    documentation and fewer forms recover about 80 % of documentation time: staff spend about a
+    fifth of their time on it in sim.parameters): calibrated, see docs/calibration.md (the
+    organization-directed dose, 2x the earlier assumption of 0.4, at the top of its range); the
+    redesign takes 12 weeks, is sustained, and creeps back with a half-life of 26 weeks if
+    dropped. Costs: $50,000 to redesign, a quarter of recovered hours bought as scribe time at
+    $20 an hour (assumptions).
     """
 
     name = "workload_redesign"
@@ -108,9 +110,9 @@ class WorkloadRedesign(Intervention):
     changes = "admin_share, supervisor_admin_share: time back to care and to people leadership"
     source = "Linzer 2015 (OR 5.9); seed 003 takeaway 7"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.4, "share of staff administration removed at full effect", 0.0, 1.0),
+        "strength": Setting(0.8, "share of staff administration removed at full effect", 0.0, 1.0),
         "supervisor_strength": Setting(
-            0.4, "share of supervisors' administration removed at full effect", 0.0, 1.0
+            0.8, "share of supervisors' administration removed at full effect", 0.0, 1.0
         ),
         "scribe_share": Setting(0.25, "share of recovered hours bought as scribe time", 0.0, 1.0),
         "scribe_wage": Setting(20.0, "USD per scribe hour", 0.0, 500.0),
@@ -138,8 +140,9 @@ class LeadershipDevelopment(Intervention):
 
     Lever: ``leadership_points`` + strength x effect. Each point lowers burnout through the
     model's leadership gradient (Shanafelt 2015: 3.3 % lower likelihood per point; Dyrbye 2020:
-    7 % lower odds for staff) and raises recognition, trust and engagement. Defaults
-    (assumptions): +5 points at full effect after a 12-week course, quarterly coaching
+    7 % lower odds for staff) and raises recognition, trust and engagement. Defaults: +10
+    points at full effect (calibrated, see docs/calibration.md: organization-directed dose, 2x
+    the earlier assumption of 5); assumptions: after a 12-week course, quarterly coaching
     (reinforcement every 13 weeks), fading with a half-life of 26 weeks without it; nine in ten
     supervisors enrol, fewer when their unit is under pressure. Costs: $5,000 per supervisor
     and $20,000 to set up.
@@ -152,7 +155,7 @@ class LeadershipDevelopment(Intervention):
     changes = "leadership_points: supervisors' leadership score (12-60 scale)"
     source = "Shanafelt 2015; Dyrbye 2020; seed 003 takeaway 8"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "points": Setting(5.0, "points gained on the 12-60 scale at full effect", 0.0, 48.0)
+        "points": Setting(10.0, "points gained on the 12-60 scale at full effect", 0.0, 48.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "uptake": 0.9,
@@ -174,8 +177,9 @@ class Recognition(Intervention):
 
     Lever: ``recognition_extra`` + strength x effect (weekly recognition probability), which
     offsets effort with reward (Hasselhorn 2004: high effort-reward imbalance, burnout OR
-    2.6-13.2). Defaults (assumptions): 0.1 extra events a week (about one every ten weeks per
-    worker), built over 4 weeks, fading with a half-life of 8 weeks if the practice lapses.
+    2.6-13.2). Defaults: 0.2 extra events a week (about one every five weeks per worker;
+    calibrated, see docs/calibration.md: organization-directed dose, 2x the earlier 0.1);
+    assumptions: built over 4 weeks, fading with a half-life of 8 weeks if the practice lapses.
     Costs: $1,000 per unit to train supervisors and $1,000 a week for the organization.
     """
 
@@ -186,7 +190,7 @@ class Recognition(Intervention):
     changes = "recognition_extra: weekly chance of being recognized"
     source = "Hasselhorn 2004; Zhang 2024; seed 003 takeaways 7-8"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.1, "extra recognition events per worker-week", 0.0, 1.0)
+        "strength": Setting(0.2, "extra recognition events per worker-week", 0.0, 1.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "onset_weeks": 4,
@@ -206,8 +210,9 @@ class ViolencePrevention(Intervention):
 
     Levers: ``violence_rate`` x (1 - strength x effect) and ``incident_support`` + support x
     effect (share of an incident's strain taken off). Exposure follows Liu 2019 (61.9 % a
-    year); seed 003 takeaway 2 ("heroes to zeros"). Defaults (assumptions): a third fewer
-    incidents and a third of their strain relieved at full effect, built over 12 weeks
+    year); seed 003 takeaway 2 ("heroes to zeros"). Defaults: two thirds fewer incidents and two
+    thirds of their strain relieved at full effect (calibrated, see docs/calibration.md:
+    organization-directed dose, 2x the earlier third); assumption: built over 12 weeks
     (security, de-escalation training, reporting). Costs: $30,000 to set up, $2,000 per unit
     for training, $3,000 a week for security.
     """
@@ -219,8 +224,8 @@ class ViolencePrevention(Intervention):
     changes = "violence_rate, incident_support"
     source = "Liu 2019; seed 003 takeaway 2"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.33, "share of incidents prevented at full effect", 0.0, 1.0),
-        "support": Setting(0.33, "share of an incident's strain relieved by support", 0.0, 1.0),
+        "strength": Setting(0.66, "share of incidents prevented at full effect", 0.0, 1.0),
+        "support": Setting(0.66, "share of an incident's strain relieved by support", 0.0, 1.0),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "onset_weeks": 12,

@@ -128,5 +128,8 @@ def test_lessons_show_their_effect_with_seed_one():
     )
     assert FOCUS_UNIT == 0
     crisis, sustained = run_lesson(lesson("crisis_vs_sustained"), 1).values()
-    assert crisis["programme_spend"].iloc[-1] >= sustained["programme_spend"].iloc[-1]
+    assert crisis["programme_spend"].iloc[-1] < sustained["programme_spend"].iloc[-1]
+    assert _late_mean(sustained, "annual_turnover_rate") < _late_mean(
+        crisis, "annual_turnover_rate"
+    )
     assert _late_mean(sustained, "burnout_prevalence") < _late_mean(crisis, "burnout_prevalence")

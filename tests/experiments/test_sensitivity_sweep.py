@@ -181,8 +181,13 @@ def test_bundle_settings_scale_member_defaults():
         "individual_bundle",
         {"individual_bundle.effect_scale": 2.0, "individual_bundle.half_life_scale": 0.5},
     )
-    assert settings["mindfulness.strength"] == pytest.approx(0.4)
-    assert settings["counselling.strength"] == pytest.approx(1.0)
+    from sim.interventions import INTERVENTIONS
+
+    def default(name):
+        return INTERVENTIONS[name].settings_spec()["strength"].default
+
+    assert settings["mindfulness.strength"] == pytest.approx(2.0 * default("mindfulness"))
+    assert settings["counselling.strength"] == pytest.approx(2.0 * default("counselling"))
     assert settings["counselling.half_life_weeks"] == pytest.approx(4.0)
     assert settings["resilience_training.half_life_weeks"] == pytest.approx(6.5)
 

@@ -134,7 +134,9 @@ def test_codesign_aims_at_main_stressor():
     """With co-design, an intervention addressing a unit's main stressor works more strongly."""
     from sim.interventions.codesign import STRESSORS, focus_weights
 
-    codesign, redesign = build("codesign", onset_weeks=0)[0], build("workload_redesign")[0]
+    # Every unit enrols (no uptake lost to work pressure), so each unit's weight shows the aim.
+    codesign = build("codesign", onset_weeks=0, workload_sensitivity=0.0)[0]
+    redesign = build("workload_redesign")[0]
     model = small_model([codesign, redesign])
     apply_once(model)
     named = codesign.main_stressor(model)

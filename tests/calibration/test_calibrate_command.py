@@ -1,0 +1,94 @@
+"""The calibration command: config checks, and a tiny end-to-end run writing every output."""
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.calibration import TARGETS
+from experiments.calibrate import dosed_settings, load_config, parse_config, run
+
+TINY = [
+    "budget=2",
+    "seeds=[3]",
+    "eval_seeds=[5,6]",
+    "design.n_workers=100",
+    "design.baseline_hospitals=1",
+    "design.observe_weeks=26",
+    "design.leadership_workers=400",
+    "design.hospitals=3",
+    "design.hospital_workers=100",
+    "design.trial_workers=100",
+    "pandemic.years=[2020,2021]",
+]
+
+
+def test_default_config_is_valid():
+    """The shipped config parses: every parameter, dose, block and target is known."""
+    space, blocks, design, start, doses = parse_config(load_config())
+    names = {p.name for p in space}
+    assert {"workload_effect", "leadership_effect", "dose.organization_directed"} <= names
+    assert all(p.low <= start[p.name] <= p.high for p in space)
+    assert {b.name for b in blocks} >= {"recruitment", "burnout", "programmes"}
+    assert design.hospitals >= 3 and set(doses) == {"individual_directed", "organization_directed"}
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("method=annealing", "method"),
+        ("budget=0", "budget"),
+        ("seeds=[]", "seeds"),
+        ("+parameters.speed={low:0,high:1}", "not a model parameter"),
+        ("parameters.workload_effect.high=99", "leaves the model's allowed"),
+        ("parameters.workload_effect.low=2.9", "outside its search range"),
+        ("design.hospitals=2", "design.hospitals"),
+        ("+doses.individual_directed.scales={mindfulness.speed:1}", "no setting"),
+    ],
+)
+def test_bad_config_is_refused_before_running(override, message):
+    """Each bad setting raises ValueError naming it."""
+    with pytest.raises(ValueError, match=message):
+        parse_config(load_config([override]))
+
+
+def test_doses_multiply_reference_settings_within_their_range():
+    """A dose multiplies each setting's reference value and never passes its upper bound."""
+    settings = dosed_settings(
+        {"org": 3.0},
+        {"org": {"leadership_development.points": 5.0, "workload_redesign.strength": 0.4}},
+    )
+    assert settings["leadership_development"]["points"] == pytest.approx(15.0)
+    assert settings["workload_redesign"]["strength"] == pytest.approx(1.0)  # 0.4 x 3, capped
+
+
+def test_dose_starts_where_the_current_defaults_are():
+    """The start dose is the current default over the reference (2 after calibration)."""
+    space, _, _, start, doses = parse_config(load_config())
+    from sim.interventions import INTERVENTIONS
+
+    for group, refs in doses.items():
+        item, ref = next(iter(refs.items()))
+        name, _, setting = item.partition(".")
+        default = INTERVENTIONS[name].settings_spec()[setting].default
+        assert start[f"dose.{group}"] == pytest.approx(default / ref, rel=0.01)
+
+
+def test_tiny_run_writes_every_output(tmp_path):
+    """A tiny calibration writes the fit table, figures, calibrated set and run record."""
+    calibrated = tmp_path / "calibrated.yaml"
+    out = run([*TINY, f"output_dir={tmp_path / 'out'}", f"calibrated_path={calibrated}"])
+    table = pd.read_csv(out / "fit_table.csv")
+    assert set(table["target"]) == {t.name for t in TARGETS}
+    assert table["model"].notna().all()
+    assert (out / "fit_table.md").read_text().count("\n") == len(TARGETS) + 2
+    assert len(list((out / "figures").glob("*.png"))) == len(TARGETS)
+    later = pd.read_csv(out / "later_years.csv")
+    assert list(later["year"]) == [2020, 2021]
+    info = json.loads((out / "run_info.json").read_text())
+    assert info["seeds"] == [3] and info["eval_seeds"] == [5, 6]
+    assert info["provenance"]["versions"]["numpy"]
+    written = yaml.safe_load(calibrated.read_text())
+    assert set(written["model"]) == set(load_config().parameters)
+    assert written["model"] == yaml.safe_load((out / "calibrated.yaml").read_text())["model"]
