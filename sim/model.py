@@ -118,6 +118,8 @@ class WorkforceModel(mesa.Model):
             self.rng,
             p.coping_sd,
             initial=True,
+            wellbeing_trait_mean=p.wellbeing_trait_mean,
+            wellbeing_trait_sd=p.wellbeing_trait_sd,
         )
         self.supervisors = new_supervisors(n_units, p, self.rng, self._take_ids(n_units))
         self.modifiers = Modifiers(p.n_workers, n_units)
@@ -327,7 +329,16 @@ class WorkforceModel(mesa.Model):
         )
         if n_starting:
             starting = self._starting[:n_starting].copy()
-            hire(s, starting, self._take_ids(n_starting), rng, p.coping_sd, initial=False)
+            hire(
+                s,
+                starting,
+                self._take_ids(n_starting),
+                rng,
+                p.coping_sd,
+                initial=False,
+                wellbeing_trait_mean=p.wellbeing_trait_mean,
+                wellbeing_trait_sd=p.wellbeing_trait_sd,
+            )
         # 8. Supervisors
         n_sup_leaving = supervisor_pass(
             sup.exhaustion,

@@ -112,6 +112,21 @@ class ModelParameters:
         2.0,
         "calibrated, see docs/calibration.md: spread giving Aiken 2002/Shanafelt 2015 gradients",
     )
+    # --- Well-being trait (baseline positive mental health, latent MHC-SF item mean / 5)
+    wellbeing_trait_mean: float = _param(
+        0.6184,
+        0.0,
+        1.0,
+        "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
+        "health-worker shares, see docs/calibration.md",
+    )
+    wellbeing_trait_sd: float = _param(
+        0.2517,
+        0.0,
+        0.5,
+        "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
+        "health-worker shares, see docs/calibration.md",
+    )
     # --- Leadership and supervisors
     leadership_mean: float = _param(
         50.8, 12.0, 60.0, "Dyrbye 2021: 9-item mean 38.1 on 9-45, rescaled to 12-60"

@@ -124,12 +124,15 @@ def hire(
     rng: np.random.Generator,
     coping_sd: float,
     initial: bool,
+    wellbeing_trait_mean: float,
+    wellbeing_trait_sd: float,
 ) -> None:
     """Put new people into ``posts``; ``initial`` draws a settled workforce, not new hires.
 
     Trait distributions are assumptions: coping and sensitivity log-normal with mean 1; the
-    well-being trait N(0.60, 0.20) (an MHC-SF item mean near 3 of 5; the spread gives
-    Keyes 2002-like shares of flourishing and languishing);
+    well-being trait N(``wellbeing_trait_mean``, ``wellbeing_trait_sd``) clipped to [0, 1] (an
+    MHC-SF item mean near 3 of 5; mean and spread calibrated to Keyes 2002's and the Italian
+    health workers' shares of flourishing, moderate and languishing, docs/calibration.md);
     age of the initial workforce ~ N(42, 10), of new hires 22 + Gamma(2, 4) (mean 30); tenure of
     the initial workforce exponential with mean 7 years (assumption), capped by working age.
     """
@@ -149,6 +152,8 @@ def hire(
         first_person_id,
         coping_sd,
         initial,
+        wellbeing_trait_mean,
+        wellbeing_trait_sd,
         normal,
         uniform,
         frailty,
@@ -166,6 +171,8 @@ def _write_new_hires(
     first_person_id: int,
     coping_sd: float,
     initial: bool,
+    wellbeing_trait_mean: float,
+    wellbeing_trait_sd: float,
     normal: np.ndarray,
     uniform: np.ndarray,
     frailty: np.ndarray,
@@ -180,7 +187,7 @@ def _write_new_hires(
             # Gamma(2, 4) as the sum of two exponentials with mean 4.
             age = min(22.0 - 4.0 * (np.log1p(-uniform[2, j]) + np.log1p(-uniform[3, j])), 62.0)
             tenure = 0.0
-        trait = min(max(0.60 + 0.20 * normal[2, j], 0.0), 1.0)
+        trait = min(max(wellbeing_trait_mean + wellbeing_trait_sd * normal[2, j], 0.0), 1.0)
         real[_R_AGE, i] = age
         real[_R_TENURE, i] = tenure
         real[_R_COPING, i] = np.exp(coping_sd * normal[0, j] - 0.5 * coping_sd * coping_sd)

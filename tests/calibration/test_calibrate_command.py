@@ -30,7 +30,7 @@ def test_default_config_is_valid():
     names = {p.name for p in space}
     assert {"workload_effect", "leadership_effect", "dose.organization_directed"} <= names
     assert all(p.low <= start[p.name] <= p.high for p in space)
-    assert {b.name for b in blocks} >= {"recruitment", "burnout", "programmes"}
+    assert {b.name for b in blocks} >= {"recruitment", "burnout", "programmes", "wellbeing"}
     assert design.hospitals >= 3 and set(doses) == {"individual_directed", "organization_directed"}
 
 

@@ -19,9 +19,6 @@ CALIBRATED = yaml.safe_load((ROOT / "conf" / "calibrated.yaml").read_text(encodi
 NOT_REACHED = {
     "organization_directed_smd": "single organizational changes of plausible dose give SMD "
     "-0.1 to -0.2 under the Aiken 2002 and Shanafelt 2015 gradients (docs/calibration.md)",
-    "moderate_share": "well-being shares are not fitted: the trait distribution is an "
-    "assumption no calibrated parameter governs",
-    "languishing_share": "well-being shares are not fitted (see moderate_share)",
 }
 
 

@@ -103,8 +103,8 @@ def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
     ("override", "message"),
     [
         (
-            "sensitivity.parameters.leadership_effect.low=0.5",
-            r"sensitivity parameter 'leadership_effect': low \(0.5\) must be below high \(0.26\)",
+            "sensitivity.parameters.leadership_effect.low=0.9",
+            r"sensitivity parameter 'leadership_effect': low \(0.9\) must be below high \(0.82\)",
         ),
         (
             "+sensitivity.parameters.leadershp_effect={low:0.1,high:0.2,source:test}",
