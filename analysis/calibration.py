@@ -5,8 +5,9 @@ serves as its tolerance (a 95 % confidence interval where the source gives one, 
 range the source's years or populations span; each target says which). Measures here are pure
 functions of simulated data, computed the way the source computed its figure:
 
-- the leadership gradient as a logistic regression of each worker's burnout on their
-  supervisor's rated score (Shanafelt 2015);
+- the leadership gradients as logistic regressions of each worker's burnout on their
+  supervisor's rated score, physicians (Shanafelt 2015) and nurses and allied staff (Dyrbye
+  2020) apart;
 - the workload gradient as a logistic regression of each ward nurse's burnout on the staffing of
   their hospital, across hospitals that differ in staffing (Aiken 2002);
 - intervention effects as the simulated trial's 12-month SMD and prevalence difference (West
@@ -161,13 +162,23 @@ TARGETS: tuple[Target, ...] = (
         "95 % CI",
     ),
     Target(
-        "leadership_odds_ratio",
-        "Burnout odds ratio per leadership point (12-60)",
+        "leadership_odds_ratio_physician",
+        "Physician burnout odds ratio per leadership point (12-60)",
         0.967,
         0.957,
         0.977,
-        "Shanafelt 2015: 3.3 % lower likelihood per point",
+        "Shanafelt 2015: physicians, 3.3 % lower likelihood per point",
         "project tolerance, 3.3 +- 1 % per point (no CI published; tests/experiments)",
+        percent=False,
+    ),
+    Target(
+        "leadership_odds_ratio_staff",
+        "Nurse and allied staff burnout odds ratio per leadership point (12-60)",
+        0.93,
+        0.92,
+        0.94,
+        "Dyrbye 2020: non-physician staff, 7 % lower odds per point",
+        "project tolerance, 7 +- 1 % per point as for physicians (no CI used; tests/experiments)",
         percent=False,
     ),
     Target(
@@ -274,12 +285,16 @@ def logistic_slope(outcome: np.ndarray, exposure: np.ndarray) -> float:
     return float(fit.params[1])
 
 
-def leadership_odds_ratio(workers: pd.DataFrame) -> float:
+def leadership_odds_ratio(workers: pd.DataFrame, roles: Sequence[str] | None = None) -> float:
     """Burnout odds ratio per point of the supervisor's rated score (Shanafelt 2015's design).
 
     ``workers`` is a worker table (sim WorkforceModel.worker_table) with ``burned_out`` and
-    ``leadership_score``.
+    ``leadership_score`` (and ``role`` when ``roles`` is given). ``roles`` restricts the
+    regression to workers of those roles, as each study surveyed one population (Shanafelt
+    2015 physicians, Dyrbye 2020 non-physician staff); None regresses every worker.
     """
+    if roles is not None:
+        workers = workers[workers["role"].isin(list(roles))]
     return math.exp(logistic_slope(workers["burned_out"], workers["leadership_score"]))
 
 

@@ -14,7 +14,7 @@ Method (config ``conf/calibration.yaml``):
 2. **Simulate** a candidate parameter set for every calibration seed (common random numbers: the
    same seeds for every candidate, so differences between candidates are not seed noise): the
    default hospital for a year after burn-in (prevalence, turnover, vacancies, days to fill,
-   violence, well-being), one large organization (leadership regression), hospitals of
+   violence, well-being), one large organization (leadership regressions by role), hospitals of
    different staffing (workload regression, Aiken 2002), and one simulated trial of each
    individual- and organization-directed intervention (experiments/trial.py).
 3. **Fit** by block-coordinate descent: each block of parameters is fitted by Nelder-Mead (in
@@ -309,7 +309,7 @@ class Design:
     n_workers: int = 600
     baseline_hospitals: int = 16
     observe_weeks: int = 52
-    leadership_workers: int = 4000
+    leadership_workers: int = 20000
     hospitals: int = 8
     hospital_workers: int = 600
     demand_low: float = 0.75
@@ -387,13 +387,29 @@ _END_OF_YEAR = (
 )
 
 
-def observe_leadership(params: Mapping[str, float], seed: int, design: Design) -> float:
-    """Burnout OR per leadership point in one large organization (Shanafelt 2015's regression)."""
+# The populations of the two leadership studies: Shanafelt 2015 surveyed physicians, Dyrbye 2020
+# non-physician staff (here nurses and allied staff).
+LEADERSHIP_POPULATIONS: dict[str, tuple[str, ...]] = {
+    "leadership_odds_ratio_physician": ("physician",),
+    "leadership_odds_ratio_staff": tuple(r for r in ROLE_NAMES if r != "physician"),
+}
+
+
+def observe_leadership(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
+    """Burnout OR per leadership point by population, in one large organization.
+
+    The same logistic regression (Shanafelt 2015's design) within each study's population
+    (:data:`LEADERSHIP_POPULATIONS`); NaN where a population leaves nothing to regress.
+    """
     m = WorkforceModel(
         rng=seed + 500_000, n_workers=design.leadership_workers, collect_data=False, **params
     )
     m.run_for(design.observe_weeks)
-    return leadership_odds_ratio(m.worker_table())
+    workers = m.worker_table()
+    return {
+        name: _or_nan(leadership_odds_ratio, workers, roles)
+        for name, roles in LEADERSHIP_POPULATIONS.items()
+    }
 
 
 def rostered_patients_per_nurse(model: WorkforceModel) -> np.ndarray:
@@ -549,8 +565,8 @@ def model_simulator(
         out: dict[str, float] = {}
         if names & BASELINE_TARGETS:
             out.update(observe_baseline(model_params, seed, design))
-        if "leadership_odds_ratio" in names:
-            out["leadership_odds_ratio"] = _or_nan(observe_leadership, model_params, seed, design)
+        if names & LEADERSHIP_POPULATIONS.keys():
+            out.update(observe_leadership(model_params, seed, design))
         if "workload_odds_ratio" in names:
             out["workload_odds_ratio"] = _or_nan(
                 lambda *a: workload_odds_ratio(staffing_study(*a)), model_params, seed, design

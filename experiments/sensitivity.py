@@ -756,7 +756,7 @@ def _analyse(cfg: DictConfig, design: Design, Y: np.ndarray, out_dir: Path) -> s
             )
         if conv is not None:
             rows = conv[conv["output"] == output]
-            if rows["value_n"].notna().any():
+            if rows["abs_change"].notna().any():  # NaN at N/2 when an output did not vary there
                 worst = rows.loc[rows["abs_change"].idxmax()]
                 verdict = "settled" if bool(rows["converged"].iloc[0]) else "NOT settled"
                 lines.append(

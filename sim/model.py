@@ -150,6 +150,7 @@ class WorkforceModel(mesa.Model):
             moral_distress_effect=p.moral_distress_effect,
             burnout_contagion=p.burnout_contagion,
             leadership_effect=p.leadership_effect,
+            staff_leadership_effect=p.staff_leadership_effect,
             recognition_effect=p.recognition_effect,
             exhaustion_rate=p.exhaustion_rate,
             recovery_rate=p.recovery_rate,

@@ -68,7 +68,7 @@ class ModelParameters:
     )
     # --- Burnout dynamics
     exhaustion_rate: float = _param(
-        0.05867,
+        0.05533,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022)",
@@ -77,13 +77,13 @@ class ModelParameters:
         0.06, 0.0, 1.0, "assumption: recovery over months when strain eases (Homer 1985)"
     )
     workload_effect: float = _param(
-        1.81,
+        2.455,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: Aiken 2002, OR 1.23 per extra patient per nurse",
     )
     overtime_effect: float = _param(
-        0.188,
+        0.2282,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: Aiken 2002 gradient; Ergonomics 2019 long shifts",
@@ -98,16 +98,24 @@ class ModelParameters:
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
     leadership_effect: float = _param(
-        0.4102,
+        0.1942,
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: Shanafelt 2015, 3.3 % less burnout per point",
+        "calibrated, see docs/calibration.md: Shanafelt 2015, physicians, 3.3 % less burnout "
+        "per point",
+    )
+    staff_leadership_effect: float = _param(
+        1.646,
+        0.0,
+        10.0,
+        "calibrated, see docs/calibration.md: Dyrbye 2020, nurses and allied staff, 7 % lower "
+        "odds of burnout per point",
     )
     recognition_effect: float = _param(
         0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
     coping_sd: float = _param(
-        0.6781,
+        0.7355,
         0.0,
         2.0,
         "calibrated, see docs/calibration.md: spread giving Aiken 2002/Shanafelt 2015 gradients",
@@ -159,7 +167,7 @@ class ModelParameters:
     )
     # --- Turnover
     job_market: float = _param(
-        0.7411,
+        0.6776,
         0.2,
         5.0,
         "calibrated, see docs/calibration.md: NSI 2023-2024 RN turnover (16.4-18.4 %)",
@@ -173,10 +181,10 @@ class ModelParameters:
     retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
     # --- Recruitment
     time_to_fill_days: float = _param(
-        83.69, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
+        84.5, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
     )
     search_success_prob: float = _param(
-        0.3615,
+        0.3522,
         0.05,
         1.0,
         "calibrated, see docs/calibration.md: NSI 2023-2024 RN vacancy rate 9.6-9.9 %",

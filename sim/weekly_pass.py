@@ -14,7 +14,7 @@ import numpy as np
 
 from sim.jit import compiled
 from sim.modifiers import P, U
-from sim.organization import ROLES
+from sim.organization import ROLE_NAMES, ROLES
 from sim.random_streams import standard_normal, uniform
 from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
@@ -41,6 +41,9 @@ from sim.wellbeing import (
 from sim.workload import absence_probability, productivity
 
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
+# Role whose supervisor support follows Shanafelt 2015's physician gradient; every other role
+# follows Dyrbye 2020's non-physician staff gradient (staff_leadership_effect).
+_PHYSICIAN = ROLE_NAMES.index("physician")
 _N_ROLES = len(ROLES)
 _N_TYPES = len(VIOLENCE_TYPES)
 # Offsets into the flat tallies array that the worker pass accumulates.
@@ -108,7 +111,8 @@ class Coefficients(NamedTuple):
     violence_effect: float
     moral_distress_effect: float
     burnout_contagion: float
-    leadership_effect: float
+    leadership_effect: float  # physicians (Shanafelt 2015)
+    staff_leadership_effect: float  # nurses and allied staff (Dyrbye 2020)
     recognition_effect: float
     exhaustion_rate: float
     recovery_rate: float
@@ -311,7 +315,7 @@ def worker_pass(
                 lead,
                 recognized,
                 absent,
-                c.leadership_effect,
+                c.leadership_effect if r == _PHYSICIAN else c.staff_leadership_effect,
                 c.recognition_effect,
             )
             * post_levers[_COPING_MOD, i]

@@ -76,9 +76,10 @@ def recovery(
 ) -> float:
     """Weekly capacity to recover (about 1 for a typical worker).
 
-    Personal coping x supervisor support (leadership delivered, 0-1; Shanafelt 2015) x rewards
-    (recognition, 0-1; effort-reward imbalance, Hasselhorn 2004) x rest (sick leave doubles
-    recovery, assumption).
+    Personal coping x supervisor support (leadership delivered, 0-1) x rewards (recognition,
+    0-1; effort-reward imbalance, Hasselhorn 2004) x rest (sick leave doubles recovery,
+    assumption). ``leadership_effect`` is the worker's role's: physicians' (Shanafelt 2015) or
+    nurses' and allied staff's (Dyrbye 2020); the worker pass picks it.
     """
     support = max(1.0 + leadership_effect * (leadership_norm - 0.6), 0.1)
     reward = max(1.0 + recognition_effect * (recognized - 0.5), 0.1)

@@ -14,11 +14,14 @@ from sim.parameters import ModelParameters
 ROOT = Path(__file__).resolve().parents[2]
 CALIBRATED = yaml.safe_load((ROOT / "conf" / "calibrated.yaml").read_text(encoding="utf-8"))
 
-# Targets the calibrated model does not reach, with the reason given in docs/calibration.md
-# (strict: if one starts passing, the documentation is out of date and the test says so).
+# Targets the calibrated model does not reach, with the reason given in docs/calibration.md.
+# Checked as misses (the 4-seed mean outside the published interval): if one starts landing
+# inside, the documentation is out of date and the test says so. Not by the widened interval:
+# 4 trial replicates have an s.e. near 0.06, so 2 s.e. can reach -0.28 by seed noise alone.
 NOT_REACHED = {
     "organization_directed_smd": "single organizational changes of plausible dose give SMD "
-    "-0.1 to -0.2 under the Aiken 2002 and Shanafelt 2015 gradients (docs/calibration.md)",
+    "-0.1 to -0.2 under the Aiken 2002 and Shanafelt 2015/Dyrbye 2020 gradients "
+    "(docs/calibration.md)",
 }
 
 
@@ -45,15 +48,7 @@ def fit():
     return table.set_index("target")
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        pytest.param(t.name, marks=pytest.mark.xfail(reason=NOT_REACHED[t.name], strict=True))
-        if t.name in NOT_REACHED
-        else t.name
-        for t in TARGETS
-    ],
-)
+@pytest.mark.parametrize("target", [t.name for t in TARGETS if t.name not in NOT_REACHED])
 def test_calibrated_default_lands_within_tolerance(fit, target):
     """The default model's mean over seeds lies inside the target's published interval.
 
@@ -65,6 +60,13 @@ def test_calibrated_default_lands_within_tolerance(fit, target):
         f"{target}: model {row['model']:.4g} (s.e. {row['se']:.2g}) outside "
         f"[{row['published_low']}, {row['published_high']}]"
     )
+
+
+@pytest.mark.parametrize("target", sorted(NOT_REACHED))
+def test_known_misses_are_still_missed(fit, target):
+    """Each documented miss still lies outside its interval (else docs/calibration.md is stale)."""
+    row = fit.loc[target]
+    assert not row["within"], f"{target} now reached ({row['model']:.4g}): {NOT_REACHED[target]}"
 
 
 def test_fit_table_covers_every_target():

@@ -64,6 +64,27 @@ def test_logistic_slope_recovers_a_known_slope():
     assert workload_odds_ratio(nurses) == pytest.approx(math.exp(0.0336), abs=0.004)
 
 
+def test_leadership_odds_ratio_is_measured_within_the_roles_given():
+    """With ``roles``, only those workers enter the regression (one study's population)."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(12, 60, 40_000)
+    physician = np.arange(x.size) % 2 == 0
+    slope = np.where(physician, -0.0336, -0.0726)
+    y = rng.random(x.size) < 1 / (1 + np.exp(-(1.0 + slope * (x - 36))))
+    frame = pd.DataFrame(
+        {
+            "burned_out": y,
+            "leadership_score": x,
+            "role": np.where(physician, "physician", np.where(x > 30, "nurse", "allied")),
+        }
+    )
+    by_physicians = leadership_odds_ratio(frame, ["physician"])
+    by_staff = leadership_odds_ratio(frame, ["nurse", "allied"])
+    assert by_physicians == pytest.approx(math.exp(-0.0336), abs=0.005)
+    assert by_staff == pytest.approx(math.exp(-0.0726), abs=0.005)
+    assert by_staff < leadership_odds_ratio(frame) < by_physicians
+
+
 def test_logistic_slope_rejects_data_without_variation():
     """No variation in outcome or exposure, or too few rows, is a ValueError."""
     with pytest.raises(ValueError, match="variation"):

@@ -59,10 +59,12 @@ def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
 
 
 def test_gradient_on_a_moderate_model_is_near_the_published_one():
-    """Burnout falls with the supervisor's score by about 3.3 % per point (Shanafelt 2015).
+    """Burnout odds fall ~3.3 % per point for physicians, ~7 % for other staff (published).
 
-    Measured noise at this size (4,000 posts, 2 replicates, 104 + 52 weeks): over 10 seeds the
-    estimate was 3.13 % on average with SD 0.21 points, so +-1 point is about 4 SD around 3.3.
+    Shanafelt 2015 (physicians) and Dyrbye 2020 (non-physician staff), each within the project's
+    +-1 point tolerance. Measured noise at this size (4,000 posts, 2 replicates, 104 + 52
+    weeks), over 10 seeds: physicians 3.55 % on average (SD 0.51 points; about 550 of them per
+    organization), non-physician staff 6.82 % (SD 0.22), so +-1 point is about 2 SD and 4.5 SD.
     """
     s = settings(
         "population.n_workers=4000",
@@ -73,9 +75,11 @@ def test_gradient_on_a_moderate_model_is_near_the_published_one():
     )
     units, organizations = dr.simulate(s)
     summary = dr.analyse(units, organizations)
-    fit = summary["population"]["all_workers"]
-    assert fit["odds_ratio_per_point"] < 1.0
-    assert 2.3 <= fit["percent_lower_per_point"] <= 4.3, fit
+    physicians = summary["population"]["by_role"]["physician"]
+    staff = summary["population"]["by_role"]["non_physician"]
+    assert summary["population"]["all_workers"]["odds_ratio_per_point"] < 1.0
+    assert 2.3 <= physicians["percent_lower_per_point"] <= 4.3, physicians
+    assert 6.0 <= staff["percent_lower_per_point"] <= 8.0, staff
     assert summary["population"]["unit_correlation"]["r"] < 0
     by_score = pd.DataFrame(summary["sweep"]["by_score"]).set_index("score_level")
     assert by_score["burnout_prevalence_mean"].is_monotonic_decreasing

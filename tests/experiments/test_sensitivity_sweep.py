@@ -104,7 +104,7 @@ def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
     [
         (
             "sensitivity.parameters.leadership_effect.low=0.9",
-            r"sensitivity parameter 'leadership_effect': low \(0.9\) must be below high \(0.82\)",
+            r"sensitivity parameter 'leadership_effect': low \(0.9\) must be below high \(0.39\)",
         ),
         (
             "+sensitivity.parameters.leadershp_effect={low:0.1,high:0.2,source:test}",

@@ -68,7 +68,9 @@ def test_turnover_rises_with_demand_and_tips_inside_the_sweep():
     means = sweep.groupby("demand_level")[list(tp.SWEEP_OUTCOMES)].mean()
     for outcome in tp.SWEEP_OUTCOMES:
         rho = means[outcome].corr(pd.Series(means.index, index=means.index), method="spearman")
-        assert rho >= 0.9, (outcome, means[outcome].round(3).tolist())
+        # 0.9 with 5 levels allows one swap of neighbours (vacancies plateau at high demand);
+        # Spearman's rho then computes to 0.8999999999999998, hence the 1e-9.
+        assert rho >= 0.9 - 1e-9, (outcome, means[outcome].round(3).tolist())
     assert means["annual_turnover_rate"].iloc[-1] > 1.5 * means["annual_turnover_rate"].iloc[0]
     tipping = tipping_point(sweep, "annual_turnover_rate", n_boot=20)
     assert 0.8 < tipping["tipping_point"] < 1.6

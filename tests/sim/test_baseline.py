@@ -41,18 +41,26 @@ def test_baseline_in_published_range(baseline, key, low, high, source):
 
 
 def test_leadership_gradient_emerges():
-    """A 1-point higher supervisor score lowers burnout odds by about 3.3 % (Shanafelt 2015).
+    """Per point of supervisor score, burnout odds fall ~3.3 % (physicians), ~7 % (other staff).
 
-    Measured as the study did: a logistic regression of burnout on the rated score of each
-    worker's supervisor, across the workers of a large simulated organization.
+    Measured as the studies did: a logistic regression of burnout on the rated score of each
+    worker's supervisor, across the workers of a large simulated organization, physicians
+    (Shanafelt 2015) and nurses and allied staff (Dyrbye 2020) apart. Measured over 8 pairs of
+    seeds: physicians OR 0.962 (SD 0.003), staff 0.931 (SD 0.002); the bands are the project's
+    +-1 point tolerance widened by about half a point.
     """
-    betas = []
+    betas: dict[str, list[float]] = {"physician": [], "staff": []}
     for seed in range(2):
         m = WorkforceModel(rng=seed, n_workers=8000)
         m.run_for(104)
-        betas.append(leadership_gradient(m.worker_table()).log_odds_ratio)
-    odds_ratio = float(np.exp(np.mean(betas)))
-    assert 0.95 <= odds_ratio <= 0.985, odds_ratio
+        w = m.worker_table()
+        physician = w["role"] == "physician"
+        betas["physician"].append(leadership_gradient(w[physician]).log_odds_ratio)
+        betas["staff"].append(leadership_gradient(w[~physician]).log_odds_ratio)
+    physician_or = float(np.exp(np.mean(betas["physician"])))
+    staff_or = float(np.exp(np.mean(betas["staff"])))
+    assert 0.95 <= physician_or <= 0.985, physician_or
+    assert 0.915 <= staff_or <= 0.945, staff_or
 
 
 def test_burnout_and_wellbeing_are_distinct_axes():
