@@ -103,8 +103,9 @@ def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
     ("override", "message"),
     [
         (
-            "sensitivity.parameters.leadership_effect.low=0.9",
-            r"sensitivity parameter 'leadership_effect': low \(0.9\) must be below high \(0.39\)",
+            "sensitivity.parameters.staff_leadership_effect.low=4",
+            r"sensitivity parameter 'staff_leadership_effect': low \(4\) must be below high "
+            r"\(3.3\)",
         ),
         (
             "+sensitivity.parameters.leadershp_effect={low:0.1,high:0.2,source:test}",
@@ -238,7 +239,7 @@ def test_default_space_covers_the_issue_list_with_sources():
     names = set(problem["names"])
     assert len(names) >= 12
     assert {
-        "leadership_effect",
+        "staff_leadership_effect",
         "violence_level",
         "violence_effect",
         "recognition_effect",
