@@ -7,6 +7,10 @@ parameters, and any other key must be a field of the experiment's config datacla
 
 import ast
 import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Callable
 from typing import Any
 
 
@@ -51,3 +55,25 @@ def parse_key_values[Config](argv: list[str], config: Config) -> Config:
                 "params.KEY"
             )
     return config
+
+
+def run_json_command[Config, Report](
+    argv: list[str] | None,
+    parse: Callable[[list[str]], Config],
+    run: Callable[[Config], Report],
+) -> Report:
+    """Parse ``argv`` (default ``sys.argv[1:]``), validate, run, print the report as JSON.
+
+    A bad argument or setting prints ``error: ...`` to stderr and exits with status 2 before
+    anything runs.
+    """
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    try:
+        config = parse(sys.argv[1:] if argv is None else argv)
+        config.validate()  # type: ignore[attr-defined]
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from err
+    report = run(config)
+    print(json.dumps(report, indent=2, allow_nan=False))
+    return report

@@ -26,16 +26,13 @@ Prints one JSON object (arms, budgets, differences with intervals, config and se
 """
 
 import copy
-import json
-import logging
-import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from experiments.cli import parse_key_values
+from experiments.cli import parse_key_values, run_json_command
 from experiments.sensitivity import start_interventions
 from sim.interventions import build
 from sim.model import WorkforceModel
@@ -218,17 +215,8 @@ def _stat(values: np.ndarray) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Parse ``key=value`` arguments, run the comparison, print and return the JSON report."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    try:
-        config = parse_args(sys.argv[1:] if argv is None else argv)
-        config.validate()
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from err
-    report = compare(config)
-    print(json.dumps(report, indent=2, allow_nan=False))
-    return report
+    """Parse ``key=value`` arguments, run, print and return the JSON report."""
+    return run_json_command(argv, parse_args, compare)
 
 
 if __name__ == "__main__":

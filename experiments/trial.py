@@ -24,16 +24,13 @@ Usage (Hydra-style ``key=value`` arguments)::
 ``params.KEY`` sets a model parameter (sim.parameters). Prints one JSON object.
 """
 
-import json
-import logging
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from analysis.trial import Estimate, ancova_g, hedges_g, pool, prevalence_difference
-from experiments.cli import parse_key_values
+from experiments.cli import parse_key_values, run_json_command
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -312,18 +309,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Parse ``key=value`` arguments, run the trial, print and return the JSON report."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        config = parse_args(args)
-        config.validate()
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise SystemExit(2) from err
-    report = run_trial(config)
-    print(json.dumps(report, indent=2, allow_nan=False))
-    return report
+    """Parse ``key=value`` arguments, run, print and return the JSON report."""
+    return run_json_command(argv, parse_args, run_trial)
 
 
 if __name__ == "__main__":
