@@ -56,8 +56,8 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments import schema
+from experiments.hydra_job import hydra_argv, quote_override
 from experiments.records import config_hash, save_npz_atomic, write_text_atomic
-from experiments.sensitivity import _argv, _quote, start_interventions
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "config"
@@ -238,7 +238,7 @@ def simulate_pair(cfg: DictConfig, scenario: str, seed: int) -> int:
         model = base if i == len(todo) - 1 else copy.deepcopy(base)
         spec = arm_spec(cfg, arm)
         if spec["build"] is not None:
-            start_interventions(model, build(spec["build"], **spec["settings"]))
+            model.start_interventions(build(spec["build"], **spec["settings"]))
         weekly = np.empty((int(cfg.horizon_weeks), model.metric_values.size))
         for week in range(int(cfg.horizon_weeks)):
             model.step()
@@ -290,11 +290,11 @@ def launch(overrides: Sequence[str], out_dir: Path, runs_dir: Path, jobs: int) -
     args = [
         "--multirun",
         *overrides,
-        f"runs_dir={_quote(runs_dir)}",
+        f"runs_dir={quote_override(runs_dir)}",
         f"batch=range(0,{jobs})",
-        f"hydra.sweep.dir={_quote(out_dir / 'jobs')}",
+        f"hydra.sweep.dir={quote_override(out_dir / 'jobs')}",
     ]
-    with _argv(args):
+    with hydra_argv(args):
         _hydra_jobs()
 
 

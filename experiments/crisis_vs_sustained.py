@@ -33,7 +33,6 @@ import numpy as np
 from scipy import stats
 
 from experiments.cli import parse_key_values, run_json_command
-from experiments.sensitivity import start_interventions
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -123,7 +122,7 @@ def run_arm(
     elif arm == "sustained":
         eligible = [int(u) for u in np.sort(units)] if units is not None else "all"
         components = build(config.intervention, eligibility=eligible, **config.settings)
-    start_interventions(model, components)
+    model.start_interventions(components)
     burnout_weeks = 0.0
     crisis_unit_weeks = 0.0
     for _ in range(config.horizon_weeks):

@@ -44,8 +44,7 @@ import math
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -70,6 +69,7 @@ from analysis.sensitivity import (
     sample,
     split_batches,
 )
+from experiments.hydra_job import hydra_argv, quote_override
 from experiments.records import provenance, save_npz_atomic, write_text_atomic
 
 CONFIG_MODULE = "conf"
@@ -495,7 +495,7 @@ def simulate_point(
     for i, arm in enumerate(arms):
         model = base if i == len(arms) - 1 else copy.deepcopy(base)
         if arm != STATUS_QUO:
-            start_interventions(model, _build(arm, bundle_settings(cfg, space, arm, sampled)))
+            model.start_interventions(_build(arm, bundle_settings(cfg, space, arm, sampled)))
         model.run_for(cfg.horizon_weeks)
         summary = model.summary()
         results[arm] = np.array([float(summary[metric]) for metric in cfg.metrics])
@@ -504,13 +504,6 @@ def simulate_point(
         first, second = cfg.contrast.arms
         parts.append(results[first] - results[second])
     return np.concatenate(parts)
-
-
-def start_interventions(model: Any, interventions: Sequence[Any]) -> None:
-    """Start interventions on a model built without them, as its constructor would at week 0."""
-    model.interventions = list(interventions)
-    for intervention in model.interventions:
-        intervention.setup(model)
 
 
 def _as_model_value(name: str, value: float) -> float | int:
@@ -590,31 +583,16 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
     return cfg, launcher
 
 
-def _quote(value: str | Path) -> str:
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
-
-
-@contextmanager
-def _argv(args: Sequence[str]) -> Iterator[None]:
-    saved = sys.argv
-    sys.argv = [saved[0] if saved else "sensitivity", *args]
-    try:
-        yield
-    finally:
-        sys.argv = saved
-
-
 def launch(overrides: Sequence[str], out_dir: Path, n_batches: int) -> None:
     """Run the batches as one Hydra multirun through the configured launcher."""
     args = [
         "--multirun",
         *overrides,
-        f"design={_quote(out_dir / 'design.npz')}",
+        f"design={quote_override(out_dir / 'design.npz')}",
         f"batch=range(0,{n_batches})",
-        f"hydra.sweep.dir={_quote(out_dir / 'jobs')}",
+        f"hydra.sweep.dir={quote_override(out_dir / 'jobs')}",
     ]
-    with _argv(args):
+    with hydra_argv(args):
         _hydra_batches()
 
 
@@ -658,7 +636,7 @@ def run(overrides: Sequence[str] = ()) -> Path:
     out_dir = Path(cfg.output_dir) if cfg.output_dir else default_output_dir(cfg)
     out_dir = out_dir.resolve()
     if not any(o.split("=", 1)[0].lstrip("+~") == "output_dir" for o in overrides):
-        overrides.append(f"output_dir={_quote(out_dir)}")
+        overrides.append(f"output_dir={quote_override(out_dir)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     problem = design.problem
     save_npz_atomic(

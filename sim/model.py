@@ -172,8 +172,7 @@ class WorkforceModel(mesa.Model):
         for _ in range(burn_in_weeks):
             self._advance_week(apply_interventions=False)
         self._reset_records()
-        for intervention in self.interventions:
-            intervention.setup(self)
+        self.start_interventions(self.interventions)
         Worker.create_agents(self, p.n_workers, list(range(p.n_workers)))
         Supervisor.create_agents(self, n_units, list(range(n_units)))
         reporters = model_reporters()
@@ -203,6 +202,16 @@ class WorkforceModel(mesa.Model):
         self._advance_week(apply_interventions=True)
         if self.collect_data:
             self._collect()
+
+    def start_interventions(self, interventions: Sequence[Any]) -> None:
+        """Start ``interventions`` now, as the constructor does at week 0 (after burn-in).
+
+        Experiments that share one burned-in organization between arms build the model once,
+        copy it per arm and start each arm's interventions on its copy.
+        """
+        self.interventions = list(interventions)
+        for intervention in self.interventions:
+            intervention.setup(self)
 
     def run_for(self, weeks: int) -> None:  # type: ignore[override]
         """Run ``weeks`` weekly steps."""
