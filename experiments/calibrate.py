@@ -55,6 +55,7 @@ from analysis.calibration import (
     loss,
     plot_target,
     table_markdown,
+    shift_odds_ratio,
     workload_odds_ratio,
 )
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
@@ -87,7 +88,12 @@ BASELINE_TARGETS = frozenset(
         "flourishing_share",
         "moderate_share",
         "languishing_share",
+        "moral_distress_share",
     }
+)
+# Targets read in the large leadership organization (a survey of its workers).
+SURVEY_TARGETS = frozenset(
+    {"leadership_odds_ratio_physician", "leadership_odds_ratio_staff", "shift_odds_ratio"}
 )
 TRIAL_TARGETS = frozenset(
     {"programme_prevalence_difference", "organization_directed_smd", "individual_directed_smd"}
@@ -376,6 +382,7 @@ _WEEKLY_MEANS = (
     "flourishing_share",
     "moderate_share",
     "languishing_share",
+    "moral_distress_share",
 )
 _END_OF_YEAR = (
     "annual_turnover_rate_nurse",
@@ -406,10 +413,40 @@ def observe_leadership(params: Mapping[str, float], seed: int, design: Design) -
     )
     m.run_for(design.observe_weeks)
     workers = m.worker_table()
-    return {
+    out = {
         name: _or_nan(leadership_odds_ratio, workers, roles)
         for name, roles in LEADERSHIP_POPULATIONS.items()
     }
+    out["shift_odds_ratio"] = _or_nan(shift_odds_ratio, workers[workers["role"] == "nurse"])
+    return out
+
+
+# Work without health care's own stressors, for the general working population's burnout
+# (Shanafelt 2012): no violence from the public, no moral distress from patient care, day shifts
+# of 8 h, and demand at 90 % of budgeted posts (no overtime). Administration, leadership,
+# recognition, colleagues and life outside work stay as they are.
+BENIGN_WORK: dict[str, float] = {
+    "violence_level": 0.0,
+    "moral_distress_effect": 0.0,
+    "long_shift_fatigue": 0.0,
+    "demand_level": 0.9,
+}
+
+
+def observe_benign(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
+    """Mean burnout prevalence over a year in the default hospital under :data:`BENIGN_WORK`."""
+    values = []
+    for j in range(max(design.baseline_hospitals // 4, 1)):
+        m = WorkforceModel(
+            rng=seed + 20_000 + 10_000 * j,
+            n_workers=design.n_workers,
+            collect_data=False,
+            **{**params, **BENIGN_WORK},
+        )
+        for _ in range(design.observe_weeks):
+            m.step()
+            values.append(weekly_metrics(m)["burnout_prevalence"])
+    return {"benign_burnout_prevalence": float(np.mean(values))}
 
 
 def rostered_patients_per_nurse(model: WorkforceModel) -> np.ndarray:
@@ -565,8 +602,10 @@ def model_simulator(
         out: dict[str, float] = {}
         if names & BASELINE_TARGETS:
             out.update(observe_baseline(model_params, seed, design))
-        if names & LEADERSHIP_POPULATIONS.keys():
+        if names & SURVEY_TARGETS:
             out.update(observe_leadership(model_params, seed, design))
+        if "benign_burnout_prevalence" in names:
+            out.update(observe_benign(model_params, seed, design))
         if "workload_odds_ratio" in names:
             out["workload_odds_ratio"] = _or_nan(
                 lambda *a: workload_odds_ratio(staffing_study(*a)), model_params, seed, design

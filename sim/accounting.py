@@ -4,11 +4,11 @@ import numpy as np
 
 from sim.jit import compiled
 from sim.organization import ROLES
-from sim.weekly_pass import T_OVERTIME
+from sim.weekly_pass import T_ABSENT_HOURS, T_OVERTIME
 
 ROLE_WAGE = np.array([r.hourly_wage for r in ROLES])
 ROLE_REPLACEMENT_COST = np.array([r.replacement_cost for r in ROLES])
-COST_ITEMS = ("replacement", "overtime_premium", "agency_premium", "interventions")
+COST_ITEMS = ("replacement", "overtime_premium", "agency_premium", "sick_pay", "interventions")
 
 
 class Ledger:
@@ -45,14 +45,19 @@ def weekly_costs(
     Overtime: the premium over base pay (time-and-a-half, assumption) on the overtime hours each
     role worked (from the worker pass's tallies). Agency: the premium over staff wages for agency
     hours (assumption: agency costs twice staff pay). Base pay of budgeted posts is not counted:
-    these are the excess costs that retention can save.
+    these are the excess costs that retention can save. Sick pay: wages of the contracted hours
+    lost to sickness absence (assumption: paid in full; the cover of those hours is already in
+    overtime, agency and intensity).
     """
     replacement = 0.0
     overtime_pay = 0.0
+    sick_pay = 0.0
     for r in range(leavers_by_role.size):
         replacement += ROLE_REPLACEMENT_COST[r] * leavers_by_role[r]
         overtime_pay += ROLE_WAGE[r] * tallies[T_OVERTIME + r]
+        sick_pay += ROLE_WAGE[r] * tallies[T_ABSENT_HOURS + r]
     out[0] = cost_scale * replacement
     out[1] = overtime_premium * overtime_pay
     out[2] = agency_premium * agency_wage_hours
-    out[3] = intervention_cost
+    out[3] = sick_pay
+    out[4] = intervention_cost

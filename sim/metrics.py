@@ -9,6 +9,7 @@ import pandas as pd
 from sim.accounting import COST_ITEMS
 from sim.organization import ROLE_NAMES
 from sim.state import FILLED, VIOLENCE_TYPES
+from sim.survey import leadership_ratings
 from sim.week_close import INTEGER_METRICS, METRIC_KEYS, WEEKLY_EVENT_KEYS, metric_vector
 from sim.weekly_pass import UI
 from sim.wellbeing import WELLBEING_CLASSES
@@ -91,9 +92,17 @@ def worker_records(m: "WorkforceModel") -> pd.DataFrame:
             "age_years": s.age_years[posts],
             "leadership_score": m.supervisors.score[s.unit[posts]],
             "leadership_delivered": m.supervisors.delivered[s.unit[posts]],
+            "leadership_rating": leadership_ratings(m, posts),
             "exhaustion": s.exhaustion[posts],
             "cynicism": s.cynicism[posts],
             "burned_out": s.burned_out[posts],
+            "moral_distress": s.moral_distress[posts],
+            "long_shift": s.long_shift[posts] > 0.5,
+            "shift_hours": np.where(
+                s.long_shift[posts] > 0.5, "12+", np.where(s.shift_fatigue[posts] > 1.0, "9-11", "8")
+            ),
+            "on_long_term_sick_leave": s.absence_weeks[posts] > 0,
+            "life_strain": s.life_strain[posts] + s.nonwork_base[posts],
             "wellbeing": s.wellbeing[posts],
             "wellbeing_class": pd.Categorical.from_codes(
                 m.wellbeing_classes[posts], WELLBEING_CLASSES

@@ -98,6 +98,8 @@ class WorkforceModel(mesa.Model):
                 f"parameter 'burn_in_weeks' = {burn_in_weeks!r}; allowed: whole number in [0, 1040]"
             )
         super().__init__(rng=rng)
+        # Seed of the interventions' own draws (enrolment), fixed by the model's seed.
+        self.intervention_seed = int(self.rng.integers(0, 2**62))
         p = self.params
         self.layout = build_layout(p.n_workers, p.organization, p.posts_per_unit)
         n_units = self.layout.n_units
@@ -116,10 +118,8 @@ class WorkforceModel(mesa.Model):
             np.arange(p.n_workers),
             self._take_ids(p.n_workers),
             self.rng,
-            p.coping_sd,
+            p,
             initial=True,
-            wellbeing_trait_mean=p.wellbeing_trait_mean,
-            wellbeing_trait_sd=p.wellbeing_trait_sd,
         )
         self.supervisors = new_supervisors(n_units, p, self.rng, self._take_ids(n_units))
         self.modifiers = Modifiers(p.n_workers, n_units)
@@ -145,15 +145,26 @@ class WorkforceModel(mesa.Model):
         )
         self.coefficients = Coefficients(
             workload_effect=p.workload_effect,
+            staffing_relief_scale=p.staffing_relief_scale,
+            fatigue_weight=p.fatigue_weight,
+            long_shift_fatigue=p.long_shift_fatigue,
             overtime_effect=p.overtime_effect,
             violence_effect=p.violence_effect,
             moral_distress_effect=p.moral_distress_effect,
             burnout_contagion=p.burnout_contagion,
+            engagement_buffer=p.engagement_buffer,
+            wellbeing_restoration=p.wellbeing_restoration,
             leadership_effect=p.leadership_effect,
-            staff_leadership_effect=p.staff_leadership_effect,
+            physician_leadership_proximity=p.physician_leadership_proximity,
             recognition_effect=p.recognition_effect,
             exhaustion_rate=p.exhaustion_rate,
             recovery_rate=p.recovery_rate,
+            burnout_recovery_slowdown=p.burnout_recovery_slowdown,
+            life_event_probability=float(-np.expm1(-p.life_event_rate / 52.0)),
+            life_event_strain=p.life_event_strain,
+            long_absence_rate=p.long_absence_rate,
+            long_absence_weeks=p.long_absence_weeks,
+            safety_incident_rate=p.safety_incident_rate,
             supervisor_recognition_rate=p.supervisor_recognition_rate,
             peer_recognition_rate=p.peer_recognition_rate,
             intent_effect=p.intent_effect,
@@ -213,6 +224,22 @@ class WorkforceModel(mesa.Model):
         for intervention in self.interventions:
             intervention.setup(self)
 
+    def apply_interventions(self) -> float:
+        """Stage 0: reset the levers and let every intervention write them; return the cost.
+
+        Programmes that take staff time or managers' attention first add up, per unit, the
+        attention all of them took last week, which they then compete for
+        (sim.interventions.base).
+        """
+        mods = self.modifiers
+        mods.reset()
+        mods.active = True
+        mods.attention_load = np.zeros(self.n_units)
+        for intervention in self.interventions:
+            if intervention.attention > 0.0:
+                mods.attention_load += intervention.attention * intervention.active_units(self)
+        return float(sum(float(i.apply(self)) for i in self.interventions))
+
     def run_for(self, weeks: int) -> None:  # type: ignore[override]
         """Run ``weeks`` weekly steps."""
         if not (isinstance(weeks, int | np.integer) and weeks >= 0):
@@ -235,10 +262,7 @@ class WorkforceModel(mesa.Model):
         # 0. Interventions
         intervention_cost = 0.0
         if apply_interventions and self.interventions:
-            mods.reset()
-            mods.active = True
-            for intervention in self.interventions:
-                intervention_cost += float(intervention.apply(self))
+            intervention_cost = self.apply_interventions()
         key = self._week_keys.next(rng)
         unit_normal = rng.standard_normal((2, n_units))
         # 1-2. Demand, staffing and workload
@@ -339,16 +363,7 @@ class WorkforceModel(mesa.Model):
         )
         if n_starting:
             starting = self._starting[:n_starting].copy()
-            hire(
-                s,
-                starting,
-                self._take_ids(n_starting),
-                rng,
-                p.coping_sd,
-                initial=False,
-                wellbeing_trait_mean=p.wellbeing_trait_mean,
-                wellbeing_trait_sd=p.wellbeing_trait_sd,
-            )
+            hire(s, starting, self._take_ids(n_starting), rng, p, initial=False)
         # 8. Supervisors
         n_sup_leaving = supervisor_pass(
             sup.exhaustion,

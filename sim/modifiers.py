@@ -28,9 +28,10 @@ UNIT_LEVERS = (
     "incident_support",  # share of an incident's strain taken off (support after incidents)
     "trust_target",  # + trust target (voice, co-design)
     "engagement_target",  # + engagement target (co-design)
+    "long_shift_scale",  # x extra fatigue of 12-h shift patterns (scheduling limits)
 )
 _NEUTRAL_POST = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
-_NEUTRAL_UNIT = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+_NEUTRAL_UNIT = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0])
 P = row_index(POST_LEVERS)
 U = row_index(UNIT_LEVERS)
 
@@ -51,6 +52,7 @@ class Modifiers:
     incident_support: np.ndarray
     trust_target: np.ndarray
     engagement_target: np.ndarray
+    long_shift_scale: np.ndarray
 
     def __init__(self, n_posts: int, n_units: int) -> None:
         self.post = zeros(POST_LEVERS, n_posts)
@@ -64,6 +66,7 @@ class Modifiers:
         self.unit[:] = _NEUTRAL_UNIT[:, None]
         self.overtime_cap_hours = np.inf  # cap on overtime (scheduling limits)
         self.time_to_fill = 1.0  # x time to fill vacancies (workforce planning)
+        self.attention_load = np.zeros(self.unit.shape[1])  # programmes' attention per unit
 
 
 add_rows(Modifiers, "post", POST_LEVERS)

@@ -21,17 +21,21 @@ class Role:
     quit_intent_annual: float  # extra yearly quit probability at full intent
     strain_weight: float  # relative job strain at the same workload
     violence_weight: float  # relative exposure to violence from the public
+    long_shift_share: float  # share of posts on shifts of 12 h or more
+    mid_shift_share: float  # share of posts on shifts of 9-11 h (the rest work 8 h or less)
 
 
 # Sources: hours and wages are assumptions (typical US full-time figures); replacement cost of
 # an RN is NSI 2024 ($61,110); physician replacement is an assumption (2-3x salary, softer:
 # Han 2019 gives $7,600 per physician per year attributable to burnout); quit rates are set so
 # that annual RN turnover lands in NSI's 16-27 % and physician turnover near 6-7 % (unverified);
-# violence weights follow Liu 2019 (nurses and physicians most exposed).
+# violence weights follow Liu 2019 (nurses and physicians most exposed). Shift patterns: nurses
+# as Dall'Ora 2015's 31,627 European RNs (15 % on shifts of 12 h or more, 50 % on 8 h or less);
+# physicians (on-call and long days) and allied staff (mostly day work) are assumptions.
 ROLES: tuple[Role, ...] = (
-    Role("nurse", 37.5, 48.0, 61_110.0, 0.045, 0.30, 1.00, 1.00),
-    Role("physician", 50.0, 140.0, 500_000.0, 0.03, 0.10, 1.05, 0.75),
-    Role("allied", 37.5, 35.0, 30_000.0, 0.05, 0.30, 0.85, 0.55),
+    Role("nurse", 37.5, 48.0, 61_110.0, 0.045, 0.30, 1.00, 1.00, 0.15, 0.35),
+    Role("physician", 50.0, 140.0, 500_000.0, 0.03, 0.10, 1.05, 0.75, 0.25, 0.45),
+    Role("allied", 37.5, 35.0, 30_000.0, 0.05, 0.30, 0.85, 0.55, 0.05, 0.25),
 )
 ROLE_NAMES: tuple[str, ...] = tuple(r.name for r in ROLES)
 

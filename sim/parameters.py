@@ -66,59 +66,179 @@ class ModelParameters:
     safe_load: float = _param(
         1.10, 0.8, 2.0, "assumption: above 10 % over budgeted load, safe care is at risk"
     )
-    # --- Burnout dynamics
+    # --- Burnout dynamics (sim.wellbeing; Homer 1985's stock of exhaustion)
     exhaustion_rate: float = _param(
-        0.05533,
+        0.011,
         0.0,
         1.0,
-        "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022)",
+        "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022); "
+        "with recovery_rate, onset over months (evidence.md, time scales)",
     )
     recovery_rate: float = _param(
-        0.06, 0.0, 1.0, "assumption: recovery over months when strain eases (Homer 1985)"
+        0.02,
+        0.0,
+        1.0,
+        "assumption from evidence.md 'Time scales' (Bernier 1998, Almen 2021): with work strain "
+        "gone, a burned-out worker takes months to years to fall below the cut-off",
+    )
+    burnout_recovery_slowdown: float = _param(
+        0.5,
+        0.0,
+        0.95,
+        "assumption: Homer 1985's second loop, being burned out itself slows recovery (share of "
+        "recovery capacity lost while burned out)",
+    )
+    nonwork_strain: float = _param(
+        0.1,
+        0.0,
+        3.0,
+        "calibrated, see docs/calibration.md: mean strain from outside work (caregiving, health, "
+        "life events), set so that benign working conditions leave burnout near the general "
+        "working population's 27.8 % (Shanafelt 2012)",
+    )
+    life_event_rate: float = _param(
+        0.3,
+        0.0,
+        5.0,
+        "assumption: about one major life event (bereavement, illness, separation, new "
+        "caregiving) every three years per adult",
+    )
+    life_event_strain: float = _param(
+        0.3,
+        0.0,
+        3.0,
+        "assumption: mean strain of one life event at its start, fading with a half-life of "
+        "half a year",
     )
     workload_effect: float = _param(
-        2.455,
+        3.0,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: Aiken 2002, OR 1.23 per extra patient per nurse",
     )
+    staffing_relief_scale: float = _param(
+        0.1,
+        0.01,
+        1.0,
+        "assumption: relief from staffing above budget saturates within about 10 % of budgeted "
+        "load (Aiken 2002 observed ratios of about 4-8 patients per nurse, none far below)",
+    )
+    fatigue_weight: float = _param(
+        0.15,
+        0.0,
+        2.0,
+        "calibrated, see docs/calibration.md: Dall'Ora 2015, emotional exhaustion aOR 1.26 "
+        "for shifts of 12 h or more against 8 h or less",
+    )
+    long_shift_fatigue: float = _param(
+        1.0,
+        0.0,
+        5.0,
+        "Ergonomics 2019: long shifts roughly double fatigue (a 12-h shift pattern adds 1.0 to "
+        "the fatigue of an 8-h pattern)",
+    )
     overtime_effect: float = _param(
-        0.2282,
+        3.0,
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: Aiken 2002 gradient; Ergonomics 2019 long shifts",
+        "Ergonomics 2019 applied to overtime (assumption): one extra 12-h shift a week (12 of "
+        "37.5 h) doubles fatigue, 1 / 0.32 = 3.1",
     )
     violence_effect: float = _param(
         1.0, 0.0, 10.0, "Liu 2019 exposure; strain per incident is an assumption"
     )
     moral_distress_effect: float = _param(
-        0.6, 0.0, 10.0, "assumption; moral distress a top contributor (seed 000; OR 3.16 intent)"
+        0.4,
+        0.0,
+        10.0,
+        "assumption: moral distress among the top contributors to burnout (seed 000); weight in "
+        "strain equal to 0.8 of budgeted workload at full distress",
+    )
+    moral_distress_trait_mean: float = _param(
+        0.4,
+        0.0,
+        1.0,
+        "calibrated, see docs/calibration.md: 26.8 % of clinicians with moral distress "
+        "'distressing to worst possible' (2020)",
+    )
+    engagement_buffer: float = _param(
+        0.8,
+        0.0,
+        3.0,
+        "assumption (job demands-resources model): engaged workers feel the same demands as "
+        "less straining; strain x exp(-buffer x (engagement - 0.5))",
+    )
+    wellbeing_restoration: float = _param(
+        0.8,
+        0.0,
+        3.0,
+        "assumption (dual continuum, Keyes 2002): flourishing speeds recovery; recovery x "
+        "exp(restoration x (well-being - 0.6))",
     )
     burnout_contagion: float = _param(
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
     leadership_effect: float = _param(
-        0.1942,
+        1.6,
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: Shanafelt 2015, physicians, 3.3 % less burnout "
-        "per point",
+        "calibrated, see docs/calibration.md: causal support of recovery by the leadership a "
+        "supervisor delivers, fitted so that the simulated survey (sim.survey) reproduces Dyrbye "
+        "2020 (nurses and allied staff: 7 % lower odds of burnout per point)",
     )
-    staff_leadership_effect: float = _param(
-        1.646,
+    physician_leadership_proximity: float = _param(
+        0.15,
         0.0,
-        10.0,
-        "calibrated, see docs/calibration.md: Dyrbye 2020, nurses and allied staff, 7 % lower "
-        "odds of burnout per point",
+        1.0,
+        "calibrated, see docs/calibration.md: share of the unit leader's leadership that reaches "
+        "physicians (Shanafelt 2015 rated division chairs, leaders further from daily work; "
+        "3.3 % lower likelihood of burnout per point through the simulated survey)",
+    )
+    rating_bias: float = _param(
+        0.1,
+        0.0,
+        3.0,
+        "assumption (common-method bias): a rater's own exhaustion lowers the leadership "
+        "score they report by 0.1 x 48 points per unit of exhaustion (0-1): 1 SD of exhaustion "
+        "(about 0.2) costs about a point",
+    )
+    rating_noise_sd: float = _param(
+        4.0,
+        0.0,
+        24.0,
+        "assumption: raters of one supervisor disagree by about 4 points (12-60 scale)",
     )
     recognition_effect: float = _param(
         0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
     coping_sd: float = _param(
-        0.7355,
+        0.8,
         0.0,
         2.0,
-        "calibrated, see docs/calibration.md: spread giving Aiken 2002/Shanafelt 2015 gradients",
+        "calibrated, see docs/calibration.md: between-person spread of recovery (stable "
+        "individual differences)",
+    )
+    # --- Sickness absence and patient safety
+    long_absence_rate: float = _param(
+        0.15,
+        0.0,
+        1.0,
+        "assumption: yearly chance that a worker at full exhaustion starts long-term sick leave "
+        "(rising from 0 at the burnout cut-off)",
+    )
+    long_absence_weeks: float = _param(
+        12.0,
+        1.0,
+        104.0,
+        "assumption: long-term sick leave for burnout lasts weeks to months (Almen 2021: "
+        "symptoms outlast it)",
+    )
+    safety_incident_rate: float = _param(
+        0.004,
+        0.0,
+        0.2,
+        "assumption: weekly chance of an incident in one worker's care in a reference week "
+        "(not burned out, no overtime, 8-h shifts); sets only the scale",
     )
     # --- Well-being trait (baseline positive mental health, latent MHC-SF item mean / 5)
     wellbeing_trait_mean: float = _param(

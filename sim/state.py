@@ -5,12 +5,16 @@ the whole run; the person holding it changes when someone leaves and a new hire 
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.jit import compiled
 from sim.organization import ROLES, UNIT_TYPES, Layout
 from sim.rows import add_rows, row_index, zeros
+
+if TYPE_CHECKING:
+    from sim.parameters import ModelParameters
 
 VIOLENCE_TYPES = ("verbal", "threat", "physical", "sexual_harassment")
 # Liu 2019 (meta-analysis, 331,544 health workers): past-year exposure verbal 57.6 %, threats
@@ -41,6 +45,15 @@ REAL_FIELDS = (
     "wellbeing_trait",  # baseline positive mental health, 0-1
     "emotional_offset",  # emotional vs functional well-being
     "violence_frailty",
+    "nonwork_base",  # stable strain from outside work (caregiving, health)
+    "dp_trait",  # personal tendency to depersonalization, 0-1
+    "md_trait",  # personal moral sensitivity: moral distress at typical care, 0-1
+    "shift_fatigue",  # fatigue of the post's shift pattern (8-h = 1)
+    "long_shift",  # 1 where the post works shifts of 12 h or more (Dall'Ora 2015)
+    "rating_offset",  # the worker's own leniency rating their supervisor (12-60 points)
+    "life_strain",  # strain from recent life events, fading
+    "moral_distress",  # 0-1
+    "absence_weeks",  # weeks of long-term sick leave left (0 = at work)
     "exhaustion",  # 0-1, MBI emotional exhaustion / 54
     "cynicism",  # 0-1, MBI depersonalization / 30
     "engagement",  # 0-1
@@ -71,6 +84,15 @@ class WorkerState:
     wellbeing_trait: np.ndarray
     emotional_offset: np.ndarray
     violence_frailty: np.ndarray
+    nonwork_base: np.ndarray
+    dp_trait: np.ndarray
+    md_trait: np.ndarray
+    shift_fatigue: np.ndarray
+    long_shift: np.ndarray
+    rating_offset: np.ndarray
+    life_strain: np.ndarray
+    moral_distress: np.ndarray
+    absence_weeks: np.ndarray
     exhaustion: np.ndarray
     cynicism: np.ndarray
     engagement: np.ndarray
@@ -105,12 +127,31 @@ class WorkerState:
         state = cls(layout.post_unit, layout.post_role)
         state.contracted_hours = role_hours[layout.post_role]
         state.violence_weight = unit_violence[layout.post_unit] * role_violence[layout.post_role]
+        state.long_shift, mid = shift_patterns(layout.post_role)
+        state.shift_fatigue = 1.0 + 0.5 * mid  # the long-shift increment is added by the model
         return state
 
     @property
     def size(self) -> int:
         """Number of posts."""
         return self.unit.size
+
+
+def shift_patterns(post_role: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each post's shift pattern: (long, mid) indicators for 12-h+ and 9-11-h shifts.
+
+    Fixed by the layout (a golden-ratio sequence over each role's posts, so every unit gets its
+    share and arms sharing a seed share the roster); shares from sim.organization.ROLES.
+    """
+    long_share = np.array([r.long_shift_share for r in ROLES])[post_role]
+    mid_share = np.array([r.mid_shift_share for r in ROLES])[post_role]
+    rank = np.zeros(post_role.size)
+    for r in range(len(ROLES)):
+        posts = np.flatnonzero(post_role == r)
+        rank[posts] = (np.arange(posts.size) * 0.6180339887498949) % 1.0
+    long = (rank < long_share).astype(float)
+    mid = ((rank >= long_share) & (rank < long_share + mid_share)).astype(float)
+    return long, mid
 
 
 add_rows(WorkerState, "real", REAL_FIELDS)
@@ -122,10 +163,8 @@ def hire(
     posts: np.ndarray,
     first_person_id: int,
     rng: np.random.Generator,
-    coping_sd: float,
+    params: "ModelParameters",
     initial: bool,
-    wellbeing_trait_mean: float,
-    wellbeing_trait_sd: float,
 ) -> None:
     """Put new people into ``posts``; ``initial`` draws a settled workforce, not new hires.
 
@@ -139,6 +178,8 @@ def hire(
     k = posts.size
     if k == 0:
         return
+    coping_sd = params.coping_sd
+    wellbeing_trait_mean, wellbeing_trait_sd = params.wellbeing_trait_mean, params.wellbeing_trait_sd
     normal = rng.standard_normal((5, k))
     uniform = rng.random((4, k))
     frailty = rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k)
@@ -158,6 +199,57 @@ def hire(
         uniform,
         frailty,
     )
+    _draw_person_traits(state, posts, rng, params, initial)
+
+
+# Stable personal traits beyond coping and sensitivity (assumptions, each in the sensitivity
+# space through the parameter that scales it): strain from outside work is Gamma(shape 2) around
+# ``nonwork_strain`` (caregiving and health are unequally spread); the tendency to
+# depersonalization N(0.12, 0.08) (MBI depersonalization of about 4 of 30 when at ease); moral
+# sensitivity Beta with mean ``moral_distress_trait_mean`` and SD 0.15.
+NONWORK_SHAPE = 2.0
+DP_TRAIT_MEAN, DP_TRAIT_SD = 0.12, 0.08
+MD_TRAIT_SD = 0.15
+# Work strain of a typical post at budgeted load (sim.wellbeing.work_strain), used only to start
+# the initial workforce near its settled exhaustion (assumption; the burn-in does the rest).
+TYPICAL_WORK_STRAIN = 0.9
+
+
+def _beta_draw(rng: np.random.Generator, mean: float, sd: float, k: int) -> np.ndarray:
+    """Beta draws with the given mean and SD (SD shrunk if the mean leaves no room)."""
+    m = min(max(mean, 1e-3), 1 - 1e-3)
+    v = min(sd * sd, 0.9 * m * (1 - m))
+    nu = m * (1 - m) / v - 1.0
+    return rng.beta(m * nu, (1 - m) * nu, k)
+
+
+def _draw_person_traits(
+    state: WorkerState,
+    posts: np.ndarray,
+    rng: np.random.Generator,
+    params: "ModelParameters",
+    initial: bool,
+) -> None:
+    """Draw the person-level traits of new holders of ``posts`` (see the constants above)."""
+    k = posts.size
+    normal = rng.standard_normal((3, k))
+    state.nonwork_base[posts] = rng.gamma(NONWORK_SHAPE, params.nonwork_strain / NONWORK_SHAPE, k)
+    state.dp_trait[posts] = np.clip(DP_TRAIT_MEAN + DP_TRAIT_SD * normal[0], 0.0, 1.0)
+    state.md_trait[posts] = _beta_draw(rng, params.moral_distress_trait_mean, MD_TRAIT_SD, k)
+    state.rating_offset[posts] = params.rating_noise_sd * normal[1]
+    state.life_strain[posts] = 0.0
+    state.absence_weeks[posts] = 0.0
+    state.moral_distress[posts] = state.md_trait[posts]
+    if initial:
+        # Start near each person's settled exhaustion: the stock's equilibrium a S / (a S + b R)
+        # at typical strain (Homer 1985 form, sim.wellbeing.next_exhaustion).
+        a, b = params.exhaustion_rate, params.recovery_rate
+        strain = state.sensitivity[posts] * TYPICAL_WORK_STRAIN + state.nonwork_base[posts]
+        settled = a * strain / np.maximum(a * strain + b * state.coping[posts], 1e-12)
+        state.exhaustion[posts] = np.clip(settled + 0.05 * normal[2], 0.0, 1.0)
+        state.cynicism[posts] = np.clip(
+            state.dp_trait[posts] + 0.45 * (state.exhaustion[posts] - 0.4), 0.0, 1.0
+        )
 
 
 @compiled

@@ -45,7 +45,8 @@ def intent_to_leave(
     """Intent to leave (0-1): a logistic function of job attitudes and conditions.
 
     Burnout, disengagement, distrust and poor leadership raise intent (weights 2.5, 2.0, 2.0,
-    1.5, 0.8: assumptions); so do moral distress (OR 3.16), long hours (OR 3.28 at 8+ overtime
+    1.5, 0.8: assumptions); so do moral distress (OR 3.16 for severe distress, taken as 0.7
+    and above, rising from 0.3; assumption on the ramp), long hours (OR 3.28 at 8+ overtime
     hours), recent violence (assumption), a tight outside market, colleagues' recent departures
     (turnover contagion) and being in the first year.
     """
@@ -59,7 +60,7 @@ def intent_to_leave(
     logit = (
         INTENT_CONSTANT
         + intent_effect * attitudes
-        + MORAL_DISTRESS_LOG_OR * moral_distress
+        + MORAL_DISTRESS_LOG_OR * min(max((moral_distress - 0.3) / 0.4, 0.0), 1.0)
         + LONG_HOURS_LOG_OR * min(overtime_hours / 8.0, 1.0)
         + 0.5 * min(violence_load, 2.0)
         + log_job_market

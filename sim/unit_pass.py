@@ -12,29 +12,29 @@ from sim.jit import compiled
 from sim.modifiers import U
 from sim.resources import delivered_leadership, next_unanswered_strain
 from sim.rows import row_index
-from sim.violence import next_moral_distress
+from sim.violence import next_care_gap
 from sim.weekly_pass import UI
 from sim.workload import cover_gap, unit_demand
 
 # Per-unit state carried from week to week (rows of one matrix).
-UNIT_STATE = ("moral_distress", "unanswered_strain", "recent_leavers")
+UNIT_STATE = ("care_gap", "unanswered_strain", "recent_leavers")
 US = row_index(UNIT_STATE)
 # Per-unit results of the week that the model keeps (rows of one matrix).
 UNIT_LOAD = ("demand_hours", "agency_hours", "worked_hours")
 UL = row_index(UNIT_LOAD)
 
-_MORAL, _UNANSWERED, _RECENT = US["moral_distress"], US["unanswered_strain"], US["recent_leavers"]
+_CARE, _UNANSWERED, _RECENT = US["care_gap"], US["unanswered_strain"], US["recent_leavers"]
 _DEMAND, _AGENCY, _WORKED = UL["demand_hours"], UL["agency_hours"], UL["worked_hours"]
 _EXTRA, _LEAD_POINTS, _VIOLENCE_MOD = (
     U["extra_clinical_hours"],
     U["leadership_points"],
     U["violence_rate"],
 )
-_I_OVERTIME, _I_INTENSITY, _I_ADMIN, _I_MORAL, _I_LEAD = (
+_I_OVERTIME, _I_INTENSITY, _I_ADMIN, _I_CARE, _I_LEAD = (
     UI["overtime"],
     UI["intensity"],
     UI["admin_share"],
-    UI["moral_distress"],
+    UI["care_gap"],
     UI["leadership_norm"],
 )
 _I_EXH_SUM, _I_HEAD, _I_UNANSWERED, _I_CONTAGION, _I_VRATE = (
@@ -74,7 +74,7 @@ def unit_pass(
     unit_inputs: np.ndarray,
     unit_load: np.ndarray,
 ) -> None:
-    """Stages 1-4 for every unit: demand, cover of the gap, moral distress, leadership.
+    """Stages 1-4 for every unit: demand, cover of the gap, care left undone, leadership.
 
     ``unit_sums`` rows come from the staffing pass: staff clinical hours, vacant posts' clinical
     hours, staff present, headcount, sum of exhaustion. Writes ``unit_state`` (carried on),
@@ -93,9 +93,9 @@ def unit_pass(
         unit_load[_DEMAND, u] = demand
         unit_load[_AGENCY, u] = agency
         unit_load[_WORKED, u] = staff_hours + agency + overtime * n_present
-        # 3. Moral distress
-        moral = next_moral_distress(unit_state[_MORAL, u], intensity, safe_load)
-        unit_state[_MORAL, u] = moral
+        # 3. Care left undone (drives each worker's moral distress)
+        care = next_care_gap(unit_state[_CARE, u], intensity, safe_load)
+        unit_state[_CARE, u] = care
         # 4. Leadership delivered and unanswered strain
         lead, factor = delivered_leadership(
             supervisor_score[u] + unit_levers[_LEAD_POINTS, u],
@@ -115,7 +115,7 @@ def unit_pass(
         unit_inputs[_I_OVERTIME, u] = overtime
         unit_inputs[_I_INTENSITY, u] = intensity
         unit_inputs[_I_ADMIN, u] = admin_share[u]
-        unit_inputs[_I_MORAL, u] = moral
+        unit_inputs[_I_CARE, u] = care
         unit_inputs[_I_LEAD, u] = (lead - 12.0) / 48.0
         unit_inputs[_I_EXH_SUM, u] = unit_sums[4, u]
         unit_inputs[_I_HEAD, u] = headcount

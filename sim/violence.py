@@ -1,4 +1,4 @@
-"""Violence from patients and the public, and moral distress: stage 3 of the weekly step."""
+"""Violence from patients and the public, and care left undone: stage 3 of the weekly step."""
 
 import numpy as np
 
@@ -39,12 +39,13 @@ def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -
 
 
 @compiled
-def next_moral_distress(moral_distress: float, intensity: float, safe_load: float) -> float:
-    """A unit's moral distress one week on: rises when load passes the safe level (assumption).
+def next_care_gap(care_gap: float, intensity: float, safe_load: float) -> float:
+    """A unit's care left undone (0-1) one week on, smoothed over about five weeks.
 
-    Distress is 0 at or below ``safe_load`` and 1 at 0.3 above it; it builds and fades over
-    about five weeks (exponential smoothing, rate 0.2). Moral distress is named by health workers
-    among the top contributors to burnout (seed 000, ref. 4 and 9).
+    Rises linearly from 0 at 80 % of budgeted load to 1 at 0.2 above ``safe_load`` (1.3 by
+    default), so at budgeted load some care is already left undone (Griffiths 2014: care left
+    undone is common and rises with overtime and short staffing; the ramp is an assumption). It
+    feeds each worker's moral distress (sim.wellbeing.next_moral_distress).
     """
-    target = min(max((intensity - safe_load) / 0.3, 0.0), 1.0)
-    return moral_distress + 0.2 * (target - moral_distress)
+    target = min(max((intensity - 0.8) / (safe_load + 0.2 - 0.8), 0.0), 1.0)
+    return care_gap + 0.2 * (target - care_gap)

@@ -13,7 +13,12 @@ from sim.organization import ROLE_NAMES
 from sim.rows import row_index
 from sim.state import RING_WEEKS, VIOLENCE_TYPES
 from sim.weekly_pass import (
+    T_ABSENT_HOURS,
     T_BURNED,
+    T_CONTRACTED,
+    T_FTE_WORKED,
+    T_HIGH_MD,
+    T_INCIDENTS_EXPECTED,
     T_CLASSES,
     T_ENGAGEMENT,
     T_EXHAUSTION,
@@ -52,6 +57,9 @@ METRIC_KEYS = (
     "leadership_delivered",
     "supervisor_exhaustion",
     "total_cost",
+    "moral_distress_share",
+    "sickness_absence_rate",
+    "safety_incident_rate",
     *(f"burnout_prevalence_{name}" for name in ROLE_NAMES),
     *WEEKLY_EVENT_KEYS,
 )
@@ -78,7 +86,10 @@ _FIRST_EVENT = M[WEEKLY_EVENT_KEYS[0]]
     _LEADERSHIP,
     _SUP_EXHAUSTION,
     _TOTAL_COST,
-) = range(1, 16)
+    _MORAL_DISTRESS,
+    _ABSENCE,
+    _SAFETY,
+) = range(1, 19)
 
 
 class RollingWindow:
@@ -179,6 +190,11 @@ def metric_vector(
 ) -> None:
     """The week's metrics in ``METRIC_KEYS`` order (shares of the week's workforce).
 
+    ``moral_distress_share``: share with high moral distress (sim.wellbeing);
+    ``sickness_absence_rate``: share of the week's contracted hours lost to sickness absence,
+    short and long term; ``safety_incident_rate``: expected patient-safety incidents per 1,000
+    full-time (37.5-h) weeks worked (sim.safety).
+
     ``events`` holds the ``WEEKLY_EVENT_KEYS`` values (NaN before the first step).
     """
     workforce = 0.0
@@ -208,6 +224,14 @@ def metric_vector(
     for k in range(ledger.size):
         total += ledger[k]
     out[_TOTAL_COST] = total
+    out[_MORAL_DISTRESS] = tallies[T_HIGH_MD] / workforce
+    lost = 0.0
+    for k in range(_N_ROLES):
+        lost += tallies[T_ABSENT_HOURS + k]
+    contracted = tallies[T_CONTRACTED]
+    out[_ABSENCE] = lost / contracted if contracted > 0 else np.nan
+    fte = tallies[T_FTE_WORKED]
+    out[_SAFETY] = 1000.0 * tallies[T_INCIDENTS_EXPECTED] / fte if fte > 0 else np.nan
     for k in range(events.size):
         out[_FIRST_EVENT + k] = events[k]
 

@@ -28,21 +28,27 @@ from sim.turnover import (
     weekly_retirement_probability,
 )
 from sim.violence import TOTAL_WEEKLY_RATE, VIOLENCE_LOAD_DECAY, incident_kind
+from sim.safety import incident_probability
 from sim.wellbeing import (
+    HIGH_MORAL_DISTRESS,
+    fatigue,
+    felt_strain,
     is_burned_out,
+    load_term,
     next_cynicism,
     next_engagement,
     next_exhaustion,
+    next_life_strain,
+    next_moral_distress,
     next_wellbeing,
     recovery,
-    strain,
     wellbeing_class,
+    work_strain,
 )
-from sim.workload import absence_probability, productivity
+from sim.workload import absence_probability, long_absence_probability, productivity
 
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
-# Role whose supervisor support follows Shanafelt 2015's physician gradient; every other role
-# follows Dyrbye 2020's non-physician staff gradient (staff_leadership_effect).
+# Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
 _PHYSICIAN = ROLE_NAMES.index("physician")
 _N_ROLES = len(ROLES)
 _N_TYPES = len(VIOLENCE_TYPES)
@@ -53,8 +59,20 @@ T_OVERTIME = T_BURNED + _N_ROLES
 T_CLASSES = T_OVERTIME + _N_ROLES
 T_INCIDENTS = T_CLASSES + 3
 T_EXHAUSTION = T_INCIDENTS + _N_TYPES
-T_ENGAGEMENT, T_TRUST, T_RECOGNIZED, T_INTENDING = range(T_EXHAUSTION + 1, T_EXHAUSTION + 5)
-N_TALLIES = T_INTENDING + 1
+(
+    T_ENGAGEMENT,
+    T_TRUST,
+    T_RECOGNIZED,
+    T_INTENDING,
+    T_HIGH_MD,  # workers with high moral distress
+    T_CONTRACTED,  # contracted hours of the week's workforce
+    T_FTE_WORKED,  # hours worked / 37.5
+    T_INCIDENTS_EXPECTED,  # expected patient-safety incidents (sum of weekly probabilities)
+    T_LONG_ABSENT,  # workers on long-term sick leave
+) = range(T_EXHAUSTION + 1, T_EXHAUSTION + 10)
+T_ABSENT_HOURS = T_LONG_ABSENT + 1  # contracted hours lost to sickness absence, by role
+N_TALLIES = T_ABSENT_HOURS + _N_ROLES
+FTE_HOURS = 37.5  # hours of one full-time equivalent week
 
 
 class WeeklyTallies:
@@ -84,6 +102,11 @@ class WeeklyTallies:
         return self.values[T_CLASSES : T_CLASSES + 3]
 
     @property
+    def absent_hours_by_role(self) -> np.ndarray:
+        """Contracted hours lost to sickness absence (short and long term), by role."""
+        return self.values[T_ABSENT_HOURS : T_ABSENT_HOURS + _N_ROLES]
+
+    @property
     def incidents(self) -> np.ndarray:
         """Violence incidents of each type."""
         return self.values[T_INCIDENTS : T_INCIDENTS + _N_TYPES]
@@ -100,6 +123,8 @@ class WeeklyTallies:
         t.values[T_ENGAGEMENT] = state.engagement @ f
         t.values[T_TRUST] = state.trust @ f
         t.values[T_INTENDING] = np.count_nonzero((state.intent > 0.5) & f)
+        t.values[T_HIGH_MD] = np.count_nonzero((state.moral_distress >= HIGH_MORAL_DISTRESS) & f)
+        t.values[T_CONTRACTED] = state.contracted_hours @ f
         return t
 
 
@@ -107,15 +132,26 @@ class Coefficients(NamedTuple):
     """The parameters the worker pass needs, as plain floats (numba reads them fast)."""
 
     workload_effect: float
+    staffing_relief_scale: float
+    fatigue_weight: float
+    long_shift_fatigue: float
     overtime_effect: float
     violence_effect: float
     moral_distress_effect: float
     burnout_contagion: float
-    leadership_effect: float  # physicians (Shanafelt 2015)
-    staff_leadership_effect: float  # nurses and allied staff (Dyrbye 2020)
+    engagement_buffer: float
+    wellbeing_restoration: float
+    leadership_effect: float  # causal support of recovery by leadership delivered
+    physician_leadership_proximity: float  # share of the unit leader's leadership physicians get
     recognition_effect: float
     exhaustion_rate: float
     recovery_rate: float
+    burnout_recovery_slowdown: float
+    life_event_probability: float  # weekly
+    life_event_strain: float
+    long_absence_rate: float  # yearly, at full exhaustion
+    long_absence_weeks: float
+    safety_incident_rate: float
     supervisor_recognition_rate: float
     peer_recognition_rate: float
     intent_effect: float
@@ -127,7 +163,7 @@ UNIT_INPUTS = (
     "overtime",  # overtime hours per present worker
     "intensity",  # demand per clinical hour worked
     "admin_share",  # share of staff time on administration
-    "moral_distress",
+    "care_gap",  # care left undone, 0-1 (drives moral distress)
     "leadership_norm",  # leadership delivered, 0-1
     "exhaustion_sum",  # sum of staff exhaustion at the start of the week
     "headcount",
@@ -136,7 +172,7 @@ UNIT_INPUTS = (
     "violence_rate",  # multiplier on violence from the public
 )
 UI = row_index(UNIT_INPUTS)
-_OVERTIME, _INTENSITY, _ADMIN, _MORAL, _LEAD, _EXH_SUM, _HEAD, _UNANSWERED, _CONTAGION, _VRATE = (
+_OVERTIME, _INTENSITY, _ADMIN, _CARE_GAP, _LEAD, _EXH_SUM, _HEAD, _UNANSWERED, _CONTAGION, _VRATE = (
     range(len(UNIT_INPUTS))
 )
 # Real-state rows used in the loops (compile-time constants for numba).
@@ -162,10 +198,22 @@ _FRAILTY, _EXH, _CYN, _ENG, _TRUST, _WB, _REC, _VLOAD, _INTENT, _HOURS = (
     R["intent"],
     R["hours"],
 )
+_NONWORK, _DP_TRAIT, _MD_TRAIT, _SHIFT, _LONG, _LIFE, _MD, _ABS_WEEKS = (
+    R["nonwork_base"],
+    R["dp_trait"],
+    R["md_trait"],
+    R["shift_fatigue"],
+    R["long_shift"],
+    R["life_strain"],
+    R["moral_distress"],
+    R["absence_weeks"],
+)
 _FILLED, _ABSENT, _BURNED = F["filled"], F["absent"], F["burned_out"]
-# Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4.
+# Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4 (5-8);
+# the vacancy pass uses 10-12.
 _SLOT_ABSENCE, _SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(5)
 _SLOT_NOISE = 5
+_SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
 _STRAIN_APP, _COPING_MOD, _BURNOUT_REC, _QUIT_MOD, _REC_EXTRA = (
     P["strain_appraisal"],
     P["coping"],
@@ -173,10 +221,11 @@ _STRAIN_APP, _COPING_MOD, _BURNOUT_REC, _QUIT_MOD, _REC_EXTRA = (
     P["quit_hazard"],
     P["recognition_extra"],
 )
-_SUPPORT, _TRUST_VOICE, _ENG_VOICE = (
+_SUPPORT, _TRUST_VOICE, _ENG_VOICE, _LONG_SHIFT_SCALE = (
     U["incident_support"],
     U["trust_target"],
     U["engagement_target"],
+    U["long_shift_scale"],
 )
 
 
@@ -195,8 +244,9 @@ def staffing_pass(
 ) -> float:
     """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
 
-    ``unit_sums`` rows (zeroed by the caller): staff clinical hours, vacant posts' clinical
-    hours, staff present, headcount, sum of exhaustion.
+    ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
+    posts and of posts on long-term sick leave (both open to agency cover), staff present,
+    headcount, sum of exhaustion.
     """
     vacant_wage_hours = 0.0
     for i in range(unit.size):
@@ -209,6 +259,12 @@ def staffing_pass(
             continue
         unit_sums[3, u] += 1.0
         unit_sums[4, u] += real[_EXH, i]
+        if real[_ABS_WEEKS, i] > 0.0:
+            # Long-term sick leave: off the roster; agency may cover the post as if vacant.
+            flags[_ABSENT, i] = True
+            unit_sums[1, u] += clinical
+            vacant_wage_hours += clinical * role_wage[role[i]]
+            continue
         off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(sick_leave_rate, real[_EXH, i])
         flags[_ABSENT, i] = off
         if not off:
@@ -251,14 +307,17 @@ def worker_pass(
         u = unit[i]
         r = role[i]
         intensity = unit_inputs[_INTENSITY, u]
-        moral_distress = unit_inputs[_MORAL, u]
         lead = unit_inputs[_LEAD, u]
+        if r == _PHYSICIAN:  # physicians' leader is further from daily work (Shanafelt 2015)
+            lead = 0.6 + c.physician_leadership_proximity * (lead - 0.6)
         exhaustion_sum = unit_inputs[_EXH_SUM, u]
         headcount = unit_inputs[_HEAD, u]
         absent = flags[_ABSENT, i]
+        on_leave = real[_ABS_WEEKS, i] > 0.0
+        contracted = real[_HOURS_C, i]
         ot = 0.0 if absent else unit_inputs[_OVERTIME, u]
-        real[_HOURS, i] = 0.0 if absent else real[_HOURS_C, i] + ot
-        # 3. Exposures: violence from the public (moral distress is per unit, computed before).
+        real[_HOURS, i] = 0.0 if absent else contracted + ot
+        # 3. Exposures: violence from the public.
         load = real[_VLOAD, i] * VIOLENCE_LOAD_DECAY
         if not absent:
             rate = (
@@ -272,6 +331,11 @@ def worker_pass(
                 load += VIOLENCE_SEVERITY[kind] * (1.0 - unit_levers[_SUPPORT, u])
                 local[T_INCIDENTS + kind] += 1.0
         real[_VLOAD, i] = load
+        # Life outside work: events arrive and fade (sim.wellbeing.next_life_strain).
+        event = uniform(key, i, _SLOT_LIFE_EVENT) < c.life_event_probability
+        size = -c.life_event_strain * np.log1p(-uniform(key, i, _SLOT_LIFE_SIZE))
+        life = next_life_strain(real[_LIFE, i], event, size)
+        real[_LIFE, i] = life
         # 4. Resources: recognition and trust.
         unit_exhaustion = exhaustion_sum / max(headcount, 1.0)
         p_recognized = _recognition_probability(
@@ -281,8 +345,10 @@ def worker_pass(
             c.peer_recognition_rate,
             post_levers[_REC_EXTRA, i],
         )
-        event = 1.0 if uniform(key, i, _SLOT_RECOGNITION) < p_recognized else 0.0
-        rec = real[_REC, i] + RECOGNITION_SMOOTHING * (event - real[_REC, i])
+        if on_leave:
+            p_recognized = 0.0
+        event_rec = 1.0 if uniform(key, i, _SLOT_RECOGNITION) < p_recognized else 0.0
+        rec = real[_REC, i] + RECOGNITION_SMOOTHING * (event_rec - real[_REC, i])
         real[_REC, i] = rec
         recognized = min(rec / RECOGNITION_FULL, 1.0)
         t = next_trust(
@@ -293,48 +359,98 @@ def worker_pass(
             unit_levers[_TRUST_VOICE, u],
         )
         real[_TRUST, i] = t
+        md = next_moral_distress(
+            real[_MD, i],
+            real[_MD_TRAIT, i],
+            0.0 if on_leave else unit_inputs[_CARE_GAP, u],
+            t,
+            unit_levers[_TRUST_VOICE, u],
+        )
+        real[_MD, i] = md
         # 5. Dual continuum: burnout, engagement, well-being.
         e0 = real[_EXH, i]
-        others = (exhaustion_sum - e0) / max(headcount - 1.0, 1.0)
-        job_strain = strain(
-            intensity,
-            ot / real[_HOURS_C, i],
-            unit_inputs[_ADMIN, u],
-            load,
-            moral_distress,
-            others,
-            c.workload_effect,
-            c.overtime_effect,
-            c.violence_effect,
-            c.moral_distress_effect,
-            c.burnout_contagion,
-        ) * (ROLE_STRAIN[r] * real[_SENS, i] * post_levers[_STRAIN_APP, i])
+        g0 = real[_ENG, i]
+        work = 0.0
+        if not on_leave:
+            others = (exhaustion_sum - e0) / max(headcount - 1.0, 1.0)
+            shift = real[_SHIFT, i] + (
+                c.long_shift_fatigue * real[_LONG, i] * unit_levers[_LONG_SHIFT_SCALE, u]
+            )
+            work = ROLE_STRAIN[r] * work_strain(
+                load_term(intensity, c.workload_effect, c.staffing_relief_scale),
+                fatigue(shift, ot / contracted, c.overtime_effect),
+                unit_inputs[_ADMIN, u],
+                load,
+                md,
+                others,
+                c.fatigue_weight,
+                c.violence_effect,
+                c.moral_distress_effect,
+                c.burnout_contagion,
+            )
+        felt = felt_strain(
+            work,
+            real[_NONWORK, i] + life,
+            real[_SENS, i],
+            post_levers[_STRAIN_APP, i],
+            g0,
+            c.engagement_buffer,
+        )
         capacity = (
             recovery(
                 real[_COPING, i],
                 lead,
                 recognized,
+                real[_WB, i],
                 absent,
-                c.leadership_effect if r == _PHYSICIAN else c.staff_leadership_effect,
+                c.leadership_effect,
                 c.recognition_effect,
+                c.wellbeing_restoration,
             )
             * post_levers[_COPING_MOD, i]
         )
-        if flags[_BURNED, i]:
+        was_burned = flags[_BURNED, i]
+        if was_burned:
             capacity *= post_levers[_BURNOUT_REC, i]
         noise = standard_normal(key, i, _SLOT_NOISE)
-        e = next_exhaustion(e0, job_strain, capacity, c.exhaustion_rate, c.recovery_rate, noise)
+        e = next_exhaustion(
+            e0,
+            felt,
+            capacity,
+            was_burned,
+            c.exhaustion_rate,
+            c.recovery_rate,
+            c.burnout_recovery_slowdown,
+            noise,
+        )
         real[_EXH, i] = e
-        cy = next_cynicism(real[_CYN, i], e, t, recognized)
+        cy = next_cynicism(real[_CYN, i], real[_DP_TRAIT, i], e, t, recognized, md, g0)
         real[_CYN, i] = cy
         burned = is_burned_out(e, cy)
         flags[_BURNED, i] = burned
-        g = next_engagement(real[_ENG, i], lead, recognized, t, e, cy, unit_levers[_ENG_VOICE, u])
+        g = next_engagement(g0, lead, recognized, t, e, cy, unit_levers[_ENG_VOICE, u])
         real[_ENG, i] = g
-        w = next_wellbeing(real[_WB, i], real[_TRAIT, i], g, recognized, t, e, moral_distress, load)
+        w = next_wellbeing(real[_WB, i], real[_TRAIT, i], g, recognized, t, e, md, load)
         real[_WB, i] = w
         cls = wellbeing_class(w + real[_EMO, i], w)
         wellbeing_classes[i] = cls
+        # Sickness absence: hours lost this week; long-term leave starts or runs down.
+        if absent:
+            local[T_ABSENT_HOURS + r] += contracted
+        if on_leave:
+            real[_ABS_WEEKS, i] = max(real[_ABS_WEEKS, i] - 1.0, 0.0)
+            local[T_LONG_ABSENT] += 1.0
+        elif uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(
+            c.long_absence_rate, e
+        ):
+            length = -c.long_absence_weeks * np.log1p(-uniform(key, i, _SLOT_LONG_LENGTH))
+            real[_ABS_WEEKS, i] = max(np.ceil(length), 1.0)
+        # Patient safety in this worker's care (expected incidents; sim.safety).
+        if not absent:
+            local[T_INCIDENTS_EXPECTED] += incident_probability(
+                c.safety_incident_rate, burned, ot > 0.0, real[_LONG, i] > 0.5
+            ) * ((contracted + ot) / FTE_HOURS)
+            local[T_FTE_WORKED] += (contracted + ot) / FTE_HOURS
         # 6. Intent and departures (one uniform decides resignation or retirement).
         it = intent_to_leave(
             e,
@@ -342,7 +458,7 @@ def worker_pass(
             g,
             t,
             lead,
-            moral_distress,
+            md,
             ot,
             load,
             log_job_market,
@@ -363,10 +479,13 @@ def worker_pass(
         if burned:
             local[T_BURNED + r] += 1.0
         local[T_CLASSES + cls] += 1.0
+        if md >= HIGH_MORAL_DISTRESS:
+            local[T_HIGH_MD] += 1.0
+        local[T_CONTRACTED] += contracted
         sum_exhaustion += e
         sum_engagement += g
         sum_trust += t
-        sum_recognized += event
+        sum_recognized += event_rec
         if it > 0.5:
             n_intending += 1.0
         local[T_OVERTIME + r] += ot

@@ -13,9 +13,17 @@ from sim.jit import compiled
 # of 54 or depersonalization >= 10 of 30 on the Maslach Burnout Inventory.
 EXHAUSTION_THRESHOLD = 27.0 / 54.0
 CYNICISM_THRESHOLD = 10.0 / 30.0
-# Assumption: weekly noise on exhaustion (life events outside work).
+# Assumption: weekly noise on exhaustion (small day-to-day ups and downs not otherwise modelled).
 EXHAUSTION_NOISE_SD = 0.015
-
+# Assumption: strain from a life event fades with a half-life of about half a year.
+LIFE_EVENT_DECAY = 0.5 ** (1.0 / 26.0)
+# Assumption: depersonalization moves toward its target over about half a year, moral distress
+# over about ten weeks.
+CYNICISM_RATE = 1.0 / 26.0
+MORAL_DISTRESS_RATE = 1.0 / 10.0
+# Share with "high" moral distress: distress of 0.5 or more on the 0-1 scale, read as the
+# survey's "distressing to worst possible" (26.8 %, evidence.md).
+HIGH_MORAL_DISTRESS = 0.5
 # MHC-SF (Keyes 2002): 3 emotional and 11 functioning items scored 0-5. An item's score is
 # round(5 x latent well-being + difficulty); item difficulties are spread evenly (assumption).
 # "High" is a score of 4-5 (almost every day or every day), "low" 0-1 (never, once or twice).
@@ -34,35 +42,79 @@ WELLBEING_CLASSES = ("flourishing", "moderate", "languishing")
 
 
 @compiled
-def strain(
-    intensity: float,
-    overtime_ratio: float,
+def load_term(intensity: float, workload_effect: float, relief_scale: float) -> float:
+    """Workload strain at ``intensity`` (demand per clinical hour worked; 1 = budgeted load).
+
+    Above budget it rises linearly with ``workload_effect`` (Aiken 2002: OR 1.23 per extra
+    patient per nurse, calibrated). Below budget relief saturates: it approaches
+    ``workload_effect x relief_scale`` (assumption: beyond about 10 % slack, more staff take
+    away little more strain; Aiken's hospitals ranged over about 4-8 patients per nurse).
+    """
+    if intensity >= 1.0:
+        return 1.0 + workload_effect * (intensity - 1.0)
+    return max(1.0 - workload_effect * relief_scale * np.tanh((1.0 - intensity) / relief_scale), 0.1)
+
+
+@compiled
+def fatigue(shift_fatigue: float, overtime_ratio: float, overtime_effect: float) -> float:
+    """Fatigue of the hours worked: shift pattern x (1 + overtime_effect x overtime / contract).
+
+    An 8-h pattern is 1; a 12-h pattern 1 + ``long_shift_fatigue`` (Ergonomics 2019: long shifts
+    roughly double fatigue); overtime adds in proportion (see ``overtime_effect``).
+    """
+    return shift_fatigue * (1.0 + overtime_effect * overtime_ratio)
+
+
+@compiled
+def work_strain(
+    load: float,
+    fatigue_level: float,
     admin_share: float,
     violence_load: float,
     moral_distress: float,
     colleagues_exhaustion: float,
-    workload_effect: float,
-    overtime_effect: float,
+    fatigue_weight: float,
     violence_effect: float,
     moral_distress_effect: float,
     burnout_contagion: float,
 ) -> float:
-    """Weekly job strain before personal factors (about 1 at budgeted load).
+    """Weekly strain from work before personal appraisal (about 1 at budgeted load).
 
-    Sum of: workload, 0.5 x (1 + workload_effect x (intensity - 1)) x (1 + overtime_effect x
-    overtime / contracted hours) (Aiken 2002 gradient; long hours raise fatigue, Ergonomics
-    2019); administration, 0.6 x share of time on paperwork (Linzer 2015); violence, 0.25 x
-    smoothed incident severity (Liu 2019); moral distress, 0.3 x distress; and colleagues'
-    exhaustion (partial contagion, Bakker 2005). The fixed weights are assumptions.
+    Sum of: workload, 0.5 x load term (Aiken 2002 gradient, sim.wellbeing.load_term); fatigue
+    of the hours, ``fatigue_weight`` x fatigue (Dall'Ora 2015, calibrated); administration,
+    0.6 x share of time on paperwork (Linzer 2015); violence, 0.25 x smoothed incident severity
+    (Liu 2019); the worker's own moral distress (seed 000); colleagues' exhaustion (partial
+    contagion, Bakker 2005). The fixed weights 0.5, 0.6 and 0.25 are assumptions.
     """
-    load = max(1.0 + workload_effect * (intensity - 1.0), 0.1)
     return (
-        0.5 * load * (1.0 + overtime_effect * overtime_ratio)
+        0.5 * load
+        + fatigue_weight * fatigue_level
         + 0.6 * admin_share
         + 0.25 * violence_effect * violence_load
-        + 0.3 * moral_distress_effect * moral_distress
+        + moral_distress_effect * moral_distress
         + burnout_contagion * colleagues_exhaustion
     )
+
+
+@compiled
+def felt_strain(
+    work: float,
+    nonwork: float,
+    sensitivity: float,
+    appraisal: float,
+    engagement: float,
+    engagement_buffer: float,
+) -> float:
+    """Total strain a person feels this week: work strain buffered by engagement, plus life.
+
+    Job demands-resources (assumption on the form): engagement buffers work strain,
+    x exp(-buffer x (engagement - 0.5)); personal sensitivity and appraisal (mindfulness) scale
+    all of it; strain from outside work (``nonwork``: caregiving, health, life events) is not
+    changed by anything the employer does, so work can never take burnout to zero (Shanafelt
+    2012: 27.8 % of the general working population).
+    """
+    buffered = work * np.exp(-engagement_buffer * (engagement - 0.5))
+    return sensitivity * appraisal * (buffered + nonwork)
 
 
 @compiled
@@ -70,51 +122,102 @@ def recovery(
     coping: float,
     leadership_norm: float,
     recognized: float,
+    wellbeing: float,
     absent: bool,
     leadership_effect: float,
     recognition_effect: float,
+    wellbeing_restoration: float,
 ) -> float:
     """Weekly capacity to recover (about 1 for a typical worker).
 
-    Personal coping x supervisor support (leadership delivered, 0-1) x rewards (recognition,
-    0-1; effort-reward imbalance, Hasselhorn 2004) x rest (sick leave doubles recovery,
-    assumption). ``leadership_effect`` is the worker's role's: physicians' (Shanafelt 2015) or
-    nurses' and allied staff's (Dyrbye 2020); the worker pass picks it.
+    Personal coping x supervisor support exp(effect x (leadership delivered - 0.6)) (the causal
+    part of the Shanafelt 2015 / Dyrbye 2020 associations, calibrated through a simulated
+    survey, sim.survey) x rewards exp(recognition_effect x (recognition - 0.5)) (effort-reward
+    imbalance,
+    Hasselhorn 2004) x restoration exp(r x (well-being - 0.6)) (flourishing restores, dual
+    continuum; assumption) x rest (time off doubles recovery; assumption). Multiplicative
+    exponentials keep each factor positive and bounded.
     """
-    support = max(1.0 + leadership_effect * (leadership_norm - 0.6), 0.1)
-    reward = max(1.0 + recognition_effect * (recognized - 0.5), 0.1)
-    return coping * support * reward * (2.0 if absent else 1.0)
+    support = np.exp(leadership_effect * (leadership_norm - 0.6))
+    reward = np.exp(recognition_effect * (recognized - 0.5))
+    restoration = np.exp(wellbeing_restoration * (wellbeing - 0.6))
+    return coping * support * reward * restoration * (2.0 if absent else 1.0)
 
 
 @compiled
 def next_exhaustion(
     exhaustion: float,
-    job_strain: float,
+    strain_felt: float,
     recovery_capacity: float,
+    burned_out: bool,
     exhaustion_rate: float,
     recovery_rate: float,
+    burnout_slowdown: float,
     noise: float,
 ) -> float:
     """Exhaustion one week on: a stock that fills with strain and drains with recovery.
 
     Homer 1985's burnout stock: it settles where exhaustion_rate x strain x (1 - E) balances
-    recovery_rate x recovery x E. Weekly noise (life outside work) is an assumption.
+    recovery_rate x recovery x E. The rates are small (about 0.02 a week), so exhaustion builds
+    over months and recedes over months to years (evidence.md, time scales); while burned out,
+    recovery is slower by ``burnout_slowdown`` (Homer's second loop), so recovery is slower
+    than onset. Weekly noise is an assumption.
     """
-    e = exhaustion + exhaustion_rate * job_strain * (1.0 - exhaustion)
-    e -= recovery_rate * recovery_capacity * exhaustion
+    drain = recovery_rate * recovery_capacity * exhaustion
+    if burned_out:
+        drain *= 1.0 - burnout_slowdown
+    e = exhaustion + exhaustion_rate * strain_felt * (1.0 - exhaustion) - drain
     e += EXHAUSTION_NOISE_SD * noise
     return min(max(e, 0.0), 1.0)
 
 
 @compiled
-def next_cynicism(cynicism: float, exhaustion: float, trust: float, recognized: float) -> float:
-    """Cynicism (depersonalization) one week on; follows exhaustion over ~20 weeks.
+def next_life_strain(life_strain: float, event: bool, size: float) -> float:
+    """Strain from life events one week on: the last events fade, a new one adds ``size``."""
+    return life_strain * LIFE_EVENT_DECAY + (size if event else 0.0)
 
-    Target 0.18 + 0.7 x (E - 0.4) + 0.4 x (0.5 - trust) + 0.15 x (0.5 - recognition): more
-    where trust and recognition are low (seed 000: distrust, demoralization). Assumption.
+
+@compiled
+def next_moral_distress(
+    moral_distress: float, trait: float, care_gap: float, trust: float, voice: float
+) -> float:
+    """A worker's moral distress (0-1) one week on, over about ten weeks.
+
+    Target = personal moral sensitivity (at typical care) + 0.5 x care left undone (the unit's
+    care gap, 0-1; Griffiths 2014: care left undone rises with overtime and short staffing)
+    + 0.3 x (0.5 - trust) (not being heard; seed 000) - voice (co-design). Weights are
+    assumptions; the trait's mean is calibrated to 26.8 % with high distress.
     """
-    target = 0.18 + 0.7 * (exhaustion - 0.4) + 0.4 * (0.5 - trust) + 0.15 * (0.5 - recognized)
-    return cynicism + 0.05 * (min(max(target, 0.0), 1.0) - cynicism)
+    target = trait + 0.5 * (care_gap - 0.4) + 0.3 * (0.5 - trust) - voice
+    return moral_distress + MORAL_DISTRESS_RATE * (min(max(target, 0.0), 1.0) - moral_distress)
+
+
+@compiled
+def next_cynicism(
+    cynicism: float,
+    trait: float,
+    exhaustion: float,
+    trust: float,
+    recognized: float,
+    moral_distress: float,
+    engagement: float,
+) -> float:
+    """Depersonalization (cynicism) one week on, over about half a year.
+
+    Its own dimension (Maslach): target = personal tendency + 0.45 x (E - 0.4) + 0.4 x
+    (0.5 - trust) + 0.3 x (moral distress - 0.3) + 0.15 x (0.5 - recognition) - 0.2 x
+    (engagement - 0.5). Distrust, lack of reward and moral injury drive it beside exhaustion
+    (seed 000: distrust, demoralization). Weights are assumptions.
+    """
+    target = (
+        trait
+        + 0.45 * (exhaustion - 0.4)
+        + 0.4 * (0.5 - trust)
+        + 0.3 * (moral_distress - 0.3)
+        + 0.15 * (0.5 - recognized)
+        - 0.2 * (engagement - 0.5)
+    )
+    return cynicism + CYNICISM_RATE * (min(max(target, 0.0), 1.0) - cynicism)
 
 
 @compiled
@@ -170,7 +273,7 @@ def next_wellbeing(
         - 0.08 * moral_distress
         - 0.05 * min(violence_load, 2.0)
     )
-    return wellbeing + 0.04 * (target - wellbeing)
+    return min(max(wellbeing + 0.04 * (target - wellbeing), 0.0), 1.0)
 
 
 @compiled

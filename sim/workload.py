@@ -41,6 +41,19 @@ def absence_probability(sick_leave_rate: float, exhaustion: float) -> float:
 
 
 @compiled
+def long_absence_probability(yearly_rate: float, exhaustion: float) -> float:
+    """Weekly chance of starting long-term sick leave.
+
+    Assumption: none below the burnout cut-off (E = 0.5); above it rising linearly to
+    ``yearly_rate`` a year at full exhaustion (long-term absence follows burnout; its size is an
+    assumption in the sensitivity space).
+    """
+    if exhaustion <= 0.5:
+        return 0.0
+    return yearly_rate * (exhaustion - 0.5) / 0.5 / 52.0
+
+
+@compiled
 def productivity(tenure_weeks: float, ramp_up_weeks: float) -> float:
     """Share of a full workload a worker carries: new hires ramp from half to full (assumption)."""
     if ramp_up_weeks <= 0.0:

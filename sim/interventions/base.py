@@ -17,6 +17,14 @@ maintenance should be part of any programme):
   full over this many weeks of delivery);
 - **maintenance**: the effect decays with ``half_life_weeks`` after delivery ends, and between
   reinforcement sessions when ``reinforce_every_weeks`` is set;
+- **drift**: even when delivery is sustained, uptake and fidelity drift down over years
+  ("voltage drop", Chambers 2013; assumption on the size): the attainable effect falls from
+  full toward ``drift_floor`` with a half-life of ``drift_half_life_weeks`` of delivery;
+- **competition**: programmes that take staff time or managers' attention (``attention`` > 0)
+  compete for it in a unit: each delivers a share 1 / (1 + ``COMPETITION`` x the attention the
+  unit's other programmes take) of its effect, so bundles are sub-additive; co-design
+  (sim.interventions.codesign) lets a unit put its attention first on the programmes that
+  answer its main stressor;
 - **cost**: ``fixed_cost`` (once, at first delivery), ``cost_per_participant`` (once per person or
   unit enrolled) and ``cost_per_week`` (while delivered, pro rata to the share of posts reached),
   plus what the mechanism buys (hours, bonuses), all in US dollars;
@@ -59,6 +67,12 @@ COMMON_SETTINGS: dict[str, Setting] = {
     ),
     "stigma": Setting(0.0, "share of would-be participants held back by stigma", 0.0, 1.0),
     "fidelity": Setting(1.0, "how fully the programme is delivered (0-1)", 0.0, 1.0),
+    "drift_floor": Setting(
+        0.6, "share of the first year's fidelity that sustained delivery keeps after years", 0.0, 1.0
+    ),
+    "drift_half_life_weeks": Setting(
+        104.0, "weeks of delivery over which half the drift toward the floor happens", 1.0, 5200.0
+    ),
     "onset_weeks": Setting(0, "weeks of delivery until the full effect", 0, 260, True),
     "half_life_weeks": Setting(
         26.0, "half-life of the effect after delivery ends or between reinforcements", 0.1, 1040.0
@@ -83,6 +97,11 @@ COMMON_SETTINGS: dict[str, Setting] = {
     "crisis_on": Setting(0.50, "burnout prevalence that starts crisis delivery", 0.0, 1.0),
     "crisis_off": Setting(0.40, "burnout prevalence below which crisis delivery stops", 0.0, 1.0),
 }
+
+
+# Assumption: each unit of attention other programmes take from a unit cuts a programme's
+# delivered effect by a fifth of what is left (1 / (1 + 0.25 x others' attention)).
+COMPETITION = 0.25
 
 
 def work_pressure(model: "WorkforceModel") -> np.ndarray:
@@ -114,6 +133,7 @@ class Intervention:
     changes: ClassVar[str] = ""
     source: ClassVar[str] = ""
     stressor: ClassVar[str | None] = None  # the unit stressor it addresses (co-design targeting)
+    attention: ClassVar[float] = 0.0  # staff time and managers' attention it takes in a unit
     DEFAULTS: ClassVar[dict[str, Any]] = {}
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {}
 
@@ -177,6 +197,7 @@ class Intervention:
         self.post_in_arm = self._mask(self.arm_posts, n_posts, "posts")
         n_recipients = {"posts": n_posts, "units": n_units, "organization": 1}[self.acts_on]
         self.effect = np.zeros(n_recipients)
+        self.level = np.zeros(n_recipients)
         self.weeks_in = np.zeros(n_recipients, dtype=np.int64)
         self.offered = np.zeros(n_recipients, dtype=bool)
         self.enrolled = np.zeros(n_recipients, dtype=bool)
@@ -186,7 +207,7 @@ class Intervention:
         self.delivering = np.zeros(n_recipients, dtype=bool)
         self._decay = 0.5 ** (1.0 / self.half_life_weeks)
         self._fixed_paid = False
-        seed = int(getattr(model, "_seed", 0) or 0) % (2**63)
+        seed = int(model.intervention_seed) % (2**63)
         self.rng = np.random.default_rng([seed, zlib.crc32(self.name.encode()), 7919])
         self.cost_log = []
         self.setup_mechanism(model)
@@ -252,6 +273,32 @@ class Intervention:
             on[:] = False
         return np.broadcast_to(on, (self.n_units,)).copy()
 
+    def active_units(self, model: "WorkforceModel") -> np.ndarray:
+        """Units where the programme reached anyone last week (bool per unit)."""
+        s = model.workers
+        return np.bincount(s.unit, self.participants, model.n_units) > 0
+
+    def _attention_share(self, model: "WorkforceModel") -> np.ndarray:
+        """Share of its effect the programme delivers, per recipient, under competition.
+
+        1 / (1 + COMPETITION x the attention other programmes take in the unit); programmes
+        a co-design process put first in a unit (its main stressor) are exempt in proportion
+        to that process's effect.
+        """
+        if self.attention <= 0.0:
+            return np.ones_like(self.effect)
+        load = getattr(model.modifiers, "attention_load", None)
+        if load is None or load.size != model.n_units:
+            return np.ones_like(self.effect)
+        others = np.maximum(load - self.attention * self.active_units(model), 0.0)
+        share = 1.0 / (1.0 + COMPETITION * others)
+        share = share + (1.0 - share) * self.priority(model)
+        if self.acts_on == "posts":
+            return share[model.workers.unit]
+        if self.acts_on == "organization":
+            return np.array([float(share.mean())])
+        return share
+
     def enrolment_probability(self, model: "WorkforceModel") -> np.ndarray:
         """Per-unit probability that someone offered takes part this week."""
         pressure = work_pressure(model)
@@ -297,7 +344,10 @@ class Intervention:
         self.weeks_in[delivering] += 1
         w = self.weeks_in
         onset = max(self.onset_weeks, 1)
-        target = self.fidelity * np.minimum(w / onset, 1.0)
+        drift = self.drift_floor + (1.0 - self.drift_floor) * 0.5 ** (
+            np.maximum(w - onset, 0) / self.drift_half_life_weeks
+        )
+        target = self.fidelity * np.minimum(w / onset, 1.0) * drift
         if self.reinforce_every_weeks is None:
             session = delivering
         else:
@@ -325,6 +375,7 @@ class Intervention:
             self.participants = s.filled & units_on[s.unit] & bool(delivering[0])
         self.delivering = delivering
         self._advance_effect(delivering)
+        self.level = self.effect * self._attention_share(model)
         self.write_levers(model)
         cost = n_new * self.cost_per_participant + self.mechanism_cost(model)
         if delivering.any():
@@ -348,15 +399,15 @@ class Intervention:
         """What the mechanism buys this week, USD (default: nothing)."""
         return 0.0
 
-    def focus(self, model: "WorkforceModel") -> np.ndarray:
-        """Per-unit multiplier from co-design aiming this intervention at the main stressor."""
-        from sim.interventions.codesign import focus_weights
+    def priority(self, model: "WorkforceModel") -> np.ndarray:
+        """Per-unit priority (0-1) a co-design process gives this programme (its main stressor)."""
+        from sim.interventions.codesign import priority_weights
 
-        return focus_weights(model, self.stressor)
+        return priority_weights(model, self.stressor)
 
     def unit_effect(self, model: "WorkforceModel") -> np.ndarray:
-        """Effect level per unit (unit-acting interventions), with co-design focus."""
-        return self.effect * self.focus(model)
+        """Delivered effect level per unit (unit-acting interventions), after competition."""
+        return self.level
 
     def __repr__(self) -> str:
         changed = {k: v for k, v in self.settings.items() if v != self.settings_spec()[k].default}

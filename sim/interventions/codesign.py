@@ -4,11 +4,13 @@ Seed 000, third recommendation: "the opposite of burnout is not resilience; it i
 engagement"; generic solutions are insufficient, staff need to identify and prioritize issues and
 co-develop solutions, and to feel their leaders back them. Two mechanisms follow:
 
-1. Voice: trust and engagement targets rise (levers ``trust_target`` and ``engagement_target``).
-2. Aim: the organizational interventions it accompanies concentrate on each unit's actual main
-   stressor: an intervention addressing that stressor works ``focus_boost`` times as strongly
-   in the unit (see :func:`focus_weights`). Without co-design every unit gets the generic
-   programme at its default strength.
+1. Voice: trust and engagement targets rise (levers ``trust_target`` and ``engagement_target``),
+   and being heard eases moral distress; trust and engagement reach burnout through the
+   model's mechanisms (engagement buffers strain, trust lowers depersonalization).
+2. Choice: where several programmes compete for a unit's staff time and managers' attention
+   (sim.interventions.base), the unit puts first the programme that answers the stressor its
+   staff name as their main one (see :func:`priority_weights`); co-design makes no programme
+   stronger than it is, it spares the chosen one the competition.
 
 Which stressor weighs most in a unit is read from the terms of the model's own strain and
 recovery equations (sim.wellbeing.strain, sim.wellbeing.recovery) using last week's state.
@@ -31,8 +33,9 @@ STRESSORS = ("workload", "administration", "violence", "leadership", "recognitio
 def stressor_scores(model: "WorkforceModel") -> np.ndarray:
     """Each unit's stressors (rows in ``STRESSORS`` order), as strain-equation terms.
 
-    Workload: the load and overtime terms above budget (0.5 x workload_effect x excess intensity
-    + 0.5 x overtime_effect x overtime / 37.5 h); administration: 0.6 x admin share; violence:
+    Workload: the load term above budget and overtime fatigue (0.5 x workload_effect x excess
+    intensity + fatigue_weight x overtime_effect x overtime / 37.5 h, as in
+    sim.wellbeing.work_strain); administration: 0.6 x admin share; violence:
     0.25 x violence_effect x mean incident load; leadership and recognition: the shortfall below
     the reference levels of sim.wellbeing.recovery (0.6 and 0.5), weighted 0.5 (assumption: a
     lost unit of recovery weighs about half a unit of strain at baseline exhaustion).
@@ -46,7 +49,7 @@ def stressor_scores(model: "WorkforceModel") -> np.ndarray:
     return np.vstack(
         (
             0.5 * p.workload_effect * np.maximum(inputs[UI["intensity"]] - 1.0, 0.0)
-            + 0.5 * p.overtime_effect * inputs[UI["overtime"]] / 37.5,
+            + p.fatigue_weight * p.overtime_effect * inputs[UI["overtime"]] / 37.5,
             0.6 * inputs[UI["admin_share"]],
             0.25 * p.violence_effect * violence,
             0.5 * np.maximum(0.6 - inputs[UI["leadership_norm"]], 0.0),
@@ -55,47 +58,45 @@ def stressor_scores(model: "WorkforceModel") -> np.ndarray:
     )
 
 
-def focus_weights(model: "WorkforceModel", stressor: str | None) -> np.ndarray:
-    """Per-unit multiplier for an intervention addressing ``stressor``.
+def priority_weights(model: "WorkforceModel", stressor: str | None) -> np.ndarray:
+    """Per-unit priority (0-1) that co-design gives a programme addressing ``stressor``.
 
-    1 everywhere without co-design; where an active co-design process has named ``stressor`` the
-    unit's main one, 1 + (focus_boost - 1) x the co-design effect level.
+    0 everywhere without co-design; where an active co-design process has named ``stressor`` the
+    unit's main one, the process's delivered effect level.
     """
-    weights = np.ones(model.n_units)
+    weights = np.zeros(model.n_units)
     if stressor is None:
         return weights
     for other in getattr(model, "interventions", ()):
         if isinstance(other, Codesign) and other._ready:
             top = other.main_stressor(model)
-            boost = 1.0 + (other.focus_boost - 1.0) * other.effect * (top == stressor)
-            weights = np.maximum(weights, boost)
+            weights = np.maximum(weights, other.effect * (top == stressor))
     return weights
 
 
 class Codesign(Intervention):
     """Co-design and staff engagement in each unit (voice, and aim for what it accompanies).
 
-    Defaults (assumptions): every unit takes part, but staff time is short where pressure is
-    high (workload_sensitivity 0.3); the process builds over 12 weeks of workshops and is
+    Defaults (assumptions; participatory organizational interventions have no pooled effect
+    size of their own): every unit takes part, but staff time is short where pressure is high
+    (workload_sensitivity 0.3); the process builds over 12 weeks of workshops and is
     sustained; trust target +0.10 and engagement target +0.05 at full effect (on 0-1 scales,
-    about a third of the trust gap between a poorly and a well led unit in sim.resources);
-    focus boost 1.5. Costs: facilitation and staff time of about $8,000 per unit, an engagement
-    lead at $1,500 a week for the organization.
+    about a third of the trust gap between a poorly and a well led unit in sim.resources). It
+    takes staff time and managers' attention itself (attention 1). Costs: facilitation and staff
+    time of about $8,000 per unit, an engagement lead at $1,500 a week for the organization.
     """
 
     name = "codesign"
     level = "organizational"
     acts_on = "units"
     changes = (
-        "trust_target, engagement_target; aims accompanying interventions at the main stressor"
+        "trust_target, engagement_target; puts the programme answering the main stressor first"
     )
+    attention = 1.0
     source = "seed 000 (third recommendation); seed 003 (takeaway 3, next steps: codesign)"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
         "trust_gain": Setting(0.10, "added to the trust target at full effect", 0.0, 1.0),
         "engagement_gain": Setting(0.05, "added to the engagement target at full effect", 0.0, 1.0),
-        "focus_boost": Setting(
-            1.5, "strength multiplier of accompanying interventions on the main stressor", 1.0, 5.0
-        ),
     }
     DEFAULTS: ClassVar[dict] = {
         "workload_sensitivity": 0.3,
@@ -122,5 +123,5 @@ class Codesign(Intervention):
     def write_levers(self, model: "WorkforceModel") -> None:
         """Raise trust and engagement targets in participating units."""
         mods = model.modifiers
-        mods.trust_target += self.trust_gain * self.effect
-        mods.engagement_target += self.engagement_gain * self.effect
+        mods.trust_target += self.trust_gain * self.level
+        mods.engagement_target += self.engagement_gain * self.level

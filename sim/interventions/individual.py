@@ -7,12 +7,14 @@ smaller (SMD -0.18, -0.32 to -0.03) than organization-directed ones; among resid
 reverses (2024 meta-analysis, d -0.25 individual, organizational n.s.). So strengths below are
 mechanism settings, not outcomes: the gap to organizational action comes out of the model.
 
-Strengths are set on principle, per participant, not per trial: a change of 0.2 in the log of
-recovery (or of perceived strain) moves the exhaustion stock's equilibrium (sim.wellbeing,
-Homer 1985 form) by about E (1 - E) x 0.2 = 0.045 at E = 0.47, i.e. 2.4 MBI points for someone
-who takes part fully, close to West 2016's -2.65 points. Uptake, workload, fidelity and decay
-then dilute it in an intention-to-treat trial, as they do in real trials; the trial SMD is an
-outcome (experiments/trial.py).
+Strengths are set per participant from each programme's own evidence, not fitted to the pooled
+trials: a change of 0.2 in the log of recovery (or of perceived strain) moves the exhaustion
+stock's equilibrium (sim.wellbeing, Homer 1985 form) by about E (1 - E) x 0.2 = 0.05 at
+E = 0.45, i.e. 2.7 MBI points for someone who takes part fully, close to West 2016's -2.65
+points. Uptake, workload, fidelity, competition with other programmes and decay then dilute it
+in an intention-to-treat trial, as they do in real trials; the trial SMD is an outcome
+(experiments/trial.py), checked against Panagioti 2017's individual-directed -0.18 (-0.32 to
+-0.03).
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -45,9 +47,11 @@ _GROUP_PROGRAMME: dict[str, Any] = {
 class ResilienceTraining(Intervention):
     """Resilience / stress-management training: participants recover faster from strain.
 
-    Lever: ``coping`` (x recovery capacity) x (1 + strength x effect). Strength 0.4 (two fifths
-    more recovery at full effect): calibrated, see docs/calibration.md (the individual-directed
-    dose, 2x the earlier assumption of 0.20, fitted to Panagioti 2017 and West 2016).
+    Lever: ``coping`` (x recovery capacity) x (1 + strength x effect). Strength 0.2 (a fifth
+    more recovery at full effect; assumption sized to West 2016's -2.65 MBI points for a full
+    participant, see the module docstring); its own evidence is the individual-directed trials
+    pooled by Panagioti 2017 (SMD -0.18, -0.32 to -0.03). Group sessions take staff time
+    (attention 1).
     """
 
     name = "resilience_training"
@@ -56,23 +60,26 @@ class ResilienceTraining(Intervention):
     changes = "coping: participants' recovery capacity"
     source = "Panagioti 2017 (individual-directed SMD -0.18); West 2016; seed 000"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.4, "relative gain in recovery capacity at full effect", 0.0, 3.0)
+        "strength": Setting(0.2, "relative gain in recovery capacity at full effect", 0.0, 3.0)
     }
     DEFAULTS = dict(_GROUP_PROGRAMME)
+    attention = 1.0
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Raise participants' recovery capacity."""
-        model.modifiers.coping *= 1.0 + self.strength * self.effect
+        model.modifiers.coping *= 1.0 + self.strength * self.level
 
 
 class Mindfulness(Intervention):
     """Group mindfulness programme: participants appraise the same demands as less straining.
 
-    Lever: ``strain_appraisal`` x (1 - strength x effect). Strength 0.4: calibrated, see
-    docs/calibration.md (individual-directed dose, 2x the earlier 0.20); published trial effects
-    range from Panagioti 2017's
-    individual-directed SMD -0.18 to Lee & Cha 2023's -0.75 (nurses, mostly group mindfulness,
-    very heterogeneous).
+    Lever: ``strain_appraisal`` x (1 - strength x effect). Strength 0.2 (a fifth less strain
+    felt at full effect): controlled studies of mindfulness for nurses lower perceived stress by
+    SMD -0.21 (-0.37 to -0.05; Ram 2024, preprint meta-analysis of intervention-control
+    designs); pooled burnout effects range from Panagioti 2017's individual-directed -0.18
+    (-0.32 to -0.03) to Lee & Cha 2023's -0.75 (nurses, very heterogeneous, mostly small
+    uncontrolled samples), so the trial SMD answers to Panagioti's interval. Group sessions
+    take staff time (attention 1).
     """
 
     name = "mindfulness"
@@ -81,13 +88,14 @@ class Mindfulness(Intervention):
     changes = "strain_appraisal: strain as participants perceive it"
     source = "Lee & Cha 2023 (SMD -0.75, nurses); Panagioti 2017 (SMD -0.18)"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.4, "relative fall in perceived strain at full effect", 0.0, 0.9)
+        "strength": Setting(0.2, "relative fall in perceived strain at full effect", 0.0, 0.9)
     }
     DEFAULTS = dict(_GROUP_PROGRAMME)
+    attention = 1.0
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Lower the strain participants perceive."""
-        model.modifiers.strain_appraisal *= 1.0 - self.strength * self.effect
+        model.modifiers.strain_appraisal *= 1.0 - self.strength * self.level
 
 
 class Counselling(Intervention):
@@ -97,8 +105,10 @@ class Counselling(Intervention):
     Defaults (assumptions): offered to high-risk workers (exhaustion >= 0.45 or burned out);
     four in ten would use it but stigma holds back 40 % of them (seed 000: a dual-continuum
     view destigmatizes help-seeking); help builds over 4 weeks and fades with a half-life of
-    8 weeks after it stops; strength 1.0 (twice as fast; calibrated, see
-    docs/calibration.md: individual-directed dose, 2x the earlier 0.5). Costs: about 8 sessions
+    8 weeks after it stops; strength 0.5 (half as fast again; assumption: employee-assistance
+    evaluations report modest gains, and counselling reaches only those already struggling;
+    its trial effect answers to Panagioti 2017's individual-directed interval). One-to-one
+    sessions outside the unit take no unit attention. Costs: about 8 sessions
     at $150 per user; an assistance contract of about $40 per employee a year for 600 posts
     ($460 a week).
     """
@@ -109,7 +119,7 @@ class Counselling(Intervention):
     changes = "burnout_recovery: recovery of burned-out users"
     source = "assumption; seed 000 (stigma, dual continuum); West 2016"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(1.0, "relative gain in recovery while burned out", 0.0, 5.0)
+        "strength": Setting(0.5, "relative gain in recovery while burned out", 0.0, 5.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "eligibility": "high_risk",
@@ -125,4 +135,4 @@ class Counselling(Intervention):
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Speed users' recovery while they are burned out."""
-        model.modifiers.burnout_recovery *= 1.0 + self.strength * self.effect
+        model.modifiers.burnout_recovery *= 1.0 + self.strength * self.level

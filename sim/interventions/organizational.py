@@ -1,9 +1,11 @@
 """Organizational interventions: they change the demands and resources of the job.
 
 None of them touches a person's coping, appraisal or recovery levers; their effect on burnout
-runs through the model's mechanisms (workload gradient calibrated to Aiken 2002, leadership to
-Shanafelt 2015, recognition to Hasselhorn 2004, violence to Liu 2019), so the size of the gap to
-individual programmes is an outcome. Each acts per unit (the unit is where demands and
+runs through the model's mechanisms (workload gradient calibrated to Aiken 2002, shift fatigue
+to Dall'Ora 2015, leadership through the simulated survey of Shanafelt 2015 and Dyrbye 2020,
+recognition to Hasselhorn 2004, violence to Liu 2019), so the size of the gap to individual
+programmes is an outcome. Each programme's strength comes from its own evidence, cited below; no
+multiplier is fitted to the pooled trials. Each acts per unit (the unit is where demands and
 resources live), so a trial randomizes units.
 """
 
@@ -94,13 +96,12 @@ class WorkloadRedesign(Intervention):
     Levers: ``admin_share`` x (1 - strength x effect): hours return to care (lower intensity)
     and paperwork strain falls; ``supervisor_admin_share`` x (1 - supervisor_strength x effect):
     supervisors' hours go back to people leadership (seed 003, takeaway 7). Linzer 2015 (Healthy
-    Work Place): workflow redesign OR 5.9 of clinicians improving. Strengths 0.8 (scribes, team
-    documentation and fewer forms recover about 80 % of documentation time: staff spend about a
-    fifth of their time on it in sim.parameters): calibrated, see docs/calibration.md (the
-    organization-directed dose, 2x the earlier assumption of 0.4, at the top of its range); the
-    redesign takes 12 weeks, is sustained, and creeps back with a half-life of 26 weeks if
-    dropped. Costs: $50,000 to redesign, a quarter of recovered hours bought as scribe time at
-    $20 an hour (assumptions).
+    Work Place): workflow redesign OR 5.9 of clinicians improving. Strengths 0.4 (assumption:
+    scribes, team documentation and fewer forms give back about two fifths of documentation
+    time, which takes about a fifth of staff time in sim.parameters); the redesign takes 12
+    weeks, is sustained, and creeps back with a half-life of 26 weeks if dropped; the team's
+    redesign work takes staff time and managers' attention (attention 1). Costs: $50,000 to
+    redesign, a quarter of recovered hours bought as scribe time at $20 an hour (assumptions).
     """
 
     name = "workload_redesign"
@@ -110,14 +111,15 @@ class WorkloadRedesign(Intervention):
     changes = "admin_share, supervisor_admin_share: time back to care and to people leadership"
     source = "Linzer 2015 (OR 5.9); seed 003 takeaway 7"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.8, "share of staff administration removed at full effect", 0.0, 1.0),
+        "strength": Setting(0.4, "share of staff administration removed at full effect", 0.0, 1.0),
         "supervisor_strength": Setting(
-            0.8, "share of supervisors' administration removed at full effect", 0.0, 1.0
+            0.4, "share of supervisors' administration removed at full effect", 0.0, 1.0
         ),
         "scribe_share": Setting(0.25, "share of recovered hours bought as scribe time", 0.0, 1.0),
         "scribe_wage": Setting(20.0, "USD per scribe hour", 0.0, 500.0),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {"onset_weeks": 12, "fixed_cost": 50_000.0}
+    attention = 1.0
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Cut staff and supervisor administration in participating units."""
@@ -138,14 +140,16 @@ class WorkloadRedesign(Intervention):
 class LeadershipDevelopment(Intervention):
     """Leadership development for supervisors: points on the 12-60 leadership scale.
 
-    Lever: ``leadership_points`` + strength x effect. Each point lowers burnout through the
-    model's leadership gradient (Shanafelt 2015: 3.3 % lower likelihood per point; Dyrbye 2020:
-    7 % lower odds for staff) and raises recognition, trust and engagement. Defaults: +10
-    points at full effect (calibrated, see docs/calibration.md: organization-directed dose, 2x
-    the earlier assumption of 5); assumptions: after a 12-week course, quarterly coaching
-    (reinforcement every 13 weeks), fading with a half-life of 26 weeks without it; nine in ten
-    supervisors enrol, fewer when their unit is under pressure. Costs: $5,000 per supervisor
-    and $20,000 to set up.
+    Lever: ``leadership_points`` + points x effect. Each point delivered acts through the causal
+    mechanisms of leadership (support of recovery, recognition, trust, engagement; calibrated so
+    that the simulated survey reproduces Shanafelt 2015 and Dyrbye 2020), not through the
+    survey association itself. Defaults (assumptions; no pooled trial of leadership training on
+    staff burnout gives a size): +5 points at full effect (about half an SD of rated scores,
+    Dyrbye 2021) after a 12-week course, quarterly coaching (reinforcement every 13 weeks),
+    fading with a half-life of 26 weeks without it; nine in ten supervisors enrol, fewer when
+    their unit is under pressure. The gain belongs to the trained supervisor: when they leave,
+    it leaves with them, and their successor is offered the course. It takes managers'
+    attention (attention 1). Costs: $5,000 per supervisor and $20,000 to set up.
     """
 
     name = "leadership_development"
@@ -155,7 +159,7 @@ class LeadershipDevelopment(Intervention):
     changes = "leadership_points: supervisors' leadership score (12-60 scale)"
     source = "Shanafelt 2015; Dyrbye 2020; seed 003 takeaway 8"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "points": Setting(10.0, "points gained on the 12-60 scale at full effect", 0.0, 48.0)
+        "points": Setting(5.0, "points gained on the 12-60 scale at full effect", 0.0, 48.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "uptake": 0.9,
@@ -167,8 +171,23 @@ class LeadershipDevelopment(Intervention):
         "cost_per_participant": 5_000.0,
     }
 
+    attention = 1.0
+
+    def setup_mechanism(self, model: "WorkforceModel") -> None:
+        """Remember who leads each unit, so that a trained leader's gain leaves with them."""
+        self.trained = model.supervisors.person_id.copy()
+
     def write_levers(self, model: "WorkforceModel") -> None:
-        """Add leadership points to participating units' supervisors."""
+        """Add leadership points to participating units' supervisors (their own gain)."""
+        current = model.supervisors.person_id
+        changed = current != self.trained
+        if changed.any():  # a new supervisor: none of the predecessor's gain; offer the course
+            self.effect[changed] = 0.0
+            self.level[changed] = 0.0
+            self.weeks_in[changed] = 0
+            self.offered[changed] = False
+            self.enrolled[changed] = False
+            self.trained[changed] = current[changed]
         model.modifiers.leadership_points += self.points * self.unit_effect(model)
 
 
@@ -177,9 +196,9 @@ class Recognition(Intervention):
 
     Lever: ``recognition_extra`` + strength x effect (weekly recognition probability), which
     offsets effort with reward (Hasselhorn 2004: high effort-reward imbalance, burnout OR
-    2.6-13.2). Defaults: 0.2 extra events a week (about one every five weeks per worker;
-    calibrated, see docs/calibration.md: organization-directed dose, 2x the earlier 0.1);
-    assumptions: built over 4 weeks, fading with a half-life of 8 weeks if the practice lapses.
+    2.6-13.2). Defaults (assumptions; no trial gives a size): 0.1 extra events a week (about
+    one every ten weeks per worker), built over 4 weeks, fading with a half-life of 8 weeks if
+    the practice lapses; it takes some of managers' attention (attention 0.5).
     Costs: $1,000 per unit to train supervisors and $1,000 a week for the organization.
     """
 
@@ -190,7 +209,7 @@ class Recognition(Intervention):
     changes = "recognition_extra: weekly chance of being recognized"
     source = "Hasselhorn 2004; Zhang 2024; seed 003 takeaways 7-8"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.2, "extra recognition events per worker-week", 0.0, 1.0)
+        "strength": Setting(0.1, "extra recognition events per worker-week", 0.0, 1.0)
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "onset_weeks": 4,
@@ -198,6 +217,8 @@ class Recognition(Intervention):
         "cost_per_participant": 1_000.0,
         "cost_per_week": 1_000.0,
     }
+
+    attention = 0.5
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Raise the weekly chance of recognition for posts in participating units."""
@@ -210,11 +231,12 @@ class ViolencePrevention(Intervention):
 
     Levers: ``violence_rate`` x (1 - strength x effect) and ``incident_support`` + support x
     effect (share of an incident's strain taken off). Exposure follows Liu 2019 (61.9 % a
-    year); seed 003 takeaway 2 ("heroes to zeros"). Defaults: two thirds fewer incidents and two
-    thirds of their strain relieved at full effect (calibrated, see docs/calibration.md:
-    organization-directed dose, 2x the earlier third); assumption: built over 12 weeks
-    (security, de-escalation training, reporting). Costs: $30,000 to set up, $2,000 per unit
-    for training, $3,000 a week for security.
+    year); seed 003 takeaway 2 ("heroes to zeros"). Defaults: 52 % fewer incidents at full
+    effect (Arnetz 2017, a randomized trial in 41 hospital units: violent events IRR 0.48,
+    0.29-0.80, six months after a unit-level data-driven action plan); a third of an incident's
+    strain relieved by post-incident support (assumption); built over 12 weeks (security,
+    de-escalation training, reporting); it takes some of managers' attention (attention 0.5).
+    Costs: $30,000 to set up, $2,000 per unit for training, $3,000 a week for security.
     """
 
     name = "violence_prevention"
@@ -224,8 +246,8 @@ class ViolencePrevention(Intervention):
     changes = "violence_rate, incident_support"
     source = "Liu 2019; seed 003 takeaway 2"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "strength": Setting(0.66, "share of incidents prevented at full effect", 0.0, 1.0),
-        "support": Setting(0.66, "share of an incident's strain relieved by support", 0.0, 1.0),
+        "strength": Setting(0.52, "share of incidents prevented at full effect", 0.0, 1.0),
+        "support": Setting(0.33, "share of an incident's strain relieved by support", 0.0, 1.0),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "onset_weeks": 12,
@@ -234,25 +256,29 @@ class ViolencePrevention(Intervention):
         "cost_per_week": 3_000.0,
     }
 
+    attention = 0.5
+
     def write_levers(self, model: "WorkforceModel") -> None:
         """Cut incident rates and relieve incident strain in participating units."""
         e = self.unit_effect(model)
         mods = model.modifiers
         mods.violence_rate *= 1.0 - np.clip(self.strength * e, 0.0, 1.0)
-        mods.incident_support += np.clip(self.support * self.effect, 0.0, 1.0)
+        mods.incident_support += np.clip(self.support * e, 0.0, 1.0)
 
 
 class SchedulingLimits(Intervention):
     """Scheduling limits: no 24-hour shifts, overtime capped, the capped hours covered.
 
-    The model has no shift lengths; long shifts enter through the overtime term of strain
-    (Ergonomics 2019: long shifts roughly double fatigue; Shah 2021: > 40 h a week, OR 3.28 for
-    leaving). Capping overtime alone would turn it into intensity, so the hours above the cap
-    are covered by float or agency staff (lever ``extra_clinical_hours``, from last week's
-    gap between demand and the staff's own hours), and where every unit takes part the
-    organization-wide cap (``overtime_cap_hours``) is set. Defaults (assumptions): at most 4
-    overtime hours a week, 90 % of the capped hours covered, cover at the agency rate of the
-    model's parameters.
+    It acts on fatigue, the mechanism the evidence names: shifts of 12 h or more become shifts of
+    at most 10 h (lever ``long_shift_scale``: half the extra fatigue of a 12-h pattern is left,
+    as a 9-11-h pattern carries in sim.state; Dall'Ora 2015: exhaustion aOR 1.26 for >= 12 h;
+    Ergonomics 2019: long shifts roughly double fatigue), and overtime is capped (Shah 2021:
+    > 40 h a week, OR 3.28 for leaving because of burnout). Capping overtime alone would turn
+    it into intensity, so the hours above the cap are covered by float or agency staff (lever
+    ``extra_clinical_hours``, from last week's gap between demand and the staff's own hours),
+    and where every unit takes part the organization-wide cap (``overtime_cap_hours``) is set.
+    Defaults (assumptions): at most 4 overtime hours a week, 90 % of the capped hours covered,
+    cover at the agency rate; rostering takes some of managers' attention (attention 0.5).
     """
 
     name = "scheduling_limits"
@@ -262,7 +288,10 @@ class SchedulingLimits(Intervention):
     changes = "overtime_cap_hours; extra_clinical_hours covering hours above the cap"
     source = "Ergonomics 2019; Shah 2021; seed 003 takeaway 1 (24-hour shifts)"
     EXTRA_SETTINGS: ClassVar[dict[str, Setting]] = {
-        "max_overtime_hours": Setting(4.0, "overtime cap per worker-week", 0.0, 40.0)
+        "max_overtime_hours": Setting(4.0, "overtime cap per worker-week", 0.0, 40.0),
+        "long_shift_relief": Setting(
+            0.5, "share of the extra fatigue of 12-h patterns removed at full effect", 0.0, 1.0
+        ),
     }
     DEFAULTS: ClassVar[dict[str, Any]] = {
         "fidelity": 0.9,
@@ -270,6 +299,8 @@ class SchedulingLimits(Intervention):
         "half_life_weeks": 2.0,
         "fixed_cost": 10_000.0,
     }
+
+    attention = 0.5
 
     def setup_mechanism(self, model: "WorkforceModel") -> None:
         """No cover hours yet."""
@@ -285,6 +316,7 @@ class SchedulingLimits(Intervention):
         self.hours = share * excess
         mods = model.modifiers
         mods.extra_clinical_hours += self.hours
+        mods.long_shift_scale *= 1.0 - self.long_shift_relief * share
         if self.delivering.all() and self.effect.min() >= 0.5 * self.fidelity:
             mods.overtime_cap_hours = min(mods.overtime_cap_hours, self.max_overtime_hours)
 
@@ -318,4 +350,4 @@ class RetentionPay(Intervention):
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Lower recipients' quit hazard."""
-        model.modifiers.quit_hazard *= 1.0 - self.strength * self.effect
+        model.modifiers.quit_hazard *= 1.0 - self.strength * self.level

@@ -38,4 +38,4 @@ class FasterRecruitment(Intervention):
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Shorten searches for every vacancy."""
-        model.modifiers.time_to_fill *= 1.0 - self.strength * float(self.effect[0])
+        model.modifiers.time_to_fill *= 1.0 - self.strength * float(self.level[0])

@@ -13,4 +13,4 @@ def neutral_post() -> np.ndarray:
 @pytest.fixture
 def neutral_unit() -> np.ndarray:
     """Neutral values of the per-unit levers (sim.modifiers order)."""
-    return np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+    return np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0])

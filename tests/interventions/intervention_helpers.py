@@ -12,5 +12,4 @@ def small_model(interventions=(), seed: int = 3, **params) -> WorkforceModel:
 
 def apply_once(model: WorkforceModel) -> float:
     """Run stage 0 alone: reset the levers and apply every intervention (returns the cost)."""
-    model.modifiers.reset()
-    return float(sum(i.apply(model) for i in model.interventions))
+    return model.apply_interventions()

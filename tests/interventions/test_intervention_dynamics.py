@@ -35,6 +35,7 @@ def test_onset_and_reinforcement():
         uptake=1.0,
         fidelity=0.8,
         workload_sensitivity=0.0,
+        drift_floor=1.0,
     )
     model = small_model([course])
     levels = []
@@ -115,7 +116,7 @@ def test_costs_add_up(weeks):
 
 def test_retention_pay_is_short_lived():
     """One payment: the quit hazard drops at once and recovers with the half-life."""
-    (pay,) = build("retention_pay", half_life_weeks=13.0)
+    (pay,) = build("retention_pay", half_life_weeks=13.0, drift_floor=1.0)
     model = small_model([pay])
     ids = model.workers.person_id.copy()
     cost0 = apply_once(model)
@@ -125,3 +126,26 @@ def test_retention_pay_is_short_lived():
     expected = 1 - 0.3 * 0.5 ** (25 / 13)
     np.testing.assert_allclose(model.modifiers.quit_hazard[stayed], expected, rtol=1e-9)
     assert pay.total_cost == pytest.approx(cost0)  # paid once
+
+
+def test_fidelity_drifts_down_under_sustained_delivery():
+    """Sustained delivery keeps less and less of its first effect, down toward the floor."""
+    (course,) = build(
+        "resilience_training",
+        onset_weeks=1,
+        reinforce_every_weeks=None,
+        uptake=1.0,
+        fidelity=1.0,
+        workload_sensitivity=0.0,
+        drift_floor=0.5,
+        drift_half_life_weeks=10.0,
+    )
+    model = small_model([course])
+    levels = []
+    for _ in range(41):
+        apply_once(model)
+        levels.append(course.effect[course.enrolled][0])
+    assert levels[0] == pytest.approx(1.0)
+    assert levels[10] == pytest.approx(0.75)  # half of the drift after one half-life
+    assert levels[40] == pytest.approx(0.5 + 0.5 * 0.5**4)
+    assert np.all(np.diff(levels) <= 1e-12)

@@ -17,7 +17,7 @@ CLAIMS = {
     "leadership_development": {"leadership_points"},
     "recognition": {"recognition_extra"},
     "violence_prevention": {"violence_rate", "incident_support"},
-    "scheduling_limits": {"overtime_cap_hours", "extra_clinical_hours"},
+    "scheduling_limits": {"overtime_cap_hours", "extra_clinical_hours", "long_shift_scale"},
     "codesign": {"trust_target", "engagement_target"},
     "retention_pay": {"quit_hazard"},
     "faster_recruitment": {"time_to_fill"},
@@ -130,11 +130,11 @@ def test_high_risk_eligibility():
     assert np.all(s.burned_out[c.participants] | (s.exhaustion[c.participants] >= 0.45))
 
 
-def test_codesign_aims_at_main_stressor():
-    """With co-design, an intervention addressing a unit's main stressor works more strongly."""
-    from sim.interventions.codesign import STRESSORS, focus_weights
+def test_codesign_puts_the_main_stressor_first():
+    """With co-design, the programme answering a unit's main stressor is spared competition."""
+    from sim.interventions.codesign import STRESSORS, priority_weights
 
-    # Every unit enrols (no uptake lost to work pressure), so each unit's weight shows the aim.
+    # Every unit enrols (no uptake lost to work pressure), so each unit's weight shows the choice.
     codesign = build("codesign", onset_weeks=0, workload_sensitivity=0.0)[0]
     redesign = build("workload_redesign")[0]
     model = small_model([codesign, redesign])
@@ -142,7 +142,22 @@ def test_codesign_aims_at_main_stressor():
     named = codesign.main_stressor(model)
     assert set(named) <= set(STRESSORS)
     for stressor in STRESSORS:
-        w = focus_weights(model, stressor)
-        np.testing.assert_allclose(w, np.where(named == stressor, 1.5, 1.0))
+        w = priority_weights(model, stressor)
+        np.testing.assert_allclose(w, np.where(named == stressor, codesign.effect, 0.0))
     alone = small_model(build("workload_redesign"))
-    assert np.all(focus_weights(alone, "administration") == 1.0)
+    assert np.all(priority_weights(alone, "administration") == 0.0)
+
+
+def test_programmes_compete_for_attention():
+    """Two programmes that take a unit's attention each deliver less than either alone."""
+    full = {"onset_weeks": 0, "uptake": 1.0, "workload_sensitivity": 0.0}
+    alone = build("leadership_development", **full)
+    model = small_model(alone)
+    for _ in range(3):
+        apply_once(model)
+    together = build("leadership_development", **full) + build("workload_redesign", **full)
+    both = small_model(together)
+    for _ in range(3):
+        apply_once(both)
+    assert np.all(together[0].level < alone[0].level - 1e-9)
+    np.testing.assert_allclose(together[0].effect, alone[0].effect)
