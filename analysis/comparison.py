@@ -25,6 +25,15 @@ OUTCOMES: dict[str, str] = {
     "intervention_cost": "what the interventions cost over the horizon, USD",
     "departures": "workers who left over the horizon (quits and retirements)",
     "burnout_weeks": "sum over weeks of the number of workers burned out",
+    "moral_distress_share": "mean weekly share of the workforce with high moral distress",
+    "sickness_absence_days": (
+        "working days (7.5 h) lost to sickness absence, short and long term, over the horizon"
+    ),
+    "sick_pay": "wages paid for hours lost to sickness absence over the horizon, USD",
+    "safety_incidents": (
+        "expected patient-safety incidents in staff's care over the horizon (sim.safety: "
+        "burnout, overtime and 12-h shifts raise the risk)"
+    ),
 }
 """Outcomes of one run over the horizon, and what each means."""
 
@@ -37,6 +46,12 @@ DIFFERENCES: dict[str, str] = {
     "intervention_cost": "the arm's intervention spend, USD over the horizon",
     "departures_avoided": "no intervention minus arm, departures over the horizon",
     "burnout_weeks_averted": "no intervention minus arm, burnout-weeks over the horizon",
+    "moral_distress_share": "arm minus no intervention, share (x100 = percentage points)",
+    "absence_days_averted": "no intervention minus arm, sickness-absence days over the horizon",
+    "sick_pay": "arm minus no intervention, USD over the horizon",
+    "safety_incidents_averted": (
+        "no intervention minus arm, expected patient-safety incidents over the horizon"
+    ),
     "cost_per_avoided_departure": (
         "difference in total cost / departures avoided, USD (ratio of means; negative: saves "
         "money while avoiding departures; empty when no departures are avoided on average)"
@@ -44,7 +59,36 @@ DIFFERENCES: dict[str, str] = {
 }
 """Measures of the summary table, and what each means."""
 
-AVERTED = {"departures_avoided": "departures", "burnout_weeks_averted": "burnout_weeks"}
+AVERTED = {
+    "departures_avoided": "departures",
+    "burnout_weeks_averted": "burnout_weeks",
+    "absence_days_averted": "sickness_absence_days",
+    "safety_incidents_averted": "safety_incidents",
+}
+WORKING_DAY_HOURS = 7.5  # assumption: one working day of a 37.5-h week
+
+# The mechanisms through which an arm can raise burnout: weekly metrics averaged over the
+# horizon, with the direction that harms (+1: more is worse). Used to say which mechanism does
+# it when an arm raises burnout (see :func:`mechanism_notes`).
+CHANNELS: dict[str, tuple[str, int]] = {
+    "mean_intensity": ("work intensity", 1),
+    "overtime_hours": ("overtime hours", 1),
+    "vacancies": ("vacant posts", 1),
+    "moral_distress_share": ("moral distress", 1),
+    "violence_incidents": ("violence incidents", 1),
+    "leadership_delivered": ("leadership delivered", -1),
+    "engagement": ("engagement", -1),
+    "trust": ("trust", -1),
+}
+# Cost items of a run (sim.accounting.COST_ITEMS), to say what raises an arm's total cost.
+COST_LABELS: dict[str, str] = {
+    "cost_replacement": "replacing leavers",
+    "cost_overtime_premium": "overtime premiums",
+    "cost_agency_premium": "agency premiums",
+    "cost_sick_pay": "sick pay",
+    "cost_interventions": "the programme's own spend",
+}
+EXPLANATORY = tuple(f"channel_{c}" for c in CHANNELS) + tuple(COST_LABELS)
 
 
 def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
@@ -71,11 +115,19 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
             "total_cost": grouped["total_cost"].last(),
             "departures": grouped["leavers"].sum(),
             "burnout_weeks": grouped["burned_out"].sum(),
+            "moral_distress_share": grouped["moral_distress_share"].mean(),
+            "sickness_absence_days": grouped["absence_hours"].sum() / WORKING_DAY_HOURS,
+            "safety_incidents": grouped["safety_incidents"].sum(),
         }
     )
-    costs = run_costs.set_index(keys)["cost_interventions"]
-    out["intervention_cost"] = costs.reindex(out.index).to_numpy()
-    return out[list(OUTCOMES)].reset_index()
+    for channel in CHANNELS:
+        out[f"channel_{channel}"] = grouped[channel].mean()
+    costs = run_costs.set_index(keys)
+    out["intervention_cost"] = costs["cost_interventions"].reindex(out.index).to_numpy()
+    out["sick_pay"] = costs["cost_sick_pay"].reindex(out.index).to_numpy()
+    for item in COST_LABELS:
+        out[item] = costs[item].reindex(out.index).to_numpy()
+    return out[[*OUTCOMES, *EXPLANATORY]].reset_index()
 
 
 def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.DataFrame:
@@ -96,8 +148,17 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
     matched = ref.loc[arms.index]
     diff = pd.DataFrame(index=arms.index)
     diff["arm"] = arms["arm"]
-    for name in ("burnout_prevalence", "flourishing_share", "annual_turnover_rate", "vacancies"):
-        diff[name] = arms[name] - matched[name]
+    for name in (
+        "burnout_prevalence",
+        "flourishing_share",
+        "annual_turnover_rate",
+        "vacancies",
+        "moral_distress_share",
+        "sick_pay",
+        *EXPLANATORY,
+    ):
+        if name in arms:
+            diff[name] = arms[name] - matched[name]
     diff["total_cost"] = arms["total_cost"] - matched["total_cost"]
     diff["intervention_cost"] = arms["intervention_cost"]
     for name, outcome in AVERTED.items():
@@ -154,7 +215,7 @@ def summarize(diff: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> pd.Da
     rows = []
     for (scenario, arm), group in diff.groupby(["scenario", "arm"], observed=True, sort=True):
         row: dict[str, object] = {"scenario": scenario, "arm": arm, "replicates": len(group)}
-        for name in DIFFERENCES:
+        for name in [*DIFFERENCES, *(e for e in EXPLANATORY if e in group)]:
             if name == "cost_per_avoided_departure":
                 values = ratio_interval(
                     group["total_cost"].to_numpy(),
@@ -195,6 +256,9 @@ DISPLAY: tuple[tuple[str, str, float, int], ...] = (
     ("departures_avoided", "departures avoided", 1.0, 1),
     ("cost_per_avoided_departure", "cost per avoided departure ($k)", 1e-3, 1),
     ("burnout_weeks_averted", "burnout-weeks averted", 1.0, 0),
+    ("moral_distress_share", "moral distress (pp)", 100.0, 1),
+    ("absence_days_averted", "sickness-absence days averted", 1.0, 0),
+    ("safety_incidents_averted", "safety incidents averted", 1.0, 1),
 )
 
 
@@ -278,4 +342,42 @@ def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
             lines.append(f"{scenario}: lower burnout and save money, costs included: {listed}.")
         else:
             lines.append(f"{scenario}: no arm both lowers burnout and clearly saves money.")
+        lines += mechanism_notes(rows)
+    return lines
+
+
+def mechanism_notes(rows: pd.DataFrame) -> list[str]:
+    """For each arm that raises burnout or total cost on average, the mechanism that does it.
+
+    Burnout: the :data:`CHANNELS` that moved the harmful way, by relative size (the arm's mean
+    paired difference over the reference's level). Cost: the cost items that rose, against the
+    programme's own spend.
+    """
+    lines = []
+    for _, r in rows.iterrows():
+        scenario, arm = r["scenario"], r["arm"]
+        if r["burnout_prevalence_mean"] > 0 and "channel_mean_intensity_mean" in r:
+            moved = []
+            for channel, (label, harm) in CHANNELS.items():
+                change = r.get(f"channel_{channel}_mean", np.nan)
+                if np.isfinite(change) and harm * change > 0:
+                    moved.append((abs(change), f"{label} {change:+.3g}"))
+            why = ", ".join(text for _, text in sorted(moved, reverse=True)[:3]) or (
+                "no mechanism moved the harmful way on average: within run-to-run noise"
+            )
+            lines.append(
+                f"{scenario}: {arm} raises burnout prevalence "
+                f"({100 * r['burnout_prevalence_mean']:+.1f} points) through: {why}."
+            )
+        if r["total_cost_mean"] > 0 and "cost_interventions_mean" in r:
+            items = [
+                (r[f"{item}_mean"], f"{label} {r[f'{item}_mean'] / 1e3:+,.0f} $k")
+                for item, label in COST_LABELS.items()
+                if f"{item}_mean" in r and r[f"{item}_mean"] > 0
+            ]
+            why = ", ".join(text for _, text in sorted(items, reverse=True))
+            lines.append(
+                f"{scenario}: {arm} raises total cost ({r['total_cost_mean'] / 1e3:+,.0f} $k) "
+                f"through: {why}."
+            )
     return lines

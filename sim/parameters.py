@@ -68,7 +68,7 @@ class ModelParameters:
     )
     # --- Burnout dynamics (sim.wellbeing; Homer 1985's stock of exhaustion)
     exhaustion_rate: float = _param(
-        0.011,
+        0.0115,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022); "
@@ -89,7 +89,7 @@ class ModelParameters:
         "recovery capacity lost while burned out)",
     )
     nonwork_strain: float = _param(
-        0.1,
+        0.05,
         0.0,
         3.0,
         "calibrated, see docs/calibration.md: mean strain from outside work (caregiving, health, "
@@ -187,7 +187,7 @@ class ModelParameters:
         "2020 (nurses and allied staff: 7 % lower odds of burnout per point)",
     )
     physician_leadership_proximity: float = _param(
-        0.15,
+        0.1,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: share of the unit leader's leadership that reaches "

@@ -39,6 +39,8 @@ WEEKLY_EVENT_KEYS = (
     "hires",
     "mean_intensity",
     "weekly_cost",
+    "absence_hours",
+    "safety_incidents",
 )
 METRIC_KEYS = (
     "week",
@@ -245,7 +247,11 @@ def week_events(
     costs: np.ndarray,
     events: np.ndarray,
 ) -> None:
-    """The week's ``WEEKLY_EVENT_KEYS`` values (``unit_load`` rows: demand, agency, worked)."""
+    """The week's ``WEEKLY_EVENT_KEYS`` values (``unit_load`` rows: demand, agency, worked).
+
+    ``absence_hours``: contracted hours lost to sickness absence; ``safety_incidents``: expected
+    patient-safety incidents (sim.safety).
+    """
     overtime = 0.0
     for k in range(_N_ROLES):
         overtime += tallies[T_OVERTIME + k]
@@ -265,3 +271,8 @@ def week_events(
     events[5] = n_hires
     events[6] = demand / max(worked, 1.0)
     events[7] = total_cost
+    absent = 0.0
+    for k in range(_N_ROLES):
+        absent += tallies[T_ABSENT_HOURS + k]
+    events[8] = absent
+    events[9] = tallies[T_INCIDENTS_EXPECTED]

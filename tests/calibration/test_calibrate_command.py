@@ -28,10 +28,13 @@ def test_default_config_is_valid():
     """The shipped config parses: every parameter, dose, block and target is known."""
     space, blocks, design, start, doses = parse_config(load_config())
     names = {p.name for p in space}
-    assert {"workload_effect", "leadership_effect", "dose.organization_directed"} <= names
+    assert {"workload_effect", "leadership_effect", "physician_leadership_proximity"} <= names
+    assert {"nonwork_strain", "moral_distress_trait_mean", "fatigue_weight"} <= names
     assert all(p.low <= start[p.name] <= p.high for p in space)
-    assert {b.name for b in blocks} >= {"recruitment", "burnout", "programmes", "wellbeing"}
-    assert design.hospitals >= 3 and set(doses) == {"individual_directed", "organization_directed"}
+    assert {b.name for b in blocks} >= {"recruitment", "burnout", "wellbeing"}
+    # No programme dose is fitted: strengths come from each programme's own evidence.
+    assert "programmes" not in {b.name for b in blocks}
+    assert design.hospitals >= 3 and not doses and not any(n.startswith("dose.") for n in names)
 
 
 @pytest.mark.parametrize(
@@ -42,9 +45,9 @@ def test_default_config_is_valid():
         ("seeds=[]", "seeds"),
         ("+parameters.speed={low:0,high:1}", "not a model parameter"),
         ("parameters.workload_effect.high=99", "leaves the model's allowed"),
-        ("parameters.workload_effect.low=2.9", "outside its search range"),
+        ("parameters.workload_effect.low=4.5", "outside its search range"),
         ("design.hospitals=2", "design.hospitals"),
-        ("+doses.individual_directed.scales={mindfulness.speed:1}", "no setting"),
+        ("+doses.individual_directed={low:0.5,high:2,scales:{mindfulness.speed:1}}", "no setting"),
     ],
 )
 def test_bad_config_is_refused_before_running(override, message):

@@ -58,7 +58,7 @@ def test_logistic_slope_recovers_a_known_slope():
     p = 1 / (1 + np.exp(-(1.0 - 0.0336 * (x - 36))))
     y = rng.random(x.size) < p
     assert logistic_slope(y, x) == pytest.approx(-0.0336, abs=0.004)
-    frame = pd.DataFrame({"burned_out": y, "leadership_score": x})
+    frame = pd.DataFrame({"burned_out": y, "leadership_rating": x})
     assert leadership_odds_ratio(frame) == pytest.approx(math.exp(-0.0336), abs=0.004)
     nurses = pd.DataFrame({"burned_out": y, "patients_per_nurse": -x})
     assert workload_odds_ratio(nurses) == pytest.approx(math.exp(0.0336), abs=0.004)
@@ -74,7 +74,7 @@ def test_leadership_odds_ratio_is_measured_within_the_roles_given():
     frame = pd.DataFrame(
         {
             "burned_out": y,
-            "leadership_score": x,
+            "leadership_rating": x,
             "role": np.where(physician, "physician", np.where(x > 30, "nurse", "allied")),
         }
     )

@@ -55,8 +55,9 @@ def test_leadership_gradient_emerges():
         m.run_for(104)
         w = m.worker_table()
         physician = w["role"] == "physician"
-        betas["physician"].append(leadership_gradient(w[physician]).log_odds_ratio)
-        betas["staff"].append(leadership_gradient(w[~physician]).log_odds_ratio)
+        rated = {"score": "leadership_rating"}  # as the studies did: the survey's ratings
+        betas["physician"].append(leadership_gradient(w[physician], **rated).log_odds_ratio)
+        betas["staff"].append(leadership_gradient(w[~physician], **rated).log_odds_ratio)
     physician_or = float(np.exp(np.mean(betas["physician"])))
     staff_or = float(np.exp(np.mean(betas["staff"])))
     assert 0.95 <= physician_or <= 0.985, physician_or
