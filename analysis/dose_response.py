@@ -14,16 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from matplotlib.figure import Figure
+from scipy import stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import statsmodels.api as sm  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from analysis.figures import save  # noqa: E402
+from analysis.figures import save
 
 Z95 = 1.959963984540054
 SCORE_RANGE = (12.0, 60.0)
@@ -316,7 +313,8 @@ def plot_dose_response(
         path: Where to write the PNG (atomically).
     """
     panels = 2 if sweep is not None and sweep_fit is not None else 1
-    fig, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.6), squeeze=False)
+    fig = Figure(figsize=(6.2 * panels, 4.6))
+    axes = fig.subplots(1, panels, squeeze=False)
     grid = np.linspace(*SCORE_RANGE, 97)
     ax = axes[0, 0]
     units = population.groupby(["replicate", "unit"], observed=True).agg(

@@ -21,15 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import optimize, stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import optimize, stats  # noqa: E402
-
-from analysis.figures import save  # noqa: E402
+from analysis.figures import save
 
 OUTCOME_LABELS = {
     "annual_turnover_rate": "annual turnover",
@@ -186,7 +183,8 @@ def plot_tipping(
     sweep: pd.DataFrame, outcomes: Sequence[str], tipping: Mapping[str, Mapping], path: Path
 ) -> Path:
     """Equilibrium outcomes against demand: replicates, means, fitted curves, tipping points."""
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 4.0), squeeze=False)
+    fig = Figure(figsize=(4.6 * len(outcomes), 4.0))
+    axes = fig.subplots(1, len(outcomes), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         ax.scatter(sweep["demand_level"], sweep[outcome], s=8, alpha=0.3, color="tab:gray")
         means = sweep.groupby("demand_level")[outcome].mean()
@@ -346,7 +344,8 @@ def plot_hysteresis(
     path: Path,
 ) -> Path:
     """Outcomes over time through the surge and in the control, with 95 % bands and demand."""
-    fig, axes = plt.subplots(len(outcomes), 1, figsize=(9, 2.4 * len(outcomes)), sharex=True)
+    fig = Figure(figsize=(9, 2.4 * len(outcomes)))
+    axes = fig.subplots(len(outcomes), 1, sharex=True)
     axes = np.atleast_1d(axes)
     for ax, outcome in zip(axes, outcomes, strict=True):
         for arm, color in (("surge", "tab:red"), ("control", "tab:blue")):
@@ -413,7 +412,8 @@ def plot_loop(
     surge = weekly[weekly["arm"] == "surge"]
     mean = surge.groupby("week")[[*outcomes, "demand"]].mean()
     phase = np.searchsorted(np.asarray(phase_starts), mean.index.to_numpy(), side="right")
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 4.0), squeeze=False)
+    fig = Figure(figsize=(4.6 * len(outcomes), 4.0))
+    axes = fig.subplots(1, len(outcomes), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         values = smooth(mean[outcome].to_numpy(), smoothing_weeks)
         path_demand = mean["demand"].to_numpy()
