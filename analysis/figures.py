@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from scipy import stats
 
+from analysis.intervals import grouped_mean_interval
 from artifacts.atomic import atomic_path
 
 LEVEL_COLOURS = {
@@ -35,12 +35,14 @@ def save(fig: Figure, path: str | Path) -> Path:
 
 
 def weekly_bands(weekly: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean of ``metric`` over replicates per scenario, arm and week, with its 95 % t-band."""
-    grouped = weekly.groupby(["scenario", "arm", "week"], observed=True)[metric]
-    out = grouped.agg(["mean", "std", "count"]).reset_index()
-    t = stats.t.ppf(0.975, np.maximum(out["count"] - 1, 1))
-    half = t * out["std"].fillna(0.0) / np.sqrt(out["count"])
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    """Mean of ``metric`` over replicates per scenario, arm and week, with its 95 % t-band.
+
+    Returns:
+        One row per scenario, arm and week: ``mean``, ``count``, ``low``, ``high``.
+    """
+    out = grouped_mean_interval(weekly, ["scenario", "arm", "week"], metric)
+    single = out["count"] < 2  # one replicate: a band of no width
+    out.loc[single, "low"] = out.loc[single, "high"] = out.loc[single, "mean"]
     return out
 
 
