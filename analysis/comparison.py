@@ -200,8 +200,11 @@ def display_table(summary: pd.DataFrame, levels: dict[str, str] | None = None) -
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    """A text table as GitHub Markdown (``DataFrame.to_markdown``, without the index)."""
-    return table.to_markdown(index=False)
+    """A text table as GitHub Markdown (``DataFrame.to_markdown``, without the index).
+
+    Cells are printed as they are: numeric-looking text such as ``"52.0"`` is not reformatted.
+    """
+    return table.to_markdown(index=False, disable_numparse=True)
 
 
 def ranked(summary: pd.DataFrame, measure: str = "burnout_prevalence") -> pd.DataFrame:

@@ -100,7 +100,9 @@ def test_ancova_wald_and_pooling_equal_the_hand_written_ones():
 
 
 def test_markdown_table_has_the_same_cells():
-    table = pd.DataFrame({"arm": ["none", "program"], "burnout (pp)": ["1.0 (0 to 2)", "n/a"]})
+    table = pd.DataFrame(
+        {"arm": ["none", "program"], "burnout (pp)": ["1.0 (0 to 2)", "52.0"], "n": ["007", "1e3"]}
+    )
     new, old = comparison.to_markdown(table), legacy.to_markdown(table)
 
     def cells(text: str) -> list[list[str]]:
