@@ -1,5 +1,6 @@
 # One command each: `make run` (the main comparison job), `make test` (the test suite).
-# Both create ./.venv with Python 3.12+ and install the project with pinned versions first.
+# Both create ./.venv with Python 3.12+ and install the project with pinned versions first,
+# with the dev, dashboard and cluster extras (the test suite covers all three).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -11,7 +12,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ needed (Mesa 3.5): set PYTHON=python3.12"'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
+	$(PY) -m pip install -q -c constraints.txt -e ".[dev,dashboard,cluster]"
 	touch $(STAMP)
 
 install: $(STAMP)

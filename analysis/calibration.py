@@ -27,6 +27,7 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
+from analysis.comparison import to_markdown
 from sim.interventions import BUNDLES
 
 
@@ -432,10 +433,7 @@ def _fmt(value: float, percent: bool) -> str:
 def table_markdown(table: pd.DataFrame, targets: Sequence[Target] = TARGETS) -> str:
     """The fit table as Markdown (percent targets shown as percentages)."""
     by_name = {t.name: t for t in targets}
-    lines = [
-        "| target | published (interval) | model mean ± MC s.e. (95 % range over seeds) | within |",
-        "|---|---|---|---|",
-    ]
+    rows = []
     for row in table.itertuples():
         pct = by_name[row.target].percent
         published = (
@@ -455,8 +453,14 @@ def table_markdown(table: pd.DataFrame, targets: Sequence[Target] = TARGETS) -> 
                 else ("**no**, overlaps" if row.overlaps else "**no**")
             )
         )
-        lines.append(f"| {row.label} | {published} | {model} | {verdict} |")
-    return "\n".join(lines) + "\n"
+        rows.append((row.label, published, model, verdict))
+    columns = (
+        "target",
+        "published (interval)",
+        "model mean ± MC s.e. (95 % range over seeds)",
+        "within",
+    )
+    return to_markdown(pd.DataFrame(rows, columns=columns)) + "\n"
 
 
 def plot_target(target: Target, values: Sequence[float], ax: "object") -> None:

@@ -9,7 +9,13 @@ avoided departure is a ratio of means; its interval is a paired bootstrap over r
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from analysis.intervals import mean_interval, ratio_interval
+
+__all__ = [
+    "mean_interval",
+    "ratio_interval",
+]
 
 RUN_KEYS = ("scenario", "arm", "replicate", "seed")
 
@@ -170,41 +176,6 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
     return diff
 
 
-def mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % t-interval of independent values (NaN interval for fewer than two)."""
-    values = np.asarray(values, dtype=float)
-    mean = float(values.mean()) if values.size else float("nan")
-    if values.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
-    return mean, mean - half, mean + half
-
-
-def ratio_interval(
-    numerator: np.ndarray, denominator: np.ndarray, resamples: int, seed: int
-) -> tuple[float, float, float]:
-    """Ratio of means with a 95 % paired percentile-bootstrap interval.
-
-    A resample whose denominator is not positive counts as an infinite ratio (no departures
-    avoided at that cost), so the upper bound is infinite when more than 2.5 % of resamples
-    avoid none. NaN throughout when the mean denominator is not positive.
-    """
-    numerator = np.asarray(numerator, dtype=float)
-    denominator = np.asarray(denominator, dtype=float)
-    if denominator.mean() <= 0:
-        return float("nan"), float("nan"), float("nan")
-    point = float(numerator.mean() / denominator.mean())
-    if resamples < 1:
-        return point, float("nan"), float("nan")
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, numerator.size, size=(resamples, numerator.size))
-    num, den = numerator[picks].mean(axis=1), denominator[picks].mean(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.where(den > 0, num / den, np.inf)
-    low, high = np.quantile(ratios, [0.025, 0.975], method="inverted_cdf")
-    return point, float(low), float(high)
-
-
 def summarize(diff: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """Per scenario and arm: mean, 95 % low and high of every measure of :data:`DIFFERENCES`.
 
@@ -293,11 +264,11 @@ def display_table(summary: pd.DataFrame, levels: dict[str, str] | None = None) -
 
 
 def to_markdown(table: pd.DataFrame) -> str:
-    """A text table as GitHub Markdown."""
-    header = "| " + " | ".join(str(c) for c in table.columns) + " |"
-    rule = "|" + "|".join("---" for _ in table.columns) + "|"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
-    return "\n".join([header, rule, *body])
+    """A text table as GitHub Markdown (``DataFrame.to_markdown``, without the index).
+
+    Cells are printed as they are: numeric-looking text such as ``"52.0"`` is not reformatted.
+    """
+    return table.to_markdown(index=False, disable_numparse=True)
 
 
 def ranked(summary: pd.DataFrame, measure: str = "burnout_prevalence") -> pd.DataFrame:

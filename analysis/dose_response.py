@@ -14,18 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from matplotlib.figure import Figure
+from scipy.special import expit
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import statsmodels.api as sm  # noqa: E402
-from scipy import stats  # noqa: E402
+from analysis.figures import save
+from analysis.intervals import Z95, mean_interval, wilson_interval
 
-from analysis.figures import save  # noqa: E402
-
-Z95 = 1.959963984540054
 SCORE_RANGE = (12.0, 60.0)
 """The composite leadership score's range: 12 items on a 5-point scale (Shanafelt 2015)."""
 
@@ -95,7 +92,7 @@ class Gradient:
 
     def prevalence(self, scores: np.ndarray) -> np.ndarray:
         """Burnout prevalence the fitted curve gives at each score."""
-        return _expit(self.intercept + self.log_odds_ratio * np.asarray(scores, dtype=float))
+        return expit(self.intercept + self.log_odds_ratio * np.asarray(scores, dtype=float))
 
     def as_dict(self) -> dict[str, Any]:
         """Plain numbers for JSON records."""
@@ -110,10 +107,6 @@ class Gradient:
             "n_workers": self.n_workers,
             "n_clusters": self.n_clusters,
         }
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def leadership_gradient(
@@ -221,12 +214,13 @@ def unit_correlation(
         sizes.append(len(group))
     z = float(np.mean(zs))
     if len(zs) > 1:
-        half = float(stats.t.ppf(0.975, len(zs) - 1) * np.std(zs, ddof=1) / np.sqrt(len(zs)))
+        _, z_low, z_high = mean_interval(np.asarray(zs))
     else:
         half = Z95 / np.sqrt(max(sizes[0] - 3, 1))
+        z_low, z_high = z - half, z + half
     return Correlation(
         r=float(np.tanh(z)),
-        ci=(float(np.tanh(z - half)), float(np.tanh(z + half))),
+        ci=(float(np.tanh(z_low)), float(np.tanh(z_high))),
         per_replicate=tuple(rs),
         n_units=float(np.mean(sizes)),
     )
@@ -273,15 +267,6 @@ def binned_prevalence(
     )
 
 
-def wilson_interval(events: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score 95 % interval of a proportion (events out of n)."""
-    p = events / n
-    denom = 1.0 + Z95**2 / n
-    centre = (p + Z95**2 / (2 * n)) / denom
-    half = Z95 * np.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
-    return centre - half, centre + half
-
-
 def published_curve(
     scores: np.ndarray, odds_ratio: float, anchor_score: float, anchor_prevalence: float
 ) -> np.ndarray:
@@ -291,7 +276,7 @@ def published_curve(
     simulated prevalence at a typical score lets the two slopes be compared by eye.
     """
     logit = np.log(anchor_prevalence / (1.0 - anchor_prevalence))
-    return _expit(logit + np.log(odds_ratio) * (np.asarray(scores, dtype=float) - anchor_score))
+    return expit(logit + np.log(odds_ratio) * (np.asarray(scores, dtype=float) - anchor_score))
 
 
 def plot_dose_response(
@@ -316,7 +301,8 @@ def plot_dose_response(
         path: Where to write the PNG (atomically).
     """
     panels = 2 if sweep is not None and sweep_fit is not None else 1
-    fig, axes = plt.subplots(1, panels, figsize=(6.2 * panels, 4.6), squeeze=False)
+    fig = Figure(figsize=(6.2 * panels, 4.6))
+    axes = fig.subplots(1, panels, squeeze=False)
     grid = np.linspace(*SCORE_RANGE, 97)
     ax = axes[0, 0]
     units = population.groupby(["replicate", "unit"], observed=True).agg(

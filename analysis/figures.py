@@ -1,22 +1,22 @@
 """Figures of the main comparison: trajectories, ranked effects, the cost-effectiveness plane.
 
 Each function draws one figure from the tables of :mod:`analysis.comparison` (or the tidy weekly
-rows) and saves it atomically as PNG; none of them reads model objects.
+rows) and saves it atomically as PNG; none of them reads model objects. Figures are built as
+:class:`matplotlib.figure.Figure` objects, without pyplot, so importing this module leaves the
+caller's backend alone.
 """
 
 from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
-matplotlib.use("Agg")  # files only: no display on batch machines and CI
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
-
-from experiments.records import atomic_path  # noqa: E402
+from analysis.intervals import grouped_mean_interval
+from artifacts.atomic import atomic_path
 
 LEVEL_COLOURS = {
     "none": "#444444",
@@ -27,21 +27,22 @@ LEVEL_COLOURS = {
 }
 
 
-def save(fig: plt.Figure, path: str | Path) -> Path:
-    """Write ``fig`` to ``path`` as PNG atomically and close it."""
+def save(fig: Figure, path: str | Path) -> Path:
+    """Write ``fig`` to ``path`` as PNG atomically."""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
-    plt.close(fig)
     return Path(path)
 
 
 def weekly_bands(weekly: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean of ``metric`` over replicates per scenario, arm and week, with its 95 % t-band."""
-    grouped = weekly.groupby(["scenario", "arm", "week"], observed=True)[metric]
-    out = grouped.agg(["mean", "std", "count"]).reset_index()
-    t = stats.t.ppf(0.975, np.maximum(out["count"] - 1, 1))
-    half = t * out["std"].fillna(0.0) / np.sqrt(out["count"])
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+    """Mean of ``metric`` over replicates per scenario, arm and week, with its 95 % t-band.
+
+    Returns:
+        One row per scenario, arm and week: ``mean``, ``count``, ``low``, ``high``.
+    """
+    out = grouped_mean_interval(weekly, ["scenario", "arm", "week"], metric)
+    single = out["count"] < 2  # one replicate: a band of no width
+    out.loc[single, "low"] = out.loc[single, "high"] = out.loc[single, "mean"]
     return out
 
 
@@ -56,15 +57,9 @@ def trajectories(
     """Weekly ``metric`` of each arm: the mean over replicates and its 95 % band, per scenario."""
     bands = weekly_bands(weekly[weekly["arm"].isin(list(arms))], metric)
     scenarios = list(dict.fromkeys(bands["scenario"].astype(str)))
-    fig, axes = plt.subplots(
-        1,
-        len(scenarios),
-        figsize=(5.5 * len(scenarios), 4),
-        sharey=True,
-        squeeze=False,
-        layout="constrained",
-    )
-    colours = plt.get_cmap("tab10")
+    fig = Figure(figsize=(5.5 * len(scenarios), 4), layout="constrained")
+    axes = fig.subplots(1, len(scenarios), sharey=True, squeeze=False)
+    colours = matplotlib.colormaps["tab10"]
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         for i, arm in enumerate(arms):
             rows = bands[(bands["scenario"].astype(str) == scenario) & (bands["arm"] == arm)]
@@ -96,13 +91,8 @@ def ranked_effects(
     """Each arm's mean difference with its 95 % interval, arms ranked, one panel per scenario."""
     scenarios = list(dict.fromkeys(summary["scenario"].astype(str)))
     n_arms = summary["arm"].nunique()
-    fig, axes = plt.subplots(
-        len(scenarios),
-        1,
-        figsize=(8, (1.2 + 0.3 * n_arms) * len(scenarios)),
-        squeeze=False,
-        layout="constrained",
-    )
+    fig = Figure(figsize=(8, (1.2 + 0.3 * n_arms) * len(scenarios)), layout="constrained")
+    axes = fig.subplots(len(scenarios), 1, squeeze=False)
     for ax, scenario in zip(axes[:, 0], scenarios, strict=True):
         rows = summary[summary["scenario"].astype(str) == scenario]
         rows = rows.sort_values(f"{measure}_mean", ascending=False, kind="stable")
@@ -131,7 +121,7 @@ def ranked_effects(
         ax.set_xlabel(label, fontsize=8)
         ax.grid(axis="x", alpha=0.3)
     handles = [
-        plt.Line2D([], [], marker="o", ls="", color=c, label=name)
+        Line2D([], [], marker="o", ls="", color=c, label=name)
         for name, c in LEVEL_COLOURS.items()
         if name != "none" and name in set(levels.values())
     ]
@@ -145,9 +135,8 @@ def cost_effectiveness_plane(
 ) -> Path:
     """Burnout-weeks averted against the difference in total cost, with 95 % intervals."""
     scenarios = list(dict.fromkeys(summary["scenario"].astype(str)))
-    fig, axes = plt.subplots(
-        1, len(scenarios), figsize=(6 * len(scenarios), 4.8), squeeze=False, layout="constrained"
-    )
+    fig = Figure(figsize=(6 * len(scenarios), 4.8), layout="constrained")
+    axes = fig.subplots(1, len(scenarios), squeeze=False)
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         rows = summary[summary["scenario"].astype(str) == scenario]
         x = rows["burnout_weeks_averted_mean"].to_numpy()

@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 from SALib import ProblemSpec
 from SALib.analyze import morris as morris_analyzer
 from SALib.analyze import sobol as sobol_analyzer
+from SALib.plotting import morris as morris_plot
 from SALib.sample import morris as morris_sampler
 from SALib.sample import sobol as sobol_sampler
 
@@ -756,8 +757,16 @@ def plot_morris(
     wide = _wide(_indices_of(df, output, ("mu", "mu_star", "sigma")))
     fig = Figure(figsize=(6.4, 4.8), layout="constrained")
     ax = fig.add_subplot()
+    reach = max(np.nanmax(wide["mu_star"] + wide["mu_star_conf"].fillna(0.0)), 0.0) * 1.15
+    reach = reach if reach > 0 else 1.0
+    top = max(np.nanmax(wide["sigma"]), 0.0) * 1.15 or 1.0
+    ax.set_xlim(0.0, reach)  # SALib draws its guide lines across the x limits it finds
+    # The points and the sigma/mu* = 1, 0.5, 0.1 guide lines (MORRIS_GUIDE_RATIOS) by SALib.
+    morris_plot.covariance_plot(
+        ax, {"mu_star": wide["mu_star"].to_numpy(), "sigma": wide["sigma"].to_numpy()}
+    )
     ax.errorbar(
-        wide["mu_star"], wide["sigma"], xerr=wide["mu_star_conf"], fmt="o", capsize=3, zorder=3
+        wide["mu_star"], wide["sigma"], xerr=wide["mu_star_conf"], fmt="none", ecolor="k", capsize=3
     )
     for name, row in wide.iterrows():
         ax.annotate(
@@ -768,22 +777,12 @@ def plot_morris(
             fontsize=8,
         )
     if noise_mu_star is not None and math.isfinite(noise_mu_star):
-        ax.axvline(noise_mu_star, color="grey", linestyle="-.", linewidth=1, label="seed noise")
-        ax.legend(loc="upper left")
-    reach = max(np.nanmax(wide["mu_star"] + wide["mu_star_conf"].fillna(0.0)), 0.0) * 1.15
-    reach = reach if reach > 0 else 1.0
-    top = max(np.nanmax(wide["sigma"]), 0.0) * 1.15 or 1.0
-    for ratio in MORRIS_GUIDE_RATIOS:
-        ax.plot([0.0, reach], [0.0, ratio * reach], linestyle="--", color="grey", linewidth=0.8)
-        end = min(reach, top / ratio)
-        ax.annotate(
-            f"σ/μ* = {ratio:g}",
-            (end, ratio * end),
-            xytext=(-4, 2),
-            textcoords="offset points",
-            ha="right",
-            fontsize=8,
-            color="grey",
+        legend = ax.get_legend()
+        noise = ax.axvline(noise_mu_star, color="grey", linestyle="-.", linewidth=1)
+        ax.legend(
+            [*legend.legend_handles, noise],
+            [*(text.get_text() for text in legend.get_texts()), "seed noise"],
+            loc="upper left",
         )
     ax.set_xlim(0.0, reach)
     ax.set_ylim(0.0, top)

@@ -16,20 +16,18 @@ is lasting hysteresis.
 """
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy import optimize, stats
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy import optimize, stats  # noqa: E402
-
-from analysis.figures import save  # noqa: E402
+from analysis.figures import save
+from analysis.intervals import grouped_mean_interval, mean_interval, t_interval
 
 OUTCOME_LABELS = {
     "annual_turnover_rate": "annual turnover",
@@ -133,17 +131,16 @@ def tipping_point(
     x = table.index.to_numpy(float)
     values = table.to_numpy(float)
     curve = fit_sigmoid(x, np.nanmean(values, axis=1))
-    rng = np.random.default_rng(seed)
-    midpoints = []
-    for _ in range(n_boot):
-        picks = rng.integers(0, values.shape[1], size=values.shape)
-        resampled = np.take_along_axis(values, picks, axis=1)
-        fit = fit_sigmoid(x, np.nanmean(resampled, axis=1))
-        if fit is not None:
-            midpoints.append(fit.midpoint)
+
+    def midpoint(*levels: np.ndarray) -> float:
+        fit = fit_sigmoid(x, np.array([np.nanmean(level) for level in levels]))
+        return fit.midpoint if fit is not None else float("nan")
+
+    draws = _bootstrap(tuple(values), midpoint, n_boot, seed)
+    midpoints = draws[np.isfinite(draws)]
     ci = (
         [float(np.percentile(midpoints, 2.5)), float(np.percentile(midpoints, 97.5))]
-        if midpoints
+        if midpoints.size
         else [float("nan"), float("nan")]
     )
     return {
@@ -170,10 +167,9 @@ def runaway(
         threshold: Running away: the lower end of the 95 % interval of the mean trend (t over
             replicates) is above this (per year), so noise alone does not count.
     """
-    groups = sweep.groupby("demand_level")[trend]
-    means, sds, counts = groups.mean(), groups.std(ddof=1), groups.count()
-    half = stats.t.ppf(0.975, np.maximum(counts - 1, 1)) * sds / np.sqrt(counts)
-    rising = means[(means - half) > threshold]
+    levels = grouped_mean_interval(sweep, "demand_level", trend).set_index("demand_level")
+    means = levels["mean"]
+    rising = means[levels["low"] > threshold]
     return {
         "threshold_per_year": threshold,
         "first_runaway_demand": float(rising.index.min()) if len(rising) else None,
@@ -186,7 +182,8 @@ def plot_tipping(
     sweep: pd.DataFrame, outcomes: Sequence[str], tipping: Mapping[str, Mapping], path: Path
 ) -> Path:
     """Equilibrium outcomes against demand: replicates, means, fitted curves, tipping points."""
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 4.0), squeeze=False)
+    fig = Figure(figsize=(4.6 * len(outcomes), 4.0))
+    axes = fig.subplots(1, len(outcomes), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         ax.scatter(sweep["demand_level"], sweep[outcome], s=8, alpha=0.3, color="tab:gray")
         means = sweep.groupby("demand_level")[outcome].mean()
@@ -301,35 +298,50 @@ def recovery(
     weeks_to_recover, peak = recovery_week(
         mean_gap, weeks, surge_start, demand_back, tolerance, settle_weeks
     )
-    rng = np.random.default_rng(seed)
-    boot = []
-    for _ in range(n_boot):
-        rows = rng.integers(0, gap.shape[0], gap.shape[0])
-        boot.append(
-            recovery_week(
-                smooth(gap[rows].mean(axis=0), smoothing_weeks),
-                weeks,
-                surge_start,
-                demand_back,
-                tolerance,
-                settle_weeks,
-            )[0]
-        )
+
+    def weeks_to_recover_of(rows: np.ndarray) -> float:
+        mean = smooth(gap[rows.astype(int)].mean(axis=0), smoothing_weeks)
+        return recovery_week(mean, weeks, surge_start, demand_back, tolerance, settle_weeks)[0]
+
+    boot = _bootstrap((np.arange(gap.shape[0]),), weeks_to_recover_of, n_boot, seed)
     final = gap[:, -final_weeks:].mean(axis=1)
-    k = final.size
-    half = (
-        float(stats.t.ppf(0.975, k - 1) * final.std(ddof=1) / np.sqrt(k)) if k > 1 else float("nan")
-    )
-    lasting = bool(k > 1 and abs(final.mean()) > half)
+    mean, low, high = mean_interval(final)
+    lasting = bool(final.size > 1 and (low > 0 or high < 0))
     return {
         "peak_gap": peak,
         "weeks_to_recover": weeks_to_recover,
         "weeks_to_recover_ci95": _percentiles_with_inf(boot, (2.5, 97.5)),
         "share_of_resamples_recovered": float(np.mean(np.isfinite(boot))),
-        "final_gap": float(final.mean()),
-        "final_gap_ci95": [float(final.mean() - half), float(final.mean() + half)],
+        "final_gap": mean,
+        "final_gap_ci95": [low, high],
         "lasting_gap": lasting,
     }
+
+
+def _bootstrap(
+    samples: tuple[np.ndarray, ...], statistic: Callable[..., float], n_boot: int, seed: int
+) -> np.ndarray:
+    """``n_boot`` values of ``statistic`` on resamples (``scipy.stats.bootstrap``) of each sample.
+
+    Each sample is resampled on its own; the distribution is returned, not scipy's interval,
+    because failed fits (NaN) and never-recovered resamples (inf) are counted by the callers.
+    Samples of one value cannot vary: the statistic of the data, ``n_boot`` times.
+    """
+    if n_boot < 1:
+        return np.empty(0)
+    if min(len(s) for s in samples) < 2:
+        return np.full(n_boot, statistic(*samples), dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return stats.bootstrap(
+            samples,
+            statistic,
+            vectorized=False,
+            n_resamples=n_boot,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        ).bootstrap_distribution
 
 
 def _percentiles_with_inf(values: Sequence[float], q: tuple[float, ...]) -> list[float]:
@@ -346,7 +358,8 @@ def plot_hysteresis(
     path: Path,
 ) -> Path:
     """Outcomes over time through the surge and in the control, with 95 % bands and demand."""
-    fig, axes = plt.subplots(len(outcomes), 1, figsize=(9, 2.4 * len(outcomes)), sharex=True)
+    fig = Figure(figsize=(9, 2.4 * len(outcomes)))
+    axes = fig.subplots(len(outcomes), 1, sharex=True)
     axes = np.atleast_1d(axes)
     for ax, outcome in zip(axes, outcomes, strict=True):
         for arm, color in (("surge", "tab:red"), ("control", "tab:blue")):
@@ -355,12 +368,10 @@ def plot_hysteresis(
             )
             values = smooth(table.to_numpy(float), smoothing_weeks)
             mean = values.mean(axis=0)
-            half = (
-                1.96 * values.std(axis=0, ddof=1) / np.sqrt(len(values)) if len(values) > 1 else 0
-            )
+            low, high = t_interval(values, axis=0) if len(values) > 1 else (mean, mean)
             weeks = table.columns.to_numpy()
             ax.plot(weeks, mean, color=color, label=arm)
-            ax.fill_between(weeks, mean - half, mean + half, color=color, alpha=0.2, lw=0)
+            ax.fill_between(weeks, low, high, color=color, alpha=0.2, lw=0)
         rec = recoveries[outcome]
         if np.isfinite(rec["weeks_to_recover"]):
             ax.axvline(demand_back + rec["weeks_to_recover"], color="black", ls=":", lw=1)
@@ -413,7 +424,8 @@ def plot_loop(
     surge = weekly[weekly["arm"] == "surge"]
     mean = surge.groupby("week")[[*outcomes, "demand"]].mean()
     phase = np.searchsorted(np.asarray(phase_starts), mean.index.to_numpy(), side="right")
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4.6 * len(outcomes), 4.0), squeeze=False)
+    fig = Figure(figsize=(4.6 * len(outcomes), 4.0))
+    axes = fig.subplots(1, len(outcomes), squeeze=False)
     for ax, outcome in zip(axes[0], outcomes, strict=True):
         values = smooth(mean[outcome].to_numpy(), smoothing_weeks)
         path_demand = mean["demand"].to_numpy()

@@ -1,23 +1,29 @@
 """Statistics of a simulated trial, reported the way the meta-analyses report them.
 
 - Standardized mean difference as Hedges' g (bias-corrected Cohen's d) with its standard error
-  (Hedges & Olkin 1985), the effect measure pooled by Panagioti 2017;
-- difference in prevalence (treated - control) with a Wald interval, as in West 2016;
+  (Hedges & Olkin 1985; statsmodels' ``effectsize_smd``), the effect measure pooled by
+  Panagioti 2017;
+- difference in prevalence (treated - control) with a Wald interval, as in West 2016
+  (statsmodels' ``confint_proportions_2indep``);
 - a baseline-adjusted SMD (ANCOVA on week-0 values, divided by the follow-up pooled SD; its
   standard error shrinks by sqrt(1 - r^2), r the baseline-follow-up correlation), which removes
   chance imbalance at randomization;
 - for cluster-randomized trials both standard errors are inflated by the design effect
   1 + (m - 1) x ICC, with the intraclass correlation estimated by one-way ANOVA;
 - replicate trials are pooled by inverse-variance weighting (fixed effect: every replicate
-  estimates the same simulated effect).
+  estimates the same simulated effect; statsmodels' ``combine_effects``).
 """
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import statsmodels.api as sm
+from statsmodels.stats.meta_analysis import combine_effects, effectsize_smd
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-Z95 = 1.959963984540054
+from analysis.intervals import Z95
 
 
 @dataclass(frozen=True)
@@ -65,20 +71,25 @@ def hedges_g(
 ) -> Estimate:
     """Hedges' g of treated minus control, with its (cluster-adjusted) standard error.
 
-    d = (mean_t - mean_c) / pooled SD; g = J x d with J = 1 - 3 / (4 (n_t + n_c) - 9);
-    SE = sqrt((n_t + n_c) / (n_t n_c) + g^2 / (2 (n_t + n_c))) x sqrt(design effect).
+    d = (mean_t - mean_c) / pooled SD; g = J x d with J = 1 - 3 / (4 N - 9), N = n_t + n_c;
+    SE = sqrt(N / (n_t n_c) + g^2 / (2 (N - 3.94))) x sqrt(design effect), the large-sample
+    variance of statsmodels' ``effectsize_smd``.
     """
     t, c = np.asarray(treated, float), np.asarray(control, float)
     nt, nc = t.size, c.size
     if nt < 2 or nc < 2:
         return Estimate(float("nan"), float("nan"))
-    pooled = np.sqrt(((nt - 1) * t.var(ddof=1) + (nc - 1) * c.var(ddof=1)) / (nt + nc - 2))
-    if pooled == 0:
+    if _pooled_sd(t, c) == 0:
         return Estimate(0.0, float("nan"))
-    g = (1.0 - 3.0 / (4.0 * (nt + nc) - 9.0)) * (t.mean() - c.mean()) / pooled
-    se = np.sqrt((nt + nc) / (nt * nc) + g * g / (2.0 * (nt + nc)))
+    g, var = effectsize_smd(t.mean(), t.std(ddof=1), nt, c.mean(), c.std(ddof=1), nc)
     deff = _pooled_design_effect(t, c, clusters_treated, clusters_control)
-    return Estimate(float(g), float(se * np.sqrt(deff)))
+    return Estimate(float(g), float(np.sqrt(var * deff)))
+
+
+def _pooled_sd(t: np.ndarray, c: np.ndarray) -> float:
+    """The pooled within-arm standard deviation."""
+    nt, nc = t.size, c.size
+    return float(np.sqrt(((nt - 1) * t.var(ddof=1) + (nc - 1) * c.var(ddof=1)) / (nt + nc - 2)))
 
 
 def ancova_g(
@@ -90,6 +101,8 @@ def ancova_g(
     clusters_control: np.ndarray | None = None,
 ) -> Estimate:
     """Baseline-adjusted Hedges' g: the ANCOVA arm coefficient / pooled follow-up SD, x J.
+
+    The arm coefficient comes from a statsmodels OLS of follow-up on arm and baseline.
 
     SE = SE of the unadjusted g x sqrt(1 - r^2), r the pooled within-arm correlation of baseline
     and follow-up (the usual ANCOVA variance reduction).
@@ -103,10 +116,9 @@ def ancova_g(
     design = np.column_stack(
         (np.ones(y.size), np.r_[np.ones(t.size), np.zeros(c.size)], np.concatenate((xt, xc)))
     )
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    coef = sm.OLS(y, design).fit().params
     nt, nc = t.size, c.size
-    pooled = np.sqrt(((nt - 1) * t.var(ddof=1) + (nc - 1) * c.var(ddof=1)) / (nt + nc - 2))
-    g = (1.0 - 3.0 / (4.0 * (nt + nc) - 9.0)) * coef[1] / pooled
+    g = (1.0 - 3.0 / (4.0 * (nt + nc) - 9.0)) * coef[1] / _pooled_sd(t, c)
     resid_y = np.concatenate((t - t.mean(), c - c.mean()))
     resid_x = np.concatenate((xt - xt.mean(), xc - xc.mean()))
     denom = np.sqrt((resid_x @ resid_x) * (resid_y @ resid_y))
@@ -124,10 +136,12 @@ def prevalence_difference(
     t, c = np.asarray(treated, float), np.asarray(control, float)
     if t.size == 0 or c.size == 0:
         return Estimate(float("nan"), float("nan"))
-    pt, pc = t.mean(), c.mean()
-    se = np.sqrt(pt * (1 - pt) / t.size + pc * (1 - pc) / c.size)
+    low, high = confint_proportions_2indep(
+        t.sum(), t.size, c.sum(), c.size, method="wald", compare="diff", alpha=0.05
+    )
+    se = (high - low) / (2.0 * Z95)
     deff = _pooled_design_effect(t, c, clusters_treated, clusters_control)
-    return Estimate(float(pt - pc), float(se * np.sqrt(deff)))
+    return Estimate(float(t.mean() - c.mean()), float(se * np.sqrt(deff)))
 
 
 def _pooled_design_effect(
@@ -146,6 +160,10 @@ def pool(estimates: Sequence[Estimate]) -> Estimate:
     ok = [e for e in estimates if np.isfinite(e.value) and np.isfinite(e.se) and e.se > 0]
     if not ok:
         return Estimate(float("nan"), float("nan"))
-    w = np.array([1.0 / e.se**2 for e in ok])
-    v = np.array([e.value for e in ok])
-    return Estimate(float(w @ v / w.sum()), float(1.0 / np.sqrt(w.sum())))
+    with warnings.catch_warnings():
+        # The random-effects part is undefined for one replicate; only the fixed effect is used.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fit = combine_effects(
+            np.array([e.value for e in ok]), np.array([e.se**2 for e in ok]), method_re="chi2"
+        )
+    return Estimate(float(fit.mean_effect_fe), float(fit.sd_eff_w_fe))

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from hydra import compose, initialize_config_module
+from matplotlib.figure import Figure
 from omegaconf import DictConfig, OmegaConf
 from scipy.optimize import minimize
 from scipy.stats.qmc import LatinHypercube
@@ -58,6 +59,7 @@ from analysis.calibration import (
     shift_odds_ratio,
     workload_odds_ratio,
 )
+from analysis.comparison import to_markdown
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 from experiments.trial import TrialConfig, run_trial
 from sim.metrics import weekly_metrics
@@ -669,17 +671,17 @@ def later_years_table(per_seed: Sequence[Mapping[int, float]]) -> pd.DataFrame:
 
 def later_years_markdown(table: pd.DataFrame) -> str:
     """The later-years table as Markdown."""
-    lines = [
-        "| year | NSI RN turnover | model mean (95 % range over seeds) | model - NSI |",
-        "|---|---|---|---|",
-    ]
-    for r in table.itertuples():
-        lines.append(
-            f"| {r.year} | {100 * r.published:.1f} % | {100 * r.model:.1f} % "
-            f"({100 * r.model_low:.1f} to {100 * r.model_high:.1f} %) | "
-            f"{100 * r.difference:+.1f} points |"
+    rows = [
+        (
+            str(r.year),
+            f"{100 * r.published:.1f} %",
+            f"{100 * r.model:.1f} % ({100 * r.model_low:.1f} to {100 * r.model_high:.1f} %)",
+            f"{100 * r.difference:+.1f} points",
         )
-    return "\n".join(lines) + "\n"
+        for r in table.itertuples()
+    ]
+    columns = ("year", "NSI RN turnover", "model mean (95 % range over seeds)", "model - NSI")
+    return to_markdown(pd.DataFrame(rows, columns=columns)) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -810,22 +812,16 @@ def evaluate(
 
 def write_figures(per_seed: Mapping[str, Sequence[float]], folder: Path) -> list[Path]:
     """One PNG per target: published value and interval against the model's per-seed values."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     paths = []
     for target in TARGETS:
         if target.name not in per_seed:
             continue
-        fig, ax = plt.subplots(figsize=(5, 2.2))
-        plot_target(target, per_seed[target.name], ax)
+        fig = Figure(figsize=(5, 2.2))
+        plot_target(target, per_seed[target.name], fig.add_subplot())
         fig.tight_layout()
         path = folder / f"{target.name}.png"
         with atomic_path(path) as tmp:
             fig.savefig(tmp, dpi=110, format="png")
-        plt.close(fig)
         paths.append(path)
     return paths
 
@@ -836,28 +832,34 @@ def calibrated_yaml(
     seeds: Sequence[int],
     dose_scales: Mapping[str, Mapping[str, float]],
 ) -> str:
-    """The calibrated set as YAML: model parameters, and the intervention settings doses set."""
+    """The calibrated set as YAML: model parameters, and the intervention settings doses set.
+
+    A comment header, then the numbers (4 significant digits) dumped by OmegaConf.
+    """
     model, doses = split_doses(params)
-    lines = [
-        "# Calibrated parameter set, written by `python -m experiments.calibrate`",
-        "# (see docs/calibration.md). `model`: keyword arguments of sim.WorkforceModel, the",
-        "# defaults of sim/parameters.py; `interventions`: settings of sim.interventions.build,",
-        "# the defaults of sim/interventions/*.py (doses: multiples of the reference settings",
-        "# in conf/calibration.yaml, the assumptions made before calibration).",
-        f"# Loss {result.loss_start:.3f} at the start values -> {result.loss_end:.3f}; "
+    header = [
+        "Calibrated parameter set, written by `python -m experiments.calibrate`",
+        "(see docs/calibration.md). `model`: keyword arguments of sim.WorkforceModel, the",
+        "defaults of sim/parameters.py; `interventions`: settings of sim.interventions.build,",
+        "the defaults of sim/interventions/*.py (doses: multiples of the reference settings",
+        "in conf/calibration.yaml, the assumptions made before calibration).",
+        f"Loss {result.loss_start:.3f} at the start values -> {result.loss_end:.3f}; "
         f"calibration seeds {list(seeds)}.",
-        "model:",
     ]
-    lines += [f"  {name}: {value:.4g}" for name, value in model.items()]
-    lines.append("doses:")
-    lines += [f"  {group}: {value:.4g}" for group, value in doses.items()] or ["  {}"]
-    lines.append("interventions:")
-    for name, settings in dosed_settings(doses, dose_scales).items():
-        lines.append(f"  {name}:")
-        lines += [f"    {k}: {v:.4g}" for k, v in settings.items()]
-    if not doses:
-        lines[-1] = "interventions: {}"
-    return "\n".join(lines) + "\n"
+    body = {
+        "model": _rounded(model),
+        "doses": _rounded(doses),
+        "interventions": {
+            name: _rounded(settings)
+            for name, settings in dosed_settings(doses, dose_scales).items()
+        },
+    }
+    return "".join(f"# {line}\n" for line in header) + OmegaConf.to_yaml(body)
+
+
+def _rounded(values: Mapping[str, float]) -> dict[str, float]:
+    """Each value to 4 significant digits, as a plain float."""
+    return {name: float(f"{value:.4g}") for name, value in values.items()}
 
 
 def run(overrides: Sequence[str] = ()) -> Path:

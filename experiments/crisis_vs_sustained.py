@@ -30,8 +30,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from analysis.intervals import mean_interval
 from experiments.cli import parse_key_values, run_json_command
 from sim.interventions import build
 from sim.model import WorkforceModel
@@ -159,14 +159,6 @@ def matching_unit_count(
     return low
 
 
-def interval(values: np.ndarray) -> tuple[float, float, float]:
-    """Mean and 95 % t-interval of per-seed values."""
-    values = np.asarray(values, dtype=float)
-    mean = float(values.mean())
-    half = float(stats.t.ppf(0.975, values.size - 1) * values.std(ddof=1) / np.sqrt(values.size))
-    return mean, mean - half, mean + half
-
-
 def compare(config: CrisisConfig) -> dict[str, Any]:
     """Run the three arms for every seed; return the JSON-ready comparison."""
     config.validate()
@@ -209,7 +201,7 @@ def compare(config: CrisisConfig) -> dict[str, Any]:
 
 
 def _stat(values: np.ndarray) -> dict[str, float]:
-    mean, low, high = interval(values)
+    mean, low, high = mean_interval(values)
     return {"mean": round(mean, 6), "ci": [round(low, 6), round(high, 6)]}
 
 

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from analysis.comparison import to_markdown
 from analysis.dose_response import (
     DYRBYE_2020_ODDS_RATIO,
     SCORE_RANGE,
@@ -348,25 +349,32 @@ def summary_markdown(summary: Mapping[str, Any], settings: DoseResponseSettings)
         f"{settings.burn_in_weeks} + {settings.weeks} weeks; {fit['n_workers']} workers, "
         f"{fit['n_clusters']} units; burnout prevalence {pop['burnout_prevalence']:.1%}.",
         "",
-        "| measure | simulated (95 % CI) | published |",
-        "|---|---|---|",
-        f"| % lower odds of burnout per point, all workers | {_pct(fit)} | 3.3 % (physicians, "
-        "Shanafelt 2015) |",
+    ]
+    rows = [
+        (
+            "% lower odds of burnout per point, all workers",
+            _pct(fit),
+            "3.3 % (physicians, Shanafelt 2015)",
+        )
     ]
     for role, label, published in (
         ("physician", "physicians", "3.3 % (Shanafelt 2015)"),
         ("non_physician", "non-physician staff", "7 % (Dyrbye 2020)"),
     ):
         g = pop["by_role"][role]
-        lines.append(
-            f"| % lower odds per point, {label} | {_pct(g) if g else 'too few workers'} | "
-            f"{published} |"
+        rows.append(
+            (f"% lower odds per point, {label}", _pct(g) if g else "too few workers", published)
         )
     r = pop["unit_correlation"]
-    lines.append(
-        f"| unit leader score vs unit burnout prevalence, r | {r['r']:.2f} "
-        f"({r['ci95'][0]:.2f} to {r['ci95'][1]:.2f}) | -0.33 (Shanafelt 2015) |"
+    rows.append(
+        (
+            "unit leader score vs unit burnout prevalence, r",
+            f"{r['r']:.2f} ({r['ci95'][0]:.2f} to {r['ci95'][1]:.2f})",
+            "-0.33 (Shanafelt 2015)",
+        )
     )
+    columns = ("measure", "simulated (95 % CI)", "published")
+    lines.append(to_markdown(pd.DataFrame(rows, columns=columns)))
     spread = pop["percent_lower_per_replicate"]
     lines += [
         "",
@@ -379,14 +387,18 @@ def summary_markdown(summary: Mapping[str, Any], settings: DoseResponseSettings)
             f"Organization-wide sweep ({settings.sweep_n_workers} posts, every supervisor at one "
             f"score): {_pct(s['all_workers'])} lower odds per point, system feedback included.",
             "",
-            "| score | burnout prevalence | annual turnover | vacancy rate |",
-            "|---|---|---|---|",
         ]
-        for row in s["by_score"]:
-            lines.append(
-                f"| {row['score_level']:g} | {row['burnout_prevalence_mean']:.1%} | "
-                f"{row['annual_turnover_rate_mean']:.1%} | {row['vacancy_rate_mean']:.1%} |"
+        rows = [
+            (
+                f"{row['score_level']:g}",
+                f"{row['burnout_prevalence_mean']:.1%}",
+                f"{row['annual_turnover_rate_mean']:.1%}",
+                f"{row['vacancy_rate_mean']:.1%}",
             )
+            for row in s["by_score"]
+        ]
+        columns = ("score", "burnout prevalence", "annual turnover", "vacancy rate")
+        lines.append(to_markdown(pd.DataFrame(rows, columns=columns)))
     return "\n".join(lines) + "\n"
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from analysis.comparison import to_markdown
 from analysis.tipping_point import (
     MIN_LEVELS,
     OUTCOME_LABELS,
@@ -479,16 +480,26 @@ def summary_markdown(summary: Mapping[str, Any], settings: TippingSettings) -> s
         f"{settings.replicates} replicates of {settings.n_workers} posts; equilibrium = last "
         f"{settings.equilibrium_weeks} of {settings.burn_in_weeks} + {settings.sweep_weeks} weeks.",
         "",
-        "| outcome | tipping point: demand of steepest rise (95 % CI) | rise per 0.1 of demand "
-        "there | fitted plateaus |",
-        "|---|---|---|---|",
+        to_markdown(
+            pd.DataFrame(
+                [
+                    (
+                        OUTCOME_LABELS[outcome],
+                        f"{t['tipping_point']:.3f} ({t['ci95'][0]:.3f} to {t['ci95'][1]:.3f})",
+                        f"{0.1 * t['steepest_slope']:+.1%}",
+                        f"{t['low']:.1%} -> {t['high']:.1%}",
+                    )
+                    for outcome, t in summary["tipping_points"].items()
+                ],
+                columns=(
+                    "outcome",
+                    "tipping point: demand of steepest rise (95 % CI)",
+                    "rise per 0.1 of demand there",
+                    "fitted plateaus",
+                ),
+            )
+        ),
     ]
-    for outcome, t in summary["tipping_points"].items():
-        lines.append(
-            f"| {OUTCOME_LABELS[outcome]} | {t['tipping_point']:.3f} ({t['ci95'][0]:.3f} to "
-            f"{t['ci95'][1]:.3f}) | {0.1 * t['steepest_slope']:+.1%} | {t['low']:.1%} -> "
-            f"{t['high']:.1%} |"
-        )
     run = summary["runaway"]
     lines += [
         "",
@@ -508,18 +519,27 @@ def summary_markdown(summary: Mapping[str, Any], settings: TippingSettings) -> s
         f"{plan.smoothing_weeks}-week average gap from the control stays within "
         f"{plan.recovery_tolerance:.0%} of its peak for {plan.settle_weeks} weeks.",
         "",
-        "| outcome | peak gap | weeks to recover (95 % CI) | gap in the final year (95 % CI) |",
-        "|---|---|---|---|",
     ]
+    rows = []
     for outcome, r in summary["recovery"].items():
         low, high = r["final_gap_ci95"]
-        weeks = r["weeks_to_recover"]
-        lines.append(
-            f"| {OUTCOME_LABELS[outcome]} | {r['peak_gap']:+.3f} | "
-            f"{_weeks(weeks)} ({_weeks(r['weeks_to_recover_ci95'][0])} to "
-            f"{_weeks(r['weeks_to_recover_ci95'][1])}) | {r['final_gap']:+.4f} ({low:+.4f} to "
-            f"{high:+.4f}){' lasting' if r['lasting_gap'] else ''} |"
+        rows.append(
+            (
+                OUTCOME_LABELS[outcome],
+                f"{r['peak_gap']:+.3f}",
+                f"{_weeks(r['weeks_to_recover'])} ({_weeks(r['weeks_to_recover_ci95'][0])} to "
+                f"{_weeks(r['weeks_to_recover_ci95'][1])})",
+                f"{r['final_gap']:+.4f} ({low:+.4f} to {high:+.4f})"
+                + (" lasting" if r["lasting_gap"] else ""),
+            )
         )
+    columns = (
+        "outcome",
+        "peak gap",
+        "weeks to recover (95 % CI)",
+        "gap in the final year (95 % CI)",
+    )
+    lines.append(to_markdown(pd.DataFrame(rows, columns=columns)))
     return "\n".join(lines) + "\n"
 
 

@@ -78,6 +78,7 @@ def test_dose_starts_where_the_current_defaults_are():
         assert start[f"dose.{group}"] == pytest.approx(default / ref, rel=0.01)
 
 
+@pytest.mark.slow
 def test_tiny_run_writes_every_output(tmp_path):
     """A tiny calibration writes the fit table, figures, calibrated set and run record."""
     calibrated = tmp_path / "calibrated.yaml"

@@ -51,6 +51,7 @@ def fit():
     return table.set_index("target")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", [t.name for t in TARGETS if t.name not in NOT_REACHED])
 def test_calibrated_default_lands_within_tolerance(fit, target):
     """The default model's mean over seeds lies inside the target's published interval.
@@ -65,6 +66,7 @@ def test_calibrated_default_lands_within_tolerance(fit, target):
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("target", sorted(NOT_REACHED))
 def test_known_misses_are_still_missed(fit, target):
     """Each documented miss still lies outside its interval (else docs/calibration.md is stale)."""

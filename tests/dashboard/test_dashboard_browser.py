@@ -1,7 +1,8 @@
 """End-to-end: the dashboard served on localhost, driven in headless Debian Chromium.
 
-Needs ``/usr/bin/chromium`` (``apt-get install -y chromium``; .ci/run installs it). Without it
-these tests fail, not skip: CI must not pass without having looked at the page.
+Needs ``/usr/bin/chromium`` or ``chromium`` on PATH (``apt-get install -y chromium``; .ci/run
+installs it). Without it these tests skip, with the reason shown (tests/conftest.py), except
+under CI (``CI=true``), where they fail: CI must not pass without having looked at the page.
 """
 
 import os
@@ -14,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_requirement import chromium_executable
 
 from analysis.lessons import LESSONS, PAGE_DEFAULTS, ClassroomModel
 from experiments.app import headline
@@ -22,7 +24,6 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,20 +84,21 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium driven by Playwright."""
-    if not CHROMIUM.exists():
+    executable = chromium_executable()
+    if executable is None:
         pytest.fail("Chromium is missing: apt-get install -y chromium (.ci/run does this)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            executable_path=str(executable), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture
-def page(server, browser):
+def page(browser, server):
     """A fresh page (its own Solara session) with the dashboard loaded; outside requests kept."""
     context = browser.new_context(viewport={"width": 1500, "height": 1300})
     page = context.new_page()

@@ -105,6 +105,7 @@ def test_step_updates_plots_and_numbers_match_the_model(page):
         assert f"{key} {value}" in text
 
 
+@pytest.mark.slow
 def test_slider_then_reset_rebuilds_the_model_with_the_new_value(page):
     """Moving the demand slider and pressing Reset runs the model at the new demand."""
     slider = next(
@@ -121,6 +122,7 @@ def test_slider_then_reset_rebuilds_the_model_with_the_new_value(page):
         assert f"{key} {value}" in text
 
 
+@pytest.mark.slow
 def test_lesson_preset_loads_its_settings_and_teacher_text(page):
     """A lesson button re-creates the model with the preset's settings and shows its text."""
     item = LESSONS[2]

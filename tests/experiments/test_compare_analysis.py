@@ -113,7 +113,8 @@ def test_tables_format_estimates_with_intervals():
     )
     text = comparison.to_markdown(comparison.display_table(summary, {"program": "individual"}))
     lines = text.splitlines()
-    assert len(lines) == 3 and lines[1].startswith("|---") and "| program | individual |" in text
+    assert len(lines) == 3 and lines[1].startswith("|:---")
+    assert [cell.strip() for cell in lines[2].split("|")[2:4]] == ["program", "individual"]
     lines = comparison.findings(summary)
     assert "program -10.0 (-10.0 to -10.0)" in lines[0]
     assert "most departures avoided over the horizon: program 52" in lines[1]

@@ -52,6 +52,7 @@ def assert_same_tables(a, b):
         pd.testing.assert_frame_equal(left, right)
 
 
+@pytest.mark.slow
 def test_main_job_writes_every_output_and_prints_the_folder_last(tmp_path, monkeypatch, capsys):
     """The job writes tables, figures, report and record; its last printed line is the folder."""
     out = tmp_path / "out"
@@ -110,6 +111,7 @@ def count_simulations(monkeypatch, fail_after: int | None = None) -> list[int]:
     return counts
 
 
+@pytest.mark.slow
 def test_interrupted_job_resumes_and_gives_identical_tables(tmp_path, monkeypatch):
     """Interrupted after some runs, a rerun simulates only the rest and matches a clean run."""
     clean = compare.run([*TINY, f"output_dir={tmp_path / 'clean'}", f"runs_dir={tmp_path / 'r1'}"])
@@ -178,6 +180,7 @@ def test_an_arm_equals_a_model_built_with_its_interventions(tmp_path):
             np.testing.assert_array_equal(stored["costs"], model.ledger.totals)
 
 
+@pytest.mark.slow
 def test_sweep_writes_one_comparison_per_point(tmp_path, capsys):
     """--multirun over a model setting gives one output folder per value, differing as expected."""
     out = compare.run(

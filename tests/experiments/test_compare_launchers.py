@@ -1,6 +1,7 @@
 """The same small comparison through the basic and joblib launchers (submitit: next file)."""
 
 import pandas as pd
+import pytest
 from test_compare_job import TINY
 
 from experiments import compare
@@ -40,6 +41,7 @@ def run_through(launchers: dict[str, list[str]], tmp_path) -> None:
             pd.testing.assert_frame_equal(left, right)
 
 
+@pytest.mark.slow
 def test_basic_and_joblib_launchers_give_identical_numbers(tmp_path):
     """In-process jobs and jobs in loky worker processes give the same numbers."""
     run_through(LAUNCHERS, tmp_path)

@@ -150,6 +150,7 @@ def test_bad_override_fails_before_any_simulation(override, named, tmp_path, mon
     assert not (tmp_path / "runs").exists() and not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_command_line_bad_override_exits_fast_with_a_clear_message(tmp_path):
     """The command exits non-zero within seconds, naming the key and its allowed range."""
     began = time.perf_counter()

@@ -36,6 +36,7 @@ def command(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
     """``quick=true`` writes every output with provenance and prints its folder as the last line."""
     out = tmp_path / "run"
@@ -58,6 +59,7 @@ def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
     assert "Shanafelt 2015" in (out / "summary.md").read_text()
 
 
+@pytest.mark.slow
 def test_gradient_on_a_moderate_model_is_near_the_published_one():
     """Burnout odds fall ~3.3 % per point for physicians, ~7 % for other staff (published).
 
@@ -137,6 +139,7 @@ def test_scenario_is_chosen_from_the_shared_config_group():
     assert settings("scenario=pandemic_surge").scenario == "pandemic_surge"
 
 
+@pytest.mark.slow
 def test_bad_setting_on_the_command_line_exits_with_the_message(tmp_path):
     """The command exits non-zero, names the setting and its range, and writes no results."""
     out = tmp_path / "run"
@@ -146,6 +149,7 @@ def test_bad_setting_on_the_command_line_exits_with_the_message(tmp_path):
     assert not (out / "summary.json").exists()
 
 
+@pytest.mark.slow
 def test_multirun_runs_one_job_per_setting_and_prints_the_sweep_folder(tmp_path):
     """``--multirun`` gives one complete output folder per value and prints the sweep folder."""
     sweep = tmp_path / "sweep"

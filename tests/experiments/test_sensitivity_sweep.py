@@ -27,6 +27,7 @@ def indices(out_dir: Path) -> pd.DataFrame:
     return pd.read_csv(out_dir / "indices.csv", keep_default_na=False, na_values=[""])
 
 
+@pytest.mark.slow
 def test_ishigami_through_the_joblib_sweep_recovers_published_indices(tmp_path):
     """Batches run as Hydra jobs, gathered and analysed, give Ishigami's S1 and ST within 0.05."""
     out = sweep.run(["sensitivity=ishigami", "n=1024", "batches=3", f"output_dir={tmp_path}"])
@@ -49,6 +50,7 @@ def test_ishigami_through_the_joblib_sweep_recovers_published_indices(tmp_path):
     assert "Matter, most first: x1" in (out / "summary.txt").read_text()
 
 
+@pytest.mark.slow
 def test_model_sobol_gives_identical_indices_through_joblib_and_submitit_local(tmp_path):
     """A tiny Sobol' run of the model through joblib and submitit_local gives the same indices."""
     joblib_out = sweep.run([*TINY, f"output_dir={tmp_path / 'joblib'}"])
@@ -88,6 +90,7 @@ def test_model_sobol_gives_identical_indices_through_joblib_and_submitit_local(t
     assert (bundle_rows["value"] == 0.0).all()
 
 
+@pytest.mark.slow
 def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
     """Morris screening through the sweep writes mu*, sigma and one plot per output."""
     out = sweep.run(
@@ -140,6 +143,7 @@ def test_bad_space_fails_fast_before_any_simulation(tmp_path, monkeypatch, overr
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_command_line_prints_the_output_folder_last_and_fails_fast(tmp_path):
     """The CLI's last line is the output folder; a bad range exits non-zero with the reason."""
     command = [sys.executable, "-m", "experiments.sensitivity", "sensitivity=ishigami", "n=8"]

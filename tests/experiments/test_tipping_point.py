@@ -30,6 +30,7 @@ def settings(*overrides: str) -> tp.TippingSettings:
         return tp.settings_from(compose("tipping_point", overrides=list(overrides)))
 
 
+@pytest.mark.slow
 def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
     """``quick=true`` writes every output with provenance and prints its folder as the last line."""
     out = tmp_path / "run"

@@ -20,6 +20,7 @@ KEYS = (
 )
 
 
+@pytest.mark.slow
 def test_cli_prints_the_json_keys():
     """The command runs at small size and prints the report keys."""
     out = subprocess.run(

@@ -5,13 +5,13 @@ from analysis.trial import Estimate, ancova_g, hedges_g, icc_oneway, pool, preva
 
 
 def test_hedges_g_matches_the_formula():
-    """g = J x d and SE = sqrt((nt + nc) / (nt nc) + g^2 / (2 (nt + nc)))."""
+    """g = J x d and SE = sqrt((nt + nc) / (nt nc) + g^2 / (2 (nt + nc - 3.94)))."""
     t, c = np.array([1.0, 2, 3, 4]), np.array([2.0, 3, 4, 5])
     est = hedges_g(t, c)
     d = -1.0 / np.std(t, ddof=1)
     g = (1 - 3 / (4 * 8 - 9)) * d
     assert est.value == pytest.approx(g)
-    assert est.se == pytest.approx(np.sqrt(8 / 16 + g * g / 16))
+    assert est.se == pytest.approx(np.sqrt(8 / 16 + g * g / (2 * (8 - 3.94))))
     lo, hi = est.ci
     assert lo < est.value < hi and hi - lo == pytest.approx(2 * 1.959964 * est.se, rel=1e-6)
 

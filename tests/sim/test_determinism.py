@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from sim import WorkforceModel
 
@@ -34,6 +35,7 @@ def test_different_seeds_differ():
     assert a.summary() != b.summary()
 
 
+@pytest.mark.slow
 def test_same_seed_same_results_in_another_process():
     """A fresh interpreter reproduces the run exactly."""
     outputs = [
