@@ -387,7 +387,10 @@ def run(argv: Sequence[str] = ()) -> Path:
         raise ConfigurationError(str(error)) from error
     facts = composed[0][1]
     first = composed[0][0]
-    out_dir = output_folder(first, facts, argv)
+    try:
+        out_dir = output_folder(first, facts, argv)
+    except OSError as error:
+        raise JobFailed(f"{failure_line(error)}; no output folder was made") from error
     runs_dir = Path(first.runs_dir).resolve()
     passed = [o for o in user_overrides if override_key(o) not in DRIVER_KEYS]
     folders = [point_folder(out_dir, n, point, swept) for n, point in enumerate(points)]
@@ -421,9 +424,9 @@ def run(argv: Sequence[str] = ()) -> Path:
         mark_complete(out_dir)
     except Exception as error:
         record_failure(out_dir, error)
-        raise JobFailed(
-            f"{failure_line(error)}; {out_dir} is incomplete (see its {INCOMPLETE} file)"
-        ) from error
+        marked = (out_dir / INCOMPLETE).exists()
+        state = f"is incomplete (see its {INCOMPLETE} file)" if marked else "has no output"
+        raise JobFailed(f"{failure_line(error)}; {out_dir} {state}") from error
     for text in texts:
         print(text)
     print(
