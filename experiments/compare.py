@@ -21,50 +21,66 @@ Stages (:func:`run`):
    job runs a share of the (scenario, seed) pairs. For each pair the organization is built and
    burned in once, then copied for every arm (``copy.deepcopy``) and the arm's interventions
    start on the copy at week 0, exactly as if passed to the constructor: arms share the seed and
-   the burn-in (common random numbers). Each arm's weekly metrics are saved atomically under
-   ``runs_dir/<key>.npz``, the key a hash of everything that determines the run (model
-   parameters, scenario, weeks, the arm's settings, the model code) and its seed, so a rerun
-   after an interruption (or a sweep that repeats a point) skips what is stored.
+   the burn-in (common random numbers). Each arm's weekly metrics are stored in the run store
+   (:mod:`experiments.run_store`, ``runs_dir``) under a hash of everything that determines the
+   run (model parameters, scenario, weeks, the arm's settings, the model code) and its seed, with
+   a completion record; a rerun after an interruption (or a sweep that repeats a point) skips
+   what is stored and valid, and recomputes, naming it, a stored run that fails its checks. A
+   job claims a (scenario, seed) pair while computing it, so concurrent jobs never compute or
+   write the same run twice. Each job shows its progress and expected finish on stderr.
 3. **Gather and write** to one folder: tidy weekly results (``weekly.parquet``), outcomes per run
    (``outcomes.csv``), the summary (``summary.csv``, ``summary.md``: differences from no
    intervention with 95 % intervals), three figures, ``report.html`` and ``run_info.json``
    (config, seeds, versions, commit, timings); a sweep writes one such folder per point and
    ``sweep_summary.csv`` beside them. The summary is printed; the output folder is the last
    line printed.
+
+The output folder is ``output_dir``, else ``hydra.run.dir`` (``hydra.sweep.dir`` with
+``--multirun``) if given, else a new folder ``outputs/compare/<date>/<HH-MM-SS>_<experiment>``
+(``-2``, ``-3``, ... appended if another job took that name). It holds an ``INCOMPLETE`` file
+until its last output is written (:mod:`experiments.job_folder`); a job that fails leaves it,
+with the error, and exits non-zero with one line naming the folder.
 """
 
 import copy
 import hashlib
 import logging
-import re
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
-from datetime import datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import hydra
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_module
-from hydra.errors import HydraException, MissingConfigException
-from omegaconf import DictConfig, OmegaConf, open_dict
-from omegaconf.errors import OmegaConfBaseException
+from omegaconf import DictConfig, open_dict
 
 from experiments import schema
+from experiments.compare_config import CONFIG_MODULE, CONFIG_NAME, compose_config
 from experiments.hydra_job import hydra_argv, quote_override
-from experiments.records import config_hash, save_npz_atomic, write_text_atomic
+from experiments.job_folder import (
+    INCOMPLETE,
+    command_line,
+    default_folder,
+    failure_line,
+    mark_complete,
+    mark_incomplete,
+    record_failure,
+)
+from experiments.overrides import is_given, override_key, parse_args, point_folder, sweep_points
+from experiments.progress import Progress
+from experiments.records import config_hash
+from experiments.run_store import MISSING, InvalidRun, RunShape, RunStore
 
-CONFIG_MODULE = "conf"
-CONFIG_NAME = "config"
-RECORD_VERSION = 1
-"""Layout of a stored run; part of its key, so a change of layout never reads old runs."""
+RECORD_VERSION = 2
+"""Layout of a stored run; part of its key, so a change of layout never reads old runs.
 
-DRIVER_KEYS = ("batch", "runs_dir", "output_dir")
+Version 2: every run has a completion record (:mod:`experiments.run_store`)."""
+
+DRIVER_KEYS = ("batch", "runs_dir", "output_dir", "hydra.run.dir", "hydra.sweep.dir")
 """Keys the driver sets for the jobs itself."""
 
 
@@ -72,84 +88,13 @@ class ConfigurationError(ValueError):
     """A bad option or override, found before any simulation."""
 
 
+class JobFailed(RuntimeError):
+    """The job stopped after its configuration was checked; its folder stays marked incomplete."""
+
+
 def progress(message: str) -> None:
     """One line of progress on stderr (visible from joblib and basic jobs)."""
     print(f"compare: {message}", file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Configuration
-
-
-def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]]:
-    """Compose ``conf/config.yaml`` with ``overrides`` and check every value.
-
-    Returns:
-        The config without its ``hydra`` node, and facts from that node: ``launcher`` (class
-        name) and ``choices`` (the option picked in each config group).
-
-    Raises:
-        ValueError: On an unknown key, a value of the wrong type or out of range, or an unknown
-            option, naming it (Hydra's and OmegaConf's messages included).
-    """
-    try:
-        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            cfg = compose(CONFIG_NAME, overrides=list(overrides), return_hydra_config=True)
-    except MissingConfigException as error:
-        group, _, option = str(error.missing_cfg_file or "").rpartition("/")
-        if not group:
-            raise ValueError(str(error).replace("\n", " ")) from error
-        raise ValueError(
-            f"{group}: no option {option!r} (no file conf/{group}/{option}.yaml); allowed: "
-            f"{', '.join(group_options(group))}"
-        ) from error
-    except (HydraException, OmegaConfBaseException) as error:
-        cause = f" ({error.__cause__})" if error.__cause__ else ""
-        raise ValueError(f"{error}{cause}".replace("\n", " ")) from error
-    facts = {
-        "launcher": str(cfg.hydra.launcher.get("_target_", "?")).rsplit(".", 1)[-1],
-        "choices": OmegaConf.to_container(cfg.hydra.runtime.choices),
-    }
-    with open_dict(cfg):
-        del cfg["hydra"]
-    schema.validate(cfg)
-    return cfg, facts
-
-
-def group_options(group: str) -> list[str]:
-    """The options of a config group of ``conf/`` (its YAML files)."""
-    folder = resources.files(CONFIG_MODULE).joinpath(group)
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
-    )
-
-
-def sweep_points(overrides: Sequence[str], multirun: bool) -> tuple[list[list[str]], set[str]]:
-    """The override lists of each point of the sweep (one list without ``--multirun``).
-
-    Returns:
-        The points, and the keys swept.
-
-    Raises:
-        ValueError: If a sweep (``a,b``, ``range()``) is given without ``--multirun``.
-    """
-    from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
-    try:
-        parsed = OverridesParser.create().parse_overrides(list(overrides))
-    except HydraException as error:
-        raise ValueError(str(error)) from error
-    sweeps = [o for o in parsed if o.is_sweep_override()]
-    if not multirun:
-        if sweeps:
-            listed = ", ".join(o.input_line for o in sweeps)
-            raise ValueError(f"{listed}: a sweep needs --multirun")
-        return [list(overrides)], set()
-    points = [list(p) for batch in BasicSweeper.split_arguments(parsed, None) for p in batch]
-    return points, {o.key_or_group for o in sweeps}
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -178,25 +123,40 @@ def arm_spec(cfg: DictConfig, arm: str) -> dict[str, Any]:
     return {"build": str(node.build), "settings": schema.build_settings(node)}
 
 
+def pair_facts(cfg: DictConfig, scenario: str) -> dict[str, Any]:
+    """What determines every run of a scenario, whatever its arm (the seed aside)."""
+    return {
+        "model": asdict(schema.model_parameters(cfg)),
+        "scenario": str(cfg.scenario[scenario].name),
+        "burn_in_weeks": int(cfg.burn_in_weeks),
+        "horizon_weeks": int(cfg.horizon_weeks),
+        "code": code_fingerprint(),
+        "record": RECORD_VERSION,
+    }
+
+
 def run_key(cfg: DictConfig, scenario: str, arm: str, seed: int) -> str:
     """Key of one run: a hash of everything that determines it, and its seed."""
-    return config_hash(
-        {
-            "model": asdict(schema.model_parameters(cfg)),
-            "scenario": str(cfg.scenario[scenario].name),
-            "burn_in_weeks": int(cfg.burn_in_weeks),
-            "horizon_weeks": int(cfg.horizon_weeks),
-            "arm": arm_spec(cfg, arm),
-            "code": code_fingerprint(),
-            "record": RECORD_VERSION,
-        },
-        seed,
-    )
+    return config_hash({**pair_facts(cfg, scenario), "arm": arm_spec(cfg, arm)}, seed)
+
+
+def pair_key(cfg: DictConfig, scenario: str, seed: int) -> str:
+    """Key of a (scenario, seed) pair, whose arms one job computes together."""
+    return config_hash(pair_facts(cfg, scenario), seed)
+
+
+def run_store(cfg: DictConfig) -> RunStore:
+    """The store of ``cfg.runs_dir``, expecting runs of ``cfg.horizon_weeks`` weeks."""
+    from sim.accounting import COST_ITEMS
+    from sim.week_close import METRIC_KEYS
+
+    shape = RunShape(int(cfg.horizon_weeks), len(METRIC_KEYS), len(COST_ITEMS))
+    return RunStore(cfg.runs_dir, shape)
 
 
 def run_path(cfg: DictConfig, scenario: str, arm: str, seed: int) -> Path:
-    """Where the run is stored."""
-    return Path(cfg.runs_dir) / f"{run_key(cfg, scenario, arm, seed)}.npz"
+    """Where the run's data is stored."""
+    return run_store(cfg).data_path(run_key(cfg, scenario, arm, seed))
 
 
 def planned_runs(cfg: DictConfig) -> Iterator[tuple[str, int, int, str]]:
@@ -213,19 +173,31 @@ def planned_runs(cfg: DictConfig) -> Iterator[tuple[str, int, int, str]]:
 
 
 def simulate_pair(cfg: DictConfig, scenario: str, seed: int) -> int:
-    """Simulate every arm not yet stored for one scenario and seed; return how many ran.
+    """Simulate every arm not validly stored for one scenario and seed; return how many ran.
 
-    The organization is built and burned in once; each arm runs on a copy of it (the last on
-    the original), so the arms share the seed and the burn-in, and an arm's result does not
-    depend on which other arms ran.
+    The job holds the pair's claim meanwhile (another job computing it is waited for). The
+    organization is built and burned in once; each arm runs on a copy of it (the last on the
+    original), so the arms share the seed and the burn-in, and an arm's result does not depend
+    on which other arms ran.
     """
+    store = run_store(cfg)
+    keys = {arm: run_key(cfg, scenario, arm, seed) for arm in schema.arm_names(cfg)}
+    with store.claim(pair_key(cfg, scenario, seed)):
+        todo = [arm for arm, key in keys.items() if store.invalid(key, seed)]
+        if todo:
+            simulate_arms(cfg, scenario, seed, {arm: keys[arm] for arm in todo}, store)
+    return len(todo)
+
+
+def simulate_arms(
+    cfg: DictConfig, scenario: str, seed: int, keys: dict[str, str], store: RunStore
+) -> None:
+    """Simulate the arms ``keys`` names from one burned-in organization; store each run."""
     from sim import WorkforceModel
     from sim.interventions import build
     from sim.metrics import weekly_metrics
 
-    todo = [arm for arm in schema.arm_names(cfg) if not run_path(cfg, scenario, arm, seed).exists()]
-    if not todo:
-        return 0
+    todo = list(keys)
     params = asdict(schema.model_parameters(cfg))
     base = WorkforceModel(
         rng=seed,
@@ -244,13 +216,7 @@ def simulate_pair(cfg: DictConfig, scenario: str, seed: int) -> int:
             model.step()
             weekly_metrics(model)
             weekly[week] = model.metric_values
-        save_npz_atomic(
-            run_path(cfg, scenario, arm, seed),
-            weekly=weekly,
-            costs=model.ledger.totals.copy(),
-            seed=seed,
-        )
-    return len(todo)
+        store.save(keys[arm], seed, weekly, model.ledger.totals.copy())
 
 
 def run_batch(cfg: DictConfig) -> int:
@@ -266,17 +232,25 @@ def run_batch(cfg: DictConfig) -> int:
     batch, jobs = int(cfg.batch), int(cfg.jobs)
     seeds = replicate_seeds(cfg.seed, cfg.replicates)
     pairs = [(s, r) for r in range(len(seeds)) for s in cfg.scenario]
-    mine = pairs[batch::jobs] if batch < jobs else []
+    queue = pairs[batch::jobs] if batch < jobs else []
+    store = run_store(cfg)
+    shown = Progress(f"compare: job {batch + 1}/{jobs}", len(queue), position=batch % 8)
     simulated = 0
-    for done, (scenario, replicate) in enumerate(mine, start=1):
+    while queue:
+        # Pairs another job is computing (same runs, another command) wait till the end.
+        scenario, replicate = next(
+            (p for p in queue if not store.claimed_elsewhere(pair_key(cfg, p[0], seeds[p[1]]))),
+            queue[0],
+        )
+        queue.remove((scenario, replicate))
         began = time.perf_counter()
         ran = simulate_pair(cfg, scenario, seeds[replicate])
         simulated += ran
-        progress(
-            f"job {batch + 1}/{jobs}: {scenario} replicate {replicate + 1}/{len(seeds)}: "
+        shown.advance(
+            f"{scenario} replicate {replicate + 1}/{len(seeds)}: "
             + (f"{ran} arms in {time.perf_counter() - began:.1f} s" if ran else "stored")
-            + f" [{done}/{len(mine)}]"
         )
+    shown.close()
     return simulated
 
 
@@ -305,20 +279,29 @@ def launch(overrides: Sequence[str], out_dir: Path, runs_dir: Path, jobs: int) -
 def gather(cfg: DictConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read every run back: tidy weekly rows, and one row of cost totals per run.
 
+    A run found invalid here (changed since the jobs checked it) is recomputed in this process.
+
     Raises:
         RuntimeError: If a run is missing (a job failed; its log is under ``jobs/``).
     """
     from sim.accounting import COST_ITEMS
     from sim.week_close import INTEGER_METRICS, METRIC_KEYS
 
+    store = run_store(cfg)
     labels, blocks, costs = [], [], []
     for scenario, replicate, seed, arm in planned_runs(cfg):
-        path = run_path(cfg, scenario, arm, seed)
-        if not path.exists():
-            raise RuntimeError(f"run {scenario}/{arm}/seed {seed} is missing ({path})")
-        with np.load(path) as stored:
-            blocks.append(stored["weekly"])
-            costs.append(stored["costs"])
+        key = run_key(cfg, scenario, arm, seed)
+        try:
+            stored = store.load(key, seed)
+        except InvalidRun:
+            if store.problem(key, seed) == MISSING:
+                raise RuntimeError(
+                    f"run {scenario}/{arm}/seed {seed} is missing ({store.data_path(key)})"
+                ) from None
+            simulate_pair(cfg, scenario, seed)
+            stored = store.load(key, seed)
+        blocks.append(stored.weekly)
+        costs.append(stored.costs)
         labels.append((scenario, arm, replicate, seed))
     weeks = int(cfg.horizon_weeks)
     index = pd.DataFrame(labels, columns=["scenario", "arm", "replicate", "seed"])
@@ -349,59 +332,50 @@ def arm_levels(cfg: DictConfig) -> dict[str, str]:
     return levels
 
 
-def default_output_dir(choices: dict[str, Any]) -> Path:
-    """``outputs/compare/<date>/<time>_<experiment>`` under the working directory."""
-    now = datetime.now()
-    name = choices.get("experiment") or "compare"
-    return Path("outputs") / "compare" / now.strftime("%Y-%m-%d") / f"{now:%H-%M-%S}_{name}"
+def output_folder(cfg: DictConfig, facts: dict[str, Any], overrides: Sequence[str]) -> Path:
+    """The job's output folder: ``output_dir``, a Hydra folder given by the user, or a new one.
 
-
-def point_folder(out_dir: Path, number: int, point: Sequence[str], swept: set[str]) -> Path:
-    """Folder of one sweep point: ``<number>_<swept key=value,...>`` (out_dir if no sweep)."""
-    if not swept:
-        return out_dir
-    parts = [o for o in point if o.split("=", 1)[0].lstrip("+~") in swept]
-    slug = re.sub(r"[^A-Za-z0-9_.=,+-]+", "_", ",".join(parts))[:120]
-    return out_dir / f"{number:03d}_{slug}"
-
-
-def write_sweep_summary(out_dir: Path, points: Sequence[Sequence[str]], swept: set[str]) -> Path:
-    """``sweep_summary.csv``: every point's summary rows, with the swept values as columns."""
-    frames = []
-    for number, point in enumerate(points):
-        folder = point_folder(out_dir, number, point, swept)
-        frame = pd.read_csv(folder / "summary.csv")
-        values = dict(o.lstrip("+~").split("=", 1) for o in point if "=" in o)
-        for position, key in enumerate(sorted(swept)):
-            frame.insert(position, key, values.get(key))
-        frame.insert(0, "folder", folder.name)
-        frames.append(frame)
-    path = out_dir / "sweep_summary.csv"
-    write_text_atomic(path, pd.concat(frames, ignore_index=True).to_csv(index=False))
-    return path
-
-
-def parse_args(argv: Sequence[str]) -> tuple[list[str], bool]:
-    """Split ``--multirun``/``-m`` from the overrides.
-
-    Raises:
-        ValueError: On any other ``-`` option.
+    ``hydra.sweep.dir`` (with ``--multirun``) or ``hydra.run.dir`` given on the command line is
+    honoured; without any, a new folder (created exclusively: unique to this job) is made.
     """
-    multirun = False
-    overrides = []
-    for arg in argv:
-        if arg in ("--multirun", "-m"):
-            multirun = True
-        elif arg.startswith("-"):
-            raise ValueError(f"unknown option {arg!r}; allowed: --multirun (-m) and key=value")
-        else:
-            overrides.append(arg)
-    return overrides, multirun
+    if cfg.output_dir:
+        return Path(cfg.output_dir).resolve()
+    multirun = any(o in ("--multirun", "-m") for o in overrides)
+    for key, fact in (("hydra.sweep.dir", "sweep_dir"), ("hydra.run.dir", "run_dir")):
+        if (multirun or key == "hydra.run.dir") and is_given(overrides, key):
+            return Path(facts[fact]).resolve()
+    name = (facts.get("choices") or {}).get("experiment") or "compare"
+    return default_folder("compare", str(name)).resolve()
+
+
+def plan(composed: Sequence[tuple[DictConfig, Any]], runs_dir: Path) -> tuple[int, int]:
+    """Point every config at ``runs_dir``; count the runs, and those to simulate.
+
+    A stored run that fails its checks is named on stderr (the jobs recompute it).
+    """
+    total = todo = 0
+    for cfg, _ in composed:
+        with open_dict(cfg):
+            cfg.runs_dir = str(runs_dir)
+        store = run_store(cfg)
+        for scenario, _, seed, arm in planned_runs(cfg):
+            key = run_key(cfg, scenario, arm, seed)
+            problem = store.problem(key, seed)
+            if problem not in (None, MISSING):
+                progress(f"stored run {store.data_path(key)} is {problem}: it will be recomputed")
+            total += 1
+            todo += problem is not None
+    return total, todo
 
 
 def run(argv: Sequence[str] = ()) -> Path:
-    """Run the whole job (see the module docstring); return the output folder."""
-    from experiments.compare_outputs import write_outputs
+    """Run the whole job (see the module docstring); return the output folder.
+
+    Raises:
+        ConfigurationError: On a bad option or override (nothing was created).
+        JobFailed: If anything fails afterwards; the output folder stays marked incomplete.
+    """
+    from experiments.compare_outputs import write_outputs, write_sweep_summary
 
     began = time.perf_counter()
     logging.getLogger("MESA").setLevel(logging.WARNING)
@@ -413,38 +387,46 @@ def run(argv: Sequence[str] = ()) -> Path:
         raise ConfigurationError(str(error)) from error
     facts = composed[0][1]
     first = composed[0][0]
-    out_dir = Path(first.output_dir) if first.output_dir else default_output_dir(facts["choices"])
-    out_dir = out_dir.resolve()
+    try:
+        out_dir = output_folder(first, facts, argv)
+    except OSError as error:
+        raise JobFailed(f"{failure_line(error)}; no output folder was made") from error
     runs_dir = Path(first.runs_dir).resolve()
-    passed = [o for o in user_overrides if o.split("=", 1)[0].lstrip("+~") not in DRIVER_KEYS]
-    total = todo = 0
-    for cfg, _ in composed:
-        with open_dict(cfg):
-            cfg.runs_dir = str(runs_dir)
-        for scenario, _, seed, arm in planned_runs(cfg):
-            total += 1
-            todo += not run_path(cfg, scenario, arm, seed).exists()
-    jobs = max(int(cfg.jobs) for cfg, _ in composed)
-    progress(
-        f"{len(points)} point(s), {total} runs ({total - todo} already stored in {runs_dir}); "
-        f"{todo} to simulate in {jobs} job(s) per point via {facts['launcher']}"
-    )
-    planned = time.perf_counter()
-    if todo:
-        launch(passed, out_dir, runs_dir, jobs)
-    simulated = time.perf_counter()
-    texts = []
-    for number, (point, (cfg, point_facts)) in enumerate(zip(points, composed, strict=True)):
-        folder = point_folder(out_dir, number, point, swept)
-        timings = {
-            "setup_s": planned - began,
-            "simulation_wall_s": simulated - planned,
-            "runs": total,
-            "runs_simulated": todo,
-        }
-        texts.append(write_outputs(cfg, point, point_facts, folder, timings))
-    if swept:
-        write_sweep_summary(out_dir, points, swept)
+    passed = [o for o in user_overrides if override_key(o) not in DRIVER_KEYS]
+    folders = [point_folder(out_dir, n, point, swept) for n, point in enumerate(points)]
+    command = command_line("experiments.compare", list(argv))
+    try:
+        for folder in dict.fromkeys([out_dir, *folders]):
+            mark_incomplete(folder, command)
+        total, todo = plan(composed, runs_dir)
+        jobs = max(int(cfg.jobs) for cfg, _ in composed)
+        progress(
+            f"{len(points)} point(s), {total} runs ({total - todo} already stored in "
+            f"{runs_dir}); {todo} to simulate in {jobs} job(s) per point via {facts['launcher']}"
+        )
+        planned = time.perf_counter()
+        if todo:
+            launch(passed, out_dir, runs_dir, jobs)
+        simulated = time.perf_counter()
+        texts = []
+        for point, folder, (cfg, point_facts) in zip(points, folders, composed, strict=True):
+            timings = {
+                "setup_s": planned - began,
+                "simulation_wall_s": simulated - planned,
+                "runs": total,
+                "runs_simulated": todo,
+            }
+            texts.append(write_outputs(cfg, point, point_facts, folder, timings))
+            if folder != out_dir:
+                mark_complete(folder)
+        if swept:
+            write_sweep_summary(out_dir, folders, points, swept)
+        mark_complete(out_dir)
+    except Exception as error:
+        record_failure(out_dir, error)
+        marked = (out_dir / INCOMPLETE).exists()
+        state = f"is incomplete (see its {INCOMPLETE} file)" if marked else "has no output"
+        raise JobFailed(f"{failure_line(error)}; {out_dir} {state}") from error
     for text in texts:
         print(text)
     print(
@@ -455,7 +437,10 @@ def run(argv: Sequence[str] = ()) -> Path:
 
 
 def main() -> None:
-    """Command-line entry: run with ``sys.argv`` overrides; print the output folder last."""
+    """Command-line entry: run with ``sys.argv`` overrides; print the output folder last.
+
+    A bad override or a failed job ends the process with status 1 and one line on stderr.
+    """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     if {"-h", "--help"} & set(sys.argv[1:]):
         print(__doc__)
@@ -464,6 +449,8 @@ def main() -> None:
         out_dir = run(sys.argv[1:])
     except ConfigurationError as error:
         sys.exit(f"experiments.compare: {error}")
+    except JobFailed as error:
+        sys.exit(f"experiments.compare: failed: {error}")
     print(out_dir, flush=True)
 
 

@@ -16,6 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis import comparison, figures, report
 from experiments import schema
+from experiments.overrides import override_key
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 
 LIMITATIONS = (
@@ -287,3 +288,20 @@ def write_outputs(
     )
     write_json_atomic(out_dir / "run_info.json", record)
     return markdown
+
+
+def write_sweep_summary(
+    out_dir: Path, folders: Sequence[Path], points: Sequence[Sequence[str]], swept: set[str]
+) -> Path:
+    """``sweep_summary.csv``: every point's summary rows, with the swept values as columns."""
+    frames = []
+    for folder, point in zip(folders, points, strict=True):
+        frame = pd.read_csv(folder / "summary.csv")
+        values = {override_key(o): o.split("=", 1)[1] for o in point if "=" in o}
+        for position, key in enumerate(sorted(swept)):
+            frame.insert(position, key, values.get(key))
+        frame.insert(0, "folder", folder.name)
+        frames.append(frame)
+    path = out_dir / "sweep_summary.csv"
+    write_text_atomic(path, pd.concat(frames, ignore_index=True).to_csv(index=False))
+    return path

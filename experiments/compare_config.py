@@ -1,0 +1,71 @@
+"""Configuration of the main comparison job: ``conf/config.yaml`` composed and checked.
+
+Types are checked by the structured config (:mod:`experiments.schema`, registered in Hydra's
+ConfigStore as ``compare_schema``), values against their allowed ranges, all before any
+simulation.
+"""
+
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any
+
+from hydra import compose, initialize_config_module
+from hydra.errors import HydraException, MissingConfigException
+from omegaconf import DictConfig, OmegaConf, open_dict
+from omegaconf.errors import OmegaConfBaseException
+
+from experiments import schema
+
+CONFIG_MODULE = "conf"
+CONFIG_NAME = "config"
+
+
+def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]]:
+    """Compose ``conf/config.yaml`` with ``overrides`` and check every value.
+
+    Returns:
+        The config without its ``hydra`` node, and facts from that node: ``launcher`` (class
+        name), ``choices`` (the option picked in each config group), ``run_dir`` and
+        ``sweep_dir`` (Hydra's output folders, resolved).
+
+    Raises:
+        ValueError: On an unknown key, a value of the wrong type or out of range, or an unknown
+            option, naming it (Hydra's and OmegaConf's messages included).
+    """
+    try:
+        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+            cfg = compose(CONFIG_NAME, overrides=list(overrides), return_hydra_config=True)
+    except MissingConfigException as error:
+        group, _, option = str(error.missing_cfg_file or "").rpartition("/")
+        if not group:
+            raise ValueError(str(error).replace("\n", " ")) from error
+        raise ValueError(
+            f"{group}: no option {option!r} (no file conf/{group}/{option}.yaml); allowed: "
+            f"{', '.join(group_options(group))}"
+        ) from error
+    except (HydraException, OmegaConfBaseException) as error:
+        cause = f" ({error.__cause__})" if error.__cause__ else ""
+        raise ValueError(f"{error}{cause}".replace("\n", " ")) from error
+    try:
+        facts = {
+            "launcher": str(cfg.hydra.launcher.get("_target_", "?")).rsplit(".", 1)[-1],
+            "choices": OmegaConf.to_container(cfg.hydra.runtime.choices),
+            "run_dir": str(cfg.hydra.run.dir),
+            "sweep_dir": str(cfg.hydra.sweep.dir),
+        }
+    except OmegaConfBaseException as error:
+        raise ValueError(f"hydra: {error}".replace("\n", " ")) from error
+    with open_dict(cfg):
+        del cfg["hydra"]
+    schema.validate(cfg)
+    return cfg, facts
+
+
+def group_options(group: str) -> list[str]:
+    """The options of a config group of ``conf/`` (its YAML files)."""
+    folder = resources.files(CONFIG_MODULE).joinpath(group)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
