@@ -55,8 +55,8 @@ from analysis.calibration import (
     leadership_odds_ratio,
     loss,
     plot_target,
-    table_markdown,
     shift_odds_ratio,
+    table_markdown,
     workload_odds_ratio,
 )
 from analysis.comparison import to_markdown

@@ -99,7 +99,9 @@ def worker_records(m: "WorkforceModel") -> pd.DataFrame:
             "moral_distress": s.moral_distress[posts],
             "long_shift": s.long_shift[posts] > 0.5,
             "shift_hours": np.where(
-                s.long_shift[posts] > 0.5, "12+", np.where(s.shift_fatigue[posts] > 1.0, "9-11", "8")
+                s.long_shift[posts] > 0.5,
+                "12+",
+                np.where(s.shift_fatigue[posts] > 1.0, "9-11", "8"),
             ),
             "on_long_term_sick_leave": s.absence_weeks[posts] > 0,
             "life_strain": s.life_strain[posts] + s.nonwork_base[posts],

@@ -179,7 +179,10 @@ def hire(
     if k == 0:
         return
     coping_sd = params.coping_sd
-    wellbeing_trait_mean, wellbeing_trait_sd = params.wellbeing_trait_mean, params.wellbeing_trait_sd
+    wellbeing_trait_mean, wellbeing_trait_sd = (
+        params.wellbeing_trait_mean,
+        params.wellbeing_trait_sd,
+    )
     normal = rng.standard_normal((5, k))
     uniform = rng.random((4, k))
     frailty = rng.gamma(VIOLENCE_FRAILTY_SHAPE, 1.0 / VIOLENCE_FRAILTY_SHAPE, k)

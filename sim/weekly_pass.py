@@ -19,6 +19,7 @@ from sim.random_streams import standard_normal, uniform
 from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.rows import row_index
+from sim.safety import incident_probability
 from sim.state import VIOLENCE_SEVERITY, VIOLENCE_TYPES, F, R, WorkerState
 from sim.turnover import (
     RESIGNATION,
@@ -28,7 +29,6 @@ from sim.turnover import (
     weekly_retirement_probability,
 )
 from sim.violence import TOTAL_WEEKLY_RATE, VIOLENCE_LOAD_DECAY, incident_kind
-from sim.safety import incident_probability
 from sim.wellbeing import (
     HIGH_MORAL_DISTRESS,
     fatigue,
@@ -172,9 +172,18 @@ UNIT_INPUTS = (
     "violence_rate",  # multiplier on violence from the public
 )
 UI = row_index(UNIT_INPUTS)
-_OVERTIME, _INTENSITY, _ADMIN, _CARE_GAP, _LEAD, _EXH_SUM, _HEAD, _UNANSWERED, _CONTAGION, _VRATE = (
-    range(len(UNIT_INPUTS))
-)
+(
+    _OVERTIME,
+    _INTENSITY,
+    _ADMIN,
+    _CARE_GAP,
+    _LEAD,
+    _EXH_SUM,
+    _HEAD,
+    _UNANSWERED,
+    _CONTAGION,
+    _VRATE,
+) = range(len(UNIT_INPUTS))
 # Real-state rows used in the loops (compile-time constants for numba).
 _HOURS_C, _VWEIGHT, _AGE, _TENURE, _COPING, _SENS, _TRAIT, _EMO = (
     R["contracted_hours"],
@@ -440,9 +449,7 @@ def worker_pass(
         if on_leave:
             real[_ABS_WEEKS, i] = max(real[_ABS_WEEKS, i] - 1.0, 0.0)
             local[T_LONG_ABSENT] += 1.0
-        elif uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(
-            c.long_absence_rate, e
-        ):
+        elif uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(c.long_absence_rate, e):
             length = -c.long_absence_weeks * np.log1p(-uniform(key, i, _SLOT_LONG_LENGTH))
             real[_ABS_WEEKS, i] = max(np.ceil(length), 1.0)
         # Patient safety in this worker's care (expected incidents; sim.safety).

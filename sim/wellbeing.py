@@ -52,7 +52,9 @@ def load_term(intensity: float, workload_effect: float, relief_scale: float) -> 
     """
     if intensity >= 1.0:
         return 1.0 + workload_effect * (intensity - 1.0)
-    return max(1.0 - workload_effect * relief_scale * np.tanh((1.0 - intensity) / relief_scale), 0.1)
+    return max(
+        1.0 - workload_effect * relief_scale * np.tanh((1.0 - intensity) / relief_scale), 0.1
+    )
 
 
 @compiled

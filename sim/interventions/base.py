@@ -68,7 +68,10 @@ COMMON_SETTINGS: dict[str, Setting] = {
     "stigma": Setting(0.0, "share of would-be participants held back by stigma", 0.0, 1.0),
     "fidelity": Setting(1.0, "how fully the programme is delivered (0-1)", 0.0, 1.0),
     "drift_floor": Setting(
-        0.6, "share of the first year's fidelity that sustained delivery keeps after years", 0.0, 1.0
+        0.6,
+        "share of the first year's fidelity that sustained delivery keeps after years",
+        0.0,
+        1.0,
     ),
     "drift_half_life_weeks": Setting(
         104.0, "weeks of delivery over which half the drift toward the floor happens", 1.0, 5200.0
