@@ -31,6 +31,15 @@ def made_up_weekly(effect: float = -0.10, seeds: int = 5) -> tuple[pd.DataFrame,
                         "vacancies": 5 if arm == "none" else 4,
                         "leavers": leavers,
                         "total_cost": week * (1e4 if arm == "none" else 9e3) + spend,
+                        "moral_distress_share": 0.25 + shift,
+                        "absence_hours": 150.0 if arm == "none" else 120.0,
+                        "safety_incidents": 1.0 if arm == "none" else 0.8,
+                        "mean_intensity": 1.0 + 0.1 * shift,
+                        "overtime_hours": 50.0,
+                        "violence_incidents": 3.0,
+                        "leadership_delivered": 45.0,
+                        "engagement": 0.5 - shift,
+                        "trust": 0.5,
                     }
                 )
             costs.append(
@@ -40,6 +49,10 @@ def made_up_weekly(effect: float = -0.10, seeds: int = 5) -> tuple[pd.DataFrame,
                     "replicate": replicate,
                     "seed": 100 + replicate,
                     "cost_interventions": spend,
+                    "cost_replacement": 6e4 * leavers,
+                    "cost_overtime_premium": 1e4,
+                    "cost_agency_premium": 1e4,
+                    "cost_sick_pay": 4e3 if arm == "none" else 3e3,
                 }
             )
     return pd.DataFrame(rows), pd.DataFrame(costs)
@@ -148,3 +161,19 @@ def test_figures_and_report_are_self_contained(tmp_path):
     assert text.count("data:image/png;base64,") == 3
     assert "T &lt;1&gt;" in text and "a &amp; b" in text
     assert "http" not in text.replace("http-equiv", "")
+
+
+def test_new_outcomes_and_mechanism_notes():
+    """Absence days, safety incidents and moral distress are paired; raisers are explained."""
+    weekly, costs = made_up_weekly(effect=0.02)  # the programme raises burnout a little
+    outcomes = comparison.run_outcomes(weekly, costs)
+    none = outcomes[outcomes["arm"] == "none"].iloc[0]
+    assert none["sickness_absence_days"] == pytest.approx(150.0 * WEEKS / 7.5)
+    assert none["safety_incidents"] == pytest.approx(1.0 * WEEKS)
+    diff = comparison.paired_differences(outcomes)
+    summary = comparison.summarize(diff, resamples=50)
+    row = summary.iloc[0]
+    assert row["absence_days_averted_mean"] == pytest.approx(30.0 * WEEKS / 7.5)
+    assert row["safety_incidents_averted_mean"] == pytest.approx(0.2 * WEEKS)
+    notes = comparison.mechanism_notes(summary)
+    assert any("raises burnout prevalence" in n and "work intensity" in n for n in notes)
