@@ -213,6 +213,10 @@ def simulate_organization(
 ) -> tuple[pd.DataFrame, dict[str, float]]:
     """Simulate one organization to the cross-section; count burned-out workers per unit and role.
 
+    ``leadership_score`` is the score each worker gives their supervisor in the simulated survey
+    (sim.survey: what the studies regressed on), rounded to a whole point as the 12-item total
+    of 5-point items is.
+
     Returns:
         The counts (columns ``unit``, ``unit_type``, ``role``, ``leadership_score``,
         ``workers``, ``burned_out``) and the organization's headline outcomes.
@@ -226,6 +230,7 @@ def simulate_organization(
     )
     model.run_for(settings.weeks)
     workers = model.worker_table()
+    workers["leadership_score"] = workers["leadership_rating"].round()
     counts = (
         workers.groupby(["unit", "unit_type", "role", "leadership_score"], observed=True)
         .agg(workers=("burned_out", "size"), burned_out=("burned_out", "sum"))
@@ -286,11 +291,14 @@ def analyse(units: pd.DataFrame, organizations: pd.DataFrame) -> dict[str, Any]:
         "physician": _gradient_or_none(population[physicians]),
         "non_physician": _gradient_or_none(population[~physicians]),
     }
-    unit_prevalence = population.groupby(["replicate", "unit"], as_index=False).agg(
-        leadership_score=("leadership_score", "first"),
+    rated = population.assign(score_sum=population["leadership_score"] * population["workers"])
+    unit_prevalence = rated.groupby(["replicate", "unit"], as_index=False).agg(
+        score_sum=("score_sum", "sum"),
         workers=("workers", "sum"),
         burned_out=("burned_out", "sum"),
     )
+    # The unit leader's mean score as rated by the unit's workers (Shanafelt 2015's chairs).
+    unit_prevalence["leadership_score"] = unit_prevalence["score_sum"] / unit_prevalence["workers"]
     unit_prevalence["burnout_prevalence"] = (
         unit_prevalence["burned_out"] / unit_prevalence["workers"]
     )

@@ -74,12 +74,12 @@ def test_model_sobol_gives_identical_indices_through_joblib_and_submitit_local(t
     }
     assert "organizational_bundle.effect_scale" in set(first["parameter"])
     info = json.loads((submitit_out / "run_info.json").read_text())
-    assert info["launcher"] == "LocalLauncher" and info["simulations"] == (72 + 4) * 3
+    assert info["launcher"] == "LocalLauncher" and info["simulations"] == (88 + 4) * 3
     runs = pd.read_csv(joblib_out / "runs.csv")
     design = runs[runs["kind"] == "design"]
-    assert len(design) == 72 and design["seed"].nunique() == 4  # one seed per Saltelli block
+    assert len(design) == 88 and design["seed"].nunique() == 4  # one seed per Saltelli block
     again = runs[runs["kind"] == "noise_check"]  # block starts re-run with other seeds
-    np.testing.assert_array_equal(again.iloc[:, 3:19], design.iloc[::18, 3:19])
+    np.testing.assert_array_equal(again.iloc[:, 3:23], design.iloc[::22, 3:23])
     assert not set(again["seed"]) & set(design["seed"])
     noise = pd.read_csv(joblib_out / "noise.csv").set_index("output")
     assert (noise["pairs"] == 4).all() and (noise["noise_sd"] >= 0).all()
@@ -106,9 +106,9 @@ def test_morris_run_writes_the_mu_star_sigma_plot(tmp_path):
     ("override", "message"),
     [
         (
-            "sensitivity.parameters.staff_leadership_effect.low=4",
-            r"sensitivity parameter 'staff_leadership_effect': low \(4\) must be below high "
-            r"\(3.3\)",
+            "sensitivity.parameters.leadership_effect.low=4",
+            r"sensitivity parameter 'leadership_effect': low \(4\) must be below high "
+            r"\(3.2\)",
         ),
         (
             "+sensitivity.parameters.leadershp_effect={low:0.1,high:0.2,source:test}",
@@ -241,9 +241,13 @@ def test_default_space_covers_the_issue_list_with_sources():
     cfg, _ = sweep.compose_config([])
     problem = sweep.plan(cfg).problem
     names = set(problem["names"])
-    assert len(names) >= 12
+    assert len(names) >= 16
     assert {
-        "staff_leadership_effect",
+        "leadership_effect",
+        "nonwork_strain",
+        "engagement_buffer",
+        "burnout_recovery_slowdown",
+        "moral_distress_effect",
         "violence_level",
         "violence_effect",
         "recognition_effect",
@@ -260,7 +264,7 @@ def test_default_space_covers_the_issue_list_with_sources():
     assert all(len(source) > 10 for source in problem["sources"])
     assert cfg.burn_in_weeks == 104 and cfg.horizon_weeks == 260  # honest defaults
     model_only, _ = sweep.compose_config(["sensitivity=model_only", "contrast=null"])
-    assert len(sweep.parameter_space(model_only).params) == 12  # the benchmark's space
+    assert len(sweep.parameter_space(model_only).params) == 16  # the benchmark's space
 
 
 def test_the_same_config_composes_for_a_slurm_cluster():
