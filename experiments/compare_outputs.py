@@ -246,6 +246,27 @@ def write_outputs(
             "Burnout prevalence week by week: mean over replicates with 95 % bands.",
         ),
         report.Figure(
+            figures.trajectories(
+                tables["weekly"],
+                shown,
+                figure_dir / "sickness_absence.png",
+                metric="sickness_absence_rate",
+                label="contracted hours lost to sickness absence (%)",
+            ),
+            "Sickness absence (short and long term) week by week: mean with 95 % bands.",
+        ),
+        report.Figure(
+            figures.trajectories(
+                tables["weekly"],
+                shown,
+                figure_dir / "safety_incidents.png",
+                metric="safety_incident_rate",
+                label="expected safety incidents per 1,000 FTE-weeks",
+                scale=1.0,
+            ),
+            "Patient-safety incidents (burnout, overtime and 12-h shifts raise the risk).",
+        ),
+        report.Figure(
             figures.ranked_effects(summary, levels, figure_dir / "ranked_effects.png"),
             "Difference in mean burnout prevalence from no intervention, arms ranked.",
         ),
