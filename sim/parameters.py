@@ -68,7 +68,7 @@ class ModelParameters:
     )
     # --- Burnout dynamics (sim.wellbeing; Homer 1985's stock of exhaustion)
     exhaustion_rate: float = _param(
-        0.0115,
+        0.01143,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022); "
@@ -89,7 +89,7 @@ class ModelParameters:
         "recovery capacity lost while burned out)",
     )
     nonwork_strain: float = _param(
-        0.05,
+        0.05014,
         0.0,
         3.0,
         "calibrated, see docs/calibration.md: mean strain from outside work (caregiving, health, "
@@ -111,7 +111,7 @@ class ModelParameters:
         "half a year",
     )
     workload_effect: float = _param(
-        3.0,
+        3.274,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: Aiken 2002, OR 1.23 per extra patient per nurse",
@@ -124,7 +124,7 @@ class ModelParameters:
         "load (Aiken 2002 observed ratios of about 4-8 patients per nurse, none far below)",
     )
     fatigue_weight: float = _param(
-        0.15,
+        0.139,
         0.0,
         2.0,
         "calibrated, see docs/calibration.md: Dall'Ora 2015, emotional exhaustion aOR 1.26 "
@@ -155,7 +155,7 @@ class ModelParameters:
         "strain equal to 0.8 of budgeted workload at full distress",
     )
     moral_distress_trait_mean: float = _param(
-        0.4,
+        0.4063,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: 26.8 % of clinicians with moral distress "
@@ -179,7 +179,7 @@ class ModelParameters:
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
     leadership_effect: float = _param(
-        1.6,
+        1.929,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: causal support of recovery by the leadership a "
@@ -187,7 +187,7 @@ class ModelParameters:
         "2020 (nurses and allied staff: 7 % lower odds of burnout per point)",
     )
     physician_leadership_proximity: float = _param(
-        0.1,
+        0.1201,
         0.0,
         1.0,
         "calibrated, see docs/calibration.md: share of the unit leader's leadership that reaches "
@@ -212,7 +212,7 @@ class ModelParameters:
         0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
     coping_sd: float = _param(
-        0.8,
+        0.7786,
         0.0,
         2.0,
         "calibrated, see docs/calibration.md: between-person spread of recovery (stable "
@@ -242,14 +242,14 @@ class ModelParameters:
     )
     # --- Well-being trait (baseline positive mental health, latent MHC-SF item mean / 5)
     wellbeing_trait_mean: float = _param(
-        0.6184,
+        0.6275,
         0.0,
         1.0,
         "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
         "health-worker shares, see docs/calibration.md",
     )
     wellbeing_trait_sd: float = _param(
-        0.2517,
+        0.2257,
         0.0,
         0.5,
         "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
@@ -280,14 +280,14 @@ class ModelParameters:
     )
     # --- Violence from the public
     violence_level: float = _param(
-        0.955,
+        0.9181,
         0.0,
         10.0,
         "calibrated, see docs/calibration.md: Liu 2019 past-year exposure by type",
     )
     # --- Turnover
     job_market: float = _param(
-        0.6776,
+        0.825,
         0.2,
         5.0,
         "calibrated, see docs/calibration.md: NSI 2023-2024 RN turnover (16.4-18.4 %)",
@@ -301,10 +301,10 @@ class ModelParameters:
     retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
     # --- Recruitment
     time_to_fill_days: float = _param(
-        84.5, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
+        84.37, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
     )
     search_success_prob: float = _param(
-        0.3522,
+        0.3986,
         0.05,
         1.0,
         "calibrated, see docs/calibration.md: NSI 2023-2024 RN vacancy rate 9.6-9.9 %",
