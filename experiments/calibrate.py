@@ -62,12 +62,12 @@ from analysis.calibration import (
 from analysis.comparison import to_markdown
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 from experiments.trial import TrialConfig, run_trial
+from sim.layout import UL
 from sim.metrics import weekly_metrics
 from sim.model import WorkforceModel
 from sim.organization import ROLE_NAMES
 from sim.parameters import ModelParameters
 from sim.scenarios import pandemic_surge
-from sim.unit_pass import UL
 from sim.workload import own_hours
 
 CONFIG_MODULE = "conf"

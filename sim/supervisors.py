@@ -3,6 +3,7 @@
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import S_EXHAUSTION_SUM, S_HEADCOUNT
 from sim.parameters import ModelParameters
 from sim.state import SupervisorState, draw_leadership_scores
 from sim.wellbeing import EXHAUSTION_NOISE_SD
@@ -53,12 +54,12 @@ def supervisor_pass(
     (assumptions; seed 003 takeaways 1 and 7: leaders share the critical fatigue of their staff,
     their time is consumed by administration). Supervisors quit at 5 % a year plus 40 % x
     exhaustion squared (assumption: burned-out managers leave more).
-    ``unit_sums`` rows 3 and 4 are the unit's headcount and summed staff exhaustion.
+    ``unit_sums`` rows (sim.layout.UNIT_SUMS) give the unit's headcount and summed exhaustion.
     """
     n_leaving = 0
     for u in range(exhaustion.size):
-        span = unit_sums[3, u]
-        staff_exhaustion = unit_sums[4, u] / max(span, 1.0)
+        span = unit_sums[S_HEADCOUNT, u]
+        staff_exhaustion = unit_sums[S_EXHAUSTION_SUM, u] / max(span, 1.0)
         vacancy_rate = 1.0 - span / unit_posts[u]
         strain = (
             0.45 * np.sqrt(span / REFERENCE_SPAN) * (0.6 + admin_share[u]) * max(intensity[u], 0.5)

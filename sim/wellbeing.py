@@ -309,3 +309,12 @@ def wellbeing_class(emotional: float, functional: float) -> int:
     if emotional < _EMO_LOW_CUT and functional < _FUN_LOW_CUT:
         return LANGUISHING
     return MODERATE
+
+
+@compiled
+def classify_wellbeing(
+    filled: np.ndarray, wellbeing: np.ndarray, emotional_offset: np.ndarray, out: np.ndarray
+) -> None:
+    """Keyes class of every filled post's holder (used at set-up)."""
+    for i in range(filled.size):
+        out[i] = wellbeing_class(wellbeing[i] + emotional_offset[i], wellbeing[i])

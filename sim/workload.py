@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import UI_OVERTIME, UL_WORKED_HOURS
 from sim.parameters import ModelParameters
 from sim.scenarios import ScenarioState
 
@@ -100,8 +101,5 @@ def own_hours(model: "WorkforceModel") -> np.ndarray:
     Hours worked (staff, any added cover, agency: see :func:`cover_gap`) minus overtime x staff
     present: the staffing the unit had before its staff absorbed the gap.
     """
-    from sim.unit_pass import UL  # noqa: PLC0415 (sim.unit_pass imports this module)
-    from sim.weekly_pass import UI  # noqa: PLC0415
-
-    worked = model.unit_load[UL["worked_hours"]]
-    return worked - model.unit_inputs[UI["overtime"]] * present_by_unit(model)
+    worked = model.unit_load[UL_WORKED_HOURS]
+    return worked - model.unit_inputs[UI_OVERTIME] * present_by_unit(model)

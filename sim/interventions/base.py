@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from sim.interventions.settings import CRISIS_SCOPES, MODES, Setting, validate
+from sim.layout import UI
 from sim.resources import work_pressures
-from sim.weekly_pass import UI
 
 if TYPE_CHECKING:
     from sim.model import WorkforceModel

@@ -22,8 +22,9 @@ import numpy as np
 
 from sim.interventions.base import Intervention
 from sim.interventions.settings import Setting
+from sim.layout import UI
 from sim.resources import RECOGNITION_FULL
-from sim.weekly_pass import FTE_HOURS, UI
+from sim.weekly_pass import FTE_HOURS
 from sim.wellbeing import (
     ADMIN_WEIGHT,
     LEADERSHIP_REFERENCE,

@@ -16,8 +16,8 @@ import numpy as np
 from sim.accounting import ROLE_WAGE
 from sim.interventions.base import Intervention
 from sim.interventions.settings import Setting
+from sim.layout import UL
 from sim.organization import ROLE_NAMES
-from sim.unit_pass import UL
 from sim.workload import own_hours, present_by_unit
 
 if TYPE_CHECKING:

@@ -10,11 +10,10 @@ import pytest
 from sim.interventions import build
 from sim.interventions.base import work_pressure
 from sim.interventions.codesign import STRESSORS, stressor_scores
+from sim.layout import UI, UL
 from sim.model import WorkforceModel
 from sim.resources import next_unanswered_strain, work_pressures
 from sim.supervisors import supervisor_pass
-from sim.unit_pass import UL
-from sim.weekly_pass import UI
 from sim.wellbeing import (
     ADMIN_WEIGHT,
     EXHAUSTION_NOISE_SD,
