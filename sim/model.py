@@ -26,7 +26,7 @@ from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_scenario
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
-from sim.unit_pass import unit_pass
+from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import (
     METRIC_KEYS,
     WEEKLY_EVENT_KEYS,
@@ -282,31 +282,37 @@ class WorkforceModel(mesa.Model):
         # 1-4 for every unit in one pass (demand, cover, moral distress, leadership)
         unit_inputs = self.unit_inputs
         unit_pass(
-            self.base_clinical_hours,
-            workload.demand_multiplier(week, p, scen),
-            p.demand_noise_sd,
-            unit_normal[0],
-            unit_sums,
-            admin_share,
-            mods.unit,
-            p.agency_cover_share,
-            min(p.overtime_cap_hours, mods.overtime_cap_hours),
-            p.safe_load,
-            turnover.CONTAGION_DECAY,
-            p.turnover_contagion,
-            self.unit_posts,
-            p.violence_level * scen.violence,
-            sup.score,
-            sup.exhaustion,
-            sup_admin,
-            p.supervisor_hours_per_report,
-            sup.interim_until,
-            week,
-            self.unit_state,
-            sup.delivered,
-            sup.time_factor,
-            unit_inputs,
-            self.unit_load,
+            UnitArrays(
+                self.base_clinical_hours,
+                self.unit_posts,
+                admin_share,
+                unit_normal[0],
+                unit_sums,
+                mods.unit,
+                self.unit_state,
+                unit_inputs,
+                self.unit_load,
+            ),
+            SupervisorArrays(
+                sup.score,
+                sup.exhaustion,
+                sup_admin,
+                sup.interim_until,
+                sup.delivered,
+                sup.time_factor,
+            ),
+            UnitWeek(
+                week,
+                float(workload.demand_multiplier(week, p, scen)),
+                float(p.demand_noise_sd),
+                float(p.agency_cover_share),
+                float(min(p.overtime_cap_hours, mods.overtime_cap_hours)),
+                float(p.safe_load),
+                turnover.CONTAGION_DECAY,
+                float(p.turnover_contagion),
+                float(p.violence_level * scen.violence),
+                float(p.supervisor_hours_per_report),
+            ),
         )
         # 3-6 for every worker in one pass
         self.tallies = tallies = WeeklyTallies()
