@@ -62,13 +62,13 @@ from analysis.calibration import (
 from analysis.comparison import to_markdown
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 from experiments.trial import TrialConfig, run_trial
+from sim.layout import UL
 from sim.metrics import weekly_metrics
 from sim.model import WorkforceModel
 from sim.organization import ROLE_NAMES
 from sim.parameters import ModelParameters
 from sim.scenarios import pandemic_surge
-from sim.unit_pass import UL
-from sim.weekly_pass import UI
+from sim.workload import own_hours
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "calibration"
@@ -458,11 +458,9 @@ def rostered_patients_per_nurse(model: WorkforceModel) -> np.ndarray:
     overtime not counted: the staffing the hospital provides (what a ratio policy sets), with
     overtime part of how staff absorb a shortfall, as in Aiken 2002's unadjusted gradient.
     """
-    s = model.workers
-    present = np.bincount(s.unit, s.filled & ~s.absent, model.n_units)
-    load = model.unit_load
-    rostered = load[UL["worked_hours"]] - model.unit_inputs[UI["overtime"]] * present
-    return model.unit_patients_per_nurse * load[UL["demand_hours"]] / np.maximum(rostered, 1.0)
+    rostered = own_hours(model)
+    demand = model.unit_load[UL["demand_hours"]]
+    return model.unit_patients_per_nurse * demand / np.maximum(rostered, 1.0)
 
 
 def staffing_study(params: Mapping[str, float], seed: int, design: Design) -> pd.DataFrame:

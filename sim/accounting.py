@@ -3,12 +3,20 @@
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import (
+    C_AGENCY_PREMIUM,
+    C_INTERVENTIONS,
+    C_OVERTIME_PREMIUM,
+    C_REPLACEMENT,
+    C_SICK_PAY,
+    T_ABSENT_HOURS,
+    T_OVERTIME,
+)
+from sim.layout import COST_ITEMS as COST_ITEMS
 from sim.organization import ROLES
-from sim.weekly_pass import T_ABSENT_HOURS, T_OVERTIME
 
 ROLE_WAGE = np.array([r.hourly_wage for r in ROLES])
 ROLE_REPLACEMENT_COST = np.array([r.replacement_cost for r in ROLES])
-COST_ITEMS = ("replacement", "overtime_premium", "agency_premium", "sick_pay", "interventions")
 
 
 class Ledger:
@@ -56,8 +64,8 @@ def weekly_costs(
         replacement += ROLE_REPLACEMENT_COST[r] * leavers_by_role[r]
         overtime_pay += ROLE_WAGE[r] * tallies[T_OVERTIME + r]
         sick_pay += ROLE_WAGE[r] * tallies[T_ABSENT_HOURS + r]
-    out[0] = cost_scale * replacement
-    out[1] = overtime_premium * overtime_pay
-    out[2] = agency_premium * agency_wage_hours
-    out[3] = sick_pay
-    out[4] = intervention_cost
+    out[C_REPLACEMENT] = cost_scale * replacement
+    out[C_OVERTIME_PREMIUM] = overtime_premium * overtime_pay
+    out[C_AGENCY_PREMIUM] = agency_premium * agency_wage_hours
+    out[C_SICK_PAY] = sick_pay
+    out[C_INTERVENTIONS] = intervention_cost

@@ -11,6 +11,7 @@ import pandas as pd
 from sim import accounting, turnover, workload
 from sim.agents import Supervisor, Worker
 from sim.datacollector import WeeklyDataCollector
+from sim.layout import UI, UNIT_INPUTS, UNIT_LOAD, UNIT_STATE, UNIT_SUMS, US
 from sim.metrics import (
     model_reporters,
     summarize,
@@ -25,7 +26,7 @@ from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_scenario
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
-from sim.unit_pass import UNIT_LOAD, UNIT_STATE, US, unit_pass
+from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import (
     METRIC_KEYS,
     WEEKLY_EVENT_KEYS,
@@ -33,15 +34,8 @@ from sim.week_close import (
     close_week,
     week_events,
 )
-from sim.weekly_pass import (
-    UI,
-    UNIT_INPUTS,
-    Coefficients,
-    WeeklyTallies,
-    classify_wellbeing,
-    staffing_pass,
-    worker_pass,
-)
+from sim.weekly_pass import Coefficients, WeeklyTallies, staffing_pass, worker_pass
+from sim.wellbeing import classify_wellbeing
 
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
 
@@ -126,7 +120,7 @@ class WorkforceModel(mesa.Model):
         self.unit_state = np.zeros((len(UNIT_STATE), n_units))
         self.unit_load = np.zeros((len(UNIT_LOAD), n_units))
         self.unit_inputs = np.zeros((len(UNIT_INPUTS), n_units))
-        self._unit_sums = np.zeros((5, n_units))
+        self._unit_sums = np.zeros((len(UNIT_SUMS), n_units))
         self._admin_share = np.full(n_units, min(p.admin_share, 0.95))
         self._supervisor_admin_share = np.full(n_units, min(p.supervisor_admin_share, 0.95))
         self._leaving = np.zeros(p.n_workers, dtype=np.bool_)
@@ -288,31 +282,37 @@ class WorkforceModel(mesa.Model):
         # 1-4 for every unit in one pass (demand, cover, moral distress, leadership)
         unit_inputs = self.unit_inputs
         unit_pass(
-            self.base_clinical_hours,
-            workload.demand_multiplier(week, p, scen),
-            p.demand_noise_sd,
-            unit_normal[0],
-            unit_sums,
-            admin_share,
-            mods.unit,
-            p.agency_cover_share,
-            min(p.overtime_cap_hours, mods.overtime_cap_hours),
-            p.safe_load,
-            turnover.CONTAGION_DECAY,
-            p.turnover_contagion,
-            self.unit_posts,
-            p.violence_level * scen.violence,
-            sup.score,
-            sup.exhaustion,
-            sup_admin,
-            p.supervisor_hours_per_report,
-            sup.interim_until,
-            week,
-            self.unit_state,
-            sup.delivered,
-            sup.time_factor,
-            unit_inputs,
-            self.unit_load,
+            UnitArrays(
+                self.base_clinical_hours,
+                self.unit_posts,
+                admin_share,
+                unit_normal[0],
+                unit_sums,
+                mods.unit,
+                self.unit_state,
+                unit_inputs,
+                self.unit_load,
+            ),
+            SupervisorArrays(
+                sup.score,
+                sup.exhaustion,
+                sup_admin,
+                sup.interim_until,
+                sup.delivered,
+                sup.time_factor,
+            ),
+            UnitWeek(
+                week,
+                float(workload.demand_multiplier(week, p, scen)),
+                float(p.demand_noise_sd),
+                float(p.agency_cover_share),
+                float(min(p.overtime_cap_hours, mods.overtime_cap_hours)),
+                float(p.safe_load),
+                turnover.CONTAGION_DECAY,
+                float(p.turnover_contagion),
+                float(p.violence_level * scen.violence),
+                float(p.supervisor_hours_per_report),
+            ),
         )
         # 3-6 for every worker in one pass
         self.tallies = tallies = WeeklyTallies()

@@ -8,32 +8,14 @@ organizational levers act on the job's demands and resources.
 
 import numpy as np
 
-from sim.rows import add_rows, row_index, zeros
+from sim.layout import POST_LEVERS, UNIT_LEVERS
+from sim.layout import P as P
+from sim.layout import U as U
+from sim.rows import add_rows, zeros
 
-# Per post. Multipliers are neutral at 1, additions at 0.
-POST_LEVERS = (
-    "strain_appraisal",  # x strain as perceived (mindfulness)
-    "coping",  # x recovery from exhaustion (resilience training)
-    "burnout_recovery",  # x recovery when burned out (counselling)
-    "quit_hazard",  # x quit probability (retention pay)
-    "recognition_extra",  # + weekly recognition probability (structured recognition)
-)
-# Per unit.
-UNIT_LEVERS = (
-    "extra_clinical_hours",  # + hours (float pool, safe staffing)
-    "admin_share",  # x administrative share of staff time (workload redesign)
-    "supervisor_admin_share",  # x supervisors' administrative share
-    "leadership_points",  # + points on the 12-60 scale (leadership development)
-    "violence_rate",  # x incidents from the public (violence prevention)
-    "incident_support",  # share of an incident's strain taken off (support after incidents)
-    "trust_target",  # + trust target (voice, co-design)
-    "engagement_target",  # + engagement target (co-design)
-    "long_shift_scale",  # x extra fatigue of 12-h shift patterns (scheduling limits)
-)
+# Neutral values of the levers (rows of sim.layout.POST_LEVERS and UNIT_LEVERS).
 _NEUTRAL_POST = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
 _NEUTRAL_UNIT = np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0])
-P = row_index(POST_LEVERS)
-U = row_index(UNIT_LEVERS)
 
 
 class Modifiers:

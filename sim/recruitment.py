@@ -3,8 +3,22 @@
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import (
+    D_BURNED_OUT,
+    D_LEFT_PROFESSION,
+    D_PERSON_ID,
+    D_REASON,
+    D_ROLE,
+    D_UNIT,
+    D_WEEK,
+    F_ABSENT,
+    F_BURNED_OUT,
+    F_FILLED,
+    R_SEARCH_STARTED_WEEK,
+    R_VACANCY_EVENT_WEEK,
+)
 from sim.random_streams import uniform
-from sim.state import FILLED, OFFER_ACCEPTED, SEARCHING, F, R
+from sim.state import FILLED, OFFER_ACCEPTED, SEARCHING
 from sim.turnover import leaves_profession
 
 # Assumption: search durations are gamma-distributed with shape 2 (most searches near the mean,
@@ -13,9 +27,6 @@ SEARCH_DURATION_SHAPE = 2
 # Slots of each post's weekly counter-based draws used here (sim.random_streams; the worker pass
 # uses slots 0-8).
 _SLOT_PROFESSION, _SLOT_OFFER, _SLOT_SEARCH = 10, 11, 12
-
-_FILLED, _ABSENT, _BURNED = F["filled"], F["absent"], F["burned_out"]
-_EVENT, _STARTED = R["vacancy_event_week"], R["search_started_week"]
 
 
 @compiled
@@ -70,43 +81,43 @@ def vacancy_pass(
     row = n_departures[0]
     for i in range(phase.size):
         if leaving[i]:
-            burned = flags[_BURNED, i]
-            departures[0, row] = week
-            departures[1, row] = person_id[i]
-            departures[2, row] = role[i]
-            departures[3, row] = unit[i]
-            departures[4, row] = reasons[i]
-            departures[5, row] = burned
-            departures[6, row] = leaves_profession(
+            burned = flags[F_BURNED_OUT, i]
+            departures[D_WEEK, row] = week
+            departures[D_PERSON_ID, row] = person_id[i]
+            departures[D_ROLE, row] = role[i]
+            departures[D_UNIT, row] = unit[i]
+            departures[D_REASON, row] = reasons[i]
+            departures[D_BURNED_OUT, row] = burned
+            departures[D_LEFT_PROFESSION, row] = leaves_profession(
                 reasons[i], burned, uniform(key, i, _SLOT_PROFESSION)
             )
             row += 1
             n_leavers += 1
             leavers_by_role[role[i]] += 1
             unit_leavers[unit[i]] += 1.0
-            flags[_FILLED, i] = False
-            flags[_BURNED, i] = False
-            flags[_ABSENT, i] = False
+            flags[F_FILLED, i] = False
+            flags[F_BURNED_OUT, i] = False
+            flags[F_ABSENT, i] = False
             person_id[i] = -1
             phase[i] = SEARCHING
-            real[_STARTED, i] = week
-            real[_EVENT, i] = week + search_weeks(
+            real[R_SEARCH_STARTED_WEEK, i] = week
+            real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
                 mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
             )
             continue
-        if phase[i] == FILLED or real[_EVENT, i] > week:
+        if phase[i] == FILLED or real[R_VACANCY_EVENT_WEEK, i] > week:
             continue
         if phase[i] == OFFER_ACCEPTED:
             starting[n_start] = i
             n_start += 1
         elif uniform(key, i, _SLOT_OFFER) < success_prob:
-            fill_days[n_filled] = (week - real[_STARTED, i]) * 7.0
+            fill_days[n_filled] = (week - real[R_SEARCH_STARTED_WEEK, i]) * 7.0
             n_filled += 1
             phase[i] = OFFER_ACCEPTED
-            real[_EVENT, i] = week + onboarding_weeks
+            real[R_VACANCY_EVENT_WEEK, i] = week + onboarding_weeks
         else:
-            real[_STARTED, i] = week
-            real[_EVENT, i] = week + search_weeks(
+            real[R_SEARCH_STARTED_WEEK, i] = week
+            real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
                 mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
             )
     n_departures[0] = row

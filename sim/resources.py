@@ -1,5 +1,7 @@
 """Job resources: leadership delivered, recognition, and trust (stage 4 of the weekly step)."""
 
+import numpy as np
+
 from sim.jit import compiled
 
 SUPERVISOR_WEEKLY_HOURS = 45.0  # assumption: a nurse manager's working week
@@ -74,10 +76,28 @@ def next_trust(
 
 
 @compiled
-def next_unanswered_strain(unanswered: float, intensity: float, overtime: float) -> float:
-    """Smoothed (half-year) overload that nobody has fixed: excess load plus overtime (0-1).
+def work_pressure(intensity: float, overtime: float) -> float:
+    """A unit's work pressure this week, 0-1: load over budget plus overtime.
 
-    Assumption: 0.3 over budgeted load or 24 overtime hours a week count as fully unanswered.
+    Assumption: 0.3 over budgeted load or 24 overtime hours a week count as full pressure.
     """
-    pressure = min(max(max(intensity - 1.0, 0.0) / 0.3 + overtime / 24.0, 0.0), 1.0)
+    return min(max(max(intensity - 1.0, 0.0) / 0.3 + overtime / 24.0, 0.0), 1.0)
+
+
+@compiled
+def work_pressures(intensity: np.ndarray, overtime: np.ndarray) -> np.ndarray:
+    """:func:`work_pressure` of every unit (for code outside the compiled passes)."""
+    out = np.empty(intensity.size)
+    for u in range(intensity.size):
+        out[u] = work_pressure(intensity[u], overtime[u])
+    return out
+
+
+@compiled
+def next_unanswered_strain(unanswered: float, intensity: float, overtime: float) -> float:
+    """Smoothed (half-year) overload that nobody has fixed: :func:`work_pressure` (0-1).
+
+    Assumption: pressure that persists for about half a year counts as fully unanswered.
+    """
+    pressure = work_pressure(intensity, overtime)
     return unanswered + (1.0 / 26.0) * (pressure - unanswered)

@@ -10,13 +10,39 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import (
+    F_ABSENT,
+    F_BURNED_OUT,
+    F_FILLED,
+    FLAG_FIELDS,
+    R_AGE_YEARS,
+    R_CONTRACTED_HOURS,
+    R_COPING,
+    R_CYNICISM,
+    R_EMOTIONAL_OFFSET,
+    R_ENGAGEMENT,
+    R_EXHAUSTION,
+    R_HOURS,
+    R_INTENT,
+    R_RECOGNITION,
+    R_SENSITIVITY,
+    R_TENURE_WEEKS,
+    R_TRUST,
+    R_VIOLENCE_FRAILTY,
+    R_VIOLENCE_LOAD,
+    R_WELLBEING,
+    R_WELLBEING_TRAIT,
+    REAL_FIELDS,
+    VIOLENCE_TYPES,
+)
+from sim.layout import F as F
+from sim.layout import R as R
 from sim.organization import ROLES, UNIT_TYPES, Layout
-from sim.rows import add_rows, row_index, zeros
+from sim.rows import add_rows, zeros
 
 if TYPE_CHECKING:
     from sim.parameters import ModelParameters
 
-VIOLENCE_TYPES = ("verbal", "threat", "physical", "sexual_harassment")
 # Liu 2019 (meta-analysis, 331,544 health workers): past-year exposure verbal 57.6 %, threats
 # 33.2 %, physical 24.4 %, sexual harassment 12.4 %. The yearly incident rates below apply in a
 # reference setting (medical ward, nurse, average frailty); with the unit and role weights and the
@@ -31,44 +57,6 @@ RING_WEEKS = 52
 
 # Vacancy phases of a post.
 FILLED, SEARCHING, OFFER_ACCEPTED = 0, 1, 2
-
-
-# Real-valued per-post state, one row each of ``WorkerState.real`` (person-level rows are
-# meaningful only where the post is filled).
-REAL_FIELDS = (
-    "contracted_hours",  # hours per week of the post's role
-    "violence_weight",  # unit x role weight of the post
-    "age_years",
-    "tenure_weeks",
-    "coping",  # trait multiplier on recovery
-    "sensitivity",  # trait multiplier on strain
-    "wellbeing_trait",  # baseline positive mental health, 0-1
-    "emotional_offset",  # emotional vs functional well-being
-    "violence_frailty",
-    "nonwork_base",  # stable strain from outside work (caregiving, health)
-    "dp_trait",  # personal tendency to depersonalization, 0-1
-    "md_trait",  # personal moral sensitivity: moral distress at typical care, 0-1
-    "shift_fatigue",  # fatigue of the post's shift pattern (8-h = 1)
-    "long_shift",  # 1 where the post works shifts of 12 h or more (Dall'Ora 2015)
-    "rating_offset",  # the worker's own leniency rating their supervisor (12-60 points)
-    "life_strain",  # strain from recent life events, fading
-    "moral_distress",  # 0-1
-    "absence_weeks",  # weeks of long-term sick leave left (0 = at work)
-    "exhaustion",  # 0-1, MBI emotional exhaustion / 54
-    "cynicism",  # 0-1, MBI depersonalization / 30
-    "engagement",  # 0-1
-    "trust",  # 0-1, trust in the organization
-    "wellbeing",  # 0-1, latent MHC-SF item mean / 5
-    "recognition",  # smoothed weekly recognition events
-    "violence_load",  # smoothed incident severity
-    "intent",  # 0-1, probability-scale intent to leave
-    "hours",  # hours worked last week
-    "vacancy_event_week",  # when the vacancy's current phase ends
-    "search_started_week",
-)
-FLAG_FIELDS = ("filled", "absent", "burned_out")
-R = row_index(REAL_FIELDS)
-F = row_index(FLAG_FIELDS)
 
 
 class WorkerState:
@@ -283,55 +271,29 @@ def _write_new_hires(
             age = min(22.0 - 4.0 * (np.log1p(-uniform[2, j]) + np.log1p(-uniform[3, j])), 62.0)
             tenure = 0.0
         trait = min(max(wellbeing_trait_mean + wellbeing_trait_sd * normal[2, j], 0.0), 1.0)
-        real[_R_AGE, i] = age
-        real[_R_TENURE, i] = tenure
-        real[_R_COPING, i] = np.exp(coping_sd * normal[0, j] - 0.5 * coping_sd * coping_sd)
-        real[_R_SENSITIVITY, i] = np.exp(0.25 * normal[1, j] - 0.5 * 0.25 * 0.25)
-        real[_R_TRAIT, i] = trait
-        real[_R_EMOTIONAL, i] = 0.08 * normal[3, j]
-        real[_R_FRAILTY, i] = frailty[j]
+        real[R_AGE_YEARS, i] = age
+        real[R_TENURE_WEEKS, i] = tenure
+        real[R_COPING, i] = np.exp(coping_sd * normal[0, j] - 0.5 * coping_sd * coping_sd)
+        real[R_SENSITIVITY, i] = np.exp(0.25 * normal[1, j] - 0.5 * 0.25 * 0.25)
+        real[R_WELLBEING_TRAIT, i] = trait
+        real[R_EMOTIONAL_OFFSET, i] = 0.08 * normal[3, j]
+        real[R_VIOLENCE_FRAILTY, i] = frailty[j]
         # New hires start fresh (assumption): low exhaustion, hopeful engagement and trust.
-        real[_R_EXHAUSTION, i] = 0.05 + 0.20 * uniform[0, j]
-        real[_R_CYNICISM, i] = 0.15 * uniform[1, j]
-        real[_R_ENGAGEMENT, i] = 0.65
-        real[_R_TRUST, i] = 0.65
-        real[_R_WELLBEING, i] = trait
-        real[_R_RECOGNITION, i] = 0.15
-        real[_R_VLOAD, i] = 0.0
-        real[_R_INTENT, i] = 0.1
-        real[_R_HOURS, i] = real[_R_CONTRACTED, i]
-        flags[_F_FILLED, i] = True
-        flags[_F_ABSENT, i] = False
-        flags[_F_BURNED, i] = False
+        real[R_EXHAUSTION, i] = 0.05 + 0.20 * uniform[0, j]
+        real[R_CYNICISM, i] = 0.15 * uniform[1, j]
+        real[R_ENGAGEMENT, i] = 0.65
+        real[R_TRUST, i] = 0.65
+        real[R_WELLBEING, i] = trait
+        real[R_RECOGNITION, i] = 0.15
+        real[R_VIOLENCE_LOAD, i] = 0.0
+        real[R_INTENT, i] = 0.1
+        real[R_HOURS, i] = real[R_CONTRACTED_HOURS, i]
+        flags[F_FILLED, i] = True
+        flags[F_ABSENT, i] = False
+        flags[F_BURNED_OUT, i] = False
         phase[i] = FILLED
         person_id[i] = first_person_id + j
         violence_ring[:, :, i] = 0
-
-
-_R_AGE, _R_TENURE, _R_COPING, _R_SENSITIVITY, _R_TRAIT, _R_EMOTIONAL, _R_FRAILTY = (
-    R["age_years"],
-    R["tenure_weeks"],
-    R["coping"],
-    R["sensitivity"],
-    R["wellbeing_trait"],
-    R["emotional_offset"],
-    R["violence_frailty"],
-)
-_R_EXHAUSTION, _R_CYNICISM, _R_ENGAGEMENT, _R_TRUST, _R_WELLBEING, _R_RECOGNITION = (
-    R["exhaustion"],
-    R["cynicism"],
-    R["engagement"],
-    R["trust"],
-    R["wellbeing"],
-    R["recognition"],
-)
-_R_VLOAD, _R_INTENT, _R_HOURS, _R_CONTRACTED = (
-    R["violence_load"],
-    R["intent"],
-    R["hours"],
-    R["contracted_hours"],
-)
-_F_FILLED, _F_ABSENT, _F_BURNED = F["filled"], F["absent"], F["burned_out"]
 
 
 @dataclass

@@ -3,8 +3,10 @@
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import S_EXHAUSTION_SUM, S_HEADCOUNT
 from sim.parameters import ModelParameters
 from sim.state import SupervisorState, draw_leadership_scores
+from sim.wellbeing import EXHAUSTION_NOISE_SD
 
 # Assumption: a manager's reference span of control (posts per manager) at which span adds no
 # extra strain.
@@ -46,26 +48,32 @@ def supervisor_pass(
 ) -> int:
     """Advance each supervisor's exhaustion one week; mark who leaves; return how many.
 
-    Exhaustion follows the workers' stock form (Homer 1985). Strain grows with span of control,
+    Exhaustion follows the workers' stock form and weekly noise (Homer 1985,
+    sim.wellbeing.next_exhaustion). Strain grows with span of control,
     administration, the unit's workload, its staff's mean exhaustion and its vacancies
     (assumptions; seed 003 takeaways 1 and 7: leaders share the critical fatigue of their staff,
     their time is consumed by administration). Supervisors quit at 5 % a year plus 40 % x
     exhaustion squared (assumption: burned-out managers leave more).
-    ``unit_sums`` rows 3 and 4 are the unit's headcount and summed staff exhaustion.
+    ``unit_sums`` rows (sim.layout.UNIT_SUMS) give the unit's headcount and summed exhaustion.
     """
     n_leaving = 0
     for u in range(exhaustion.size):
-        span = unit_sums[3, u]
-        staff_exhaustion = unit_sums[4, u] / max(span, 1.0)
+        span = unit_sums[S_HEADCOUNT, u]
+        staff_exhaustion = unit_sums[S_EXHAUSTION_SUM, u] / max(span, 1.0)
         vacancy_rate = 1.0 - span / unit_posts[u]
         strain = (
             0.45 * np.sqrt(span / REFERENCE_SPAN) * (0.6 + admin_share[u]) * max(intensity[u], 0.5)
             + 0.3 * staff_exhaustion
             + 0.5 * vacancy_rate
         )
+        # sim.wellbeing.next_exhaustion with recovery capacity = coping and no burnout slowdown.
+        # Kept inline: the worker function adds the terms as (E + growth) - drain, this one as
+        # E + (growth - drain); calling it moves 5 % of supervisors' values by one bit, and with
+        # them every later draw. Merge when results may change (tests/sim/test_formulas.py
+        # checks the two agree to rounding).
         e = exhaustion[u]
         e += exhaustion_rate * strain * (1.0 - e) - recovery_rate * coping[u] * e
-        e = min(max(e + 0.015 * normal[u], 0.0), 1.0)
+        e = min(max(e + EXHAUSTION_NOISE_SD * normal[u], 0.0), 1.0)
         exhaustion[u] = e
         tenure_weeks[u] += 1.0
         annual = 0.05 + 0.40 * e * e

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from sim.jit import compiled
+from sim.layout import DEPARTURE_COLUMNS as DEPARTURE_COLUMNS
 from sim.organization import ROLE_NAMES, ROLES
 from sim.violence import event_probability
 
@@ -93,9 +94,6 @@ def weekly_quit_probability(role: int, intent: float, modifier: float) -> float:
     """
     annual = min((QUIT_FLOOR[role] + QUIT_INTENT[role] * intent) * modifier, 0.99)
     return weekly_probability(annual)
-
-
-DEPARTURE_COLUMNS = ("week", "person_id", "role", "unit", "reason", "burned_out", "left_profession")
 
 
 class DepartureLog:

@@ -7,12 +7,21 @@ the dict the DataCollector reads.
 
 import numpy as np
 
-from sim.accounting import COST_ITEMS
 from sim.jit import compiled
-from sim.organization import ROLE_NAMES
-from sim.rows import row_index
-from sim.state import RING_WEEKS, VIOLENCE_TYPES
-from sim.weekly_pass import (
+from sim.layout import (
+    COST_ITEMS,
+    E_ABSENCE_HOURS,
+    E_AGENCY_HOURS,
+    E_HIRES,
+    E_LEAVERS,
+    E_MEAN_INTENSITY,
+    E_OVERTIME_HOURS,
+    E_RECOGNITION_EVENTS,
+    E_SAFETY_INCIDENTS,
+    E_VIOLENCE_INCIDENTS,
+    E_WEEKLY_COST,
+    N_ROLES,
+    N_VIOLENCE_TYPES,
     T_ABSENT_HOURS,
     T_BURNED,
     T_CLASSES,
@@ -28,20 +37,15 @@ from sim.weekly_pass import (
     T_OVERTIME,
     T_RECOGNIZED,
     T_TRUST,
+    UL_AGENCY_HOURS,
+    UL_DEMAND_HOURS,
+    UL_WORKED_HOURS,
 )
+from sim.layout import WEEKLY_EVENT_KEYS as WEEKLY_EVENT_KEYS
+from sim.organization import ROLE_NAMES
+from sim.rows import row_index
+from sim.state import RING_WEEKS
 
-WEEKLY_EVENT_KEYS = (
-    "overtime_hours",
-    "agency_hours",
-    "violence_incidents",
-    "recognition_events",
-    "leavers",
-    "hires",
-    "mean_intensity",
-    "weekly_cost",
-    "absence_hours",
-    "safety_incidents",
-)
 METRIC_KEYS = (
     "week",
     "burnout_prevalence",
@@ -67,8 +71,6 @@ METRIC_KEYS = (
 )
 INTEGER_METRICS = ("week", "headcount", "vacancies")
 M = row_index(METRIC_KEYS)
-_N_ROLES = len(ROLE_NAMES)
-_N_TYPES = len(VIOLENCE_TYPES)
 _N_COSTS = len(COST_ITEMS)
 _FIRST_ROLE = M[f"burnout_prevalence_{ROLE_NAMES[0]}"]
 _FIRST_EVENT = M[WEEKLY_EVENT_KEYS[0]]
@@ -201,7 +203,7 @@ def metric_vector(
     """
     workforce = 0.0
     burned = 0.0
-    for k in range(_N_ROLES):
+    for k in range(N_ROLES):
         workforce += tallies[T_HEADCOUNT + k]
         burned += tallies[T_BURNED + k]
         count = tallies[T_HEADCOUNT + k]
@@ -219,7 +221,7 @@ def metric_vector(
     out[_HEADCOUNT] = headcount
     out[_VACANCIES] = posts - headcount
     out[_VACANCY_RATE] = 1.0 - headcount / posts
-    out[_TURNOVER] = annual_turnover(window_totals, window_weeks, _N_ROLES)
+    out[_TURNOVER] = annual_turnover(window_totals, window_weeks, N_ROLES)
     out[_LEADERSHIP] = supervisor_delivered.mean()
     out[_SUP_EXHAUSTION] = supervisor_exhaustion.mean()
     total = 0.0
@@ -228,7 +230,7 @@ def metric_vector(
     out[_TOTAL_COST] = total
     out[_MORAL_DISTRESS] = tallies[T_HIGH_MD] / workforce
     lost = 0.0
-    for k in range(_N_ROLES):
+    for k in range(N_ROLES):
         lost += tallies[T_ABSENT_HOURS + k]
     contracted = tallies[T_CONTRACTED]
     out[_ABSENCE] = lost / contracted if contracted > 0 else np.nan
@@ -247,32 +249,32 @@ def week_events(
     costs: np.ndarray,
     events: np.ndarray,
 ) -> None:
-    """The week's ``WEEKLY_EVENT_KEYS`` values (``unit_load`` rows: demand, agency, worked).
+    """The week's ``WEEKLY_EVENT_KEYS`` values (``unit_load`` rows: sim.layout.UNIT_LOAD).
 
     ``absence_hours``: contracted hours lost to sickness absence; ``safety_incidents``: expected
     patient-safety incidents (sim.safety).
     """
     overtime = 0.0
-    for k in range(_N_ROLES):
+    for k in range(N_ROLES):
         overtime += tallies[T_OVERTIME + k]
     incidents = 0.0
-    for k in range(_N_TYPES):
+    for k in range(N_VIOLENCE_TYPES):
         incidents += tallies[T_INCIDENTS + k]
-    demand = unit_load[0].sum()
-    worked = unit_load[2].sum()
+    demand = unit_load[UL_DEMAND_HOURS].sum()
+    worked = unit_load[UL_WORKED_HOURS].sum()
     total_cost = 0.0
     for k in range(costs.size):
         total_cost += costs[k]
-    events[0] = overtime
-    events[1] = unit_load[1].sum()
-    events[2] = incidents
-    events[3] = tallies[T_RECOGNIZED]
-    events[4] = n_leavers
-    events[5] = n_hires
-    events[6] = demand / max(worked, 1.0)
-    events[7] = total_cost
+    events[E_OVERTIME_HOURS] = overtime
+    events[E_AGENCY_HOURS] = unit_load[UL_AGENCY_HOURS].sum()
+    events[E_VIOLENCE_INCIDENTS] = incidents
+    events[E_RECOGNITION_EVENTS] = tallies[T_RECOGNIZED]
+    events[E_LEAVERS] = n_leavers
+    events[E_HIRES] = n_hires
+    events[E_MEAN_INTENSITY] = demand / max(worked, 1.0)
+    events[E_WEEKLY_COST] = total_cost
     absent = 0.0
-    for k in range(_N_ROLES):
+    for k in range(N_ROLES):
         absent += tallies[T_ABSENT_HOURS + k]
-    events[8] = absent
-    events[9] = tallies[T_INCIDENTS_EXPECTED]
+    events[E_ABSENCE_HOURS] = absent
+    events[E_SAFETY_INCIDENTS] = tallies[T_INCIDENTS_EXPECTED]

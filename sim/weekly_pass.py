@@ -13,14 +13,88 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.jit import compiled
-from sim.modifiers import P, U
+from sim.layout import (
+    F_ABSENT,
+    F_BURNED_OUT,
+    F_FILLED,
+    N_ROLES,
+    N_TALLIES,
+    N_VIOLENCE_TYPES,
+    P_BURNOUT_RECOVERY,
+    P_COPING,
+    P_QUIT_HAZARD,
+    P_RECOGNITION_EXTRA,
+    P_STRAIN_APPRAISAL,
+    R_ABSENCE_WEEKS,
+    R_AGE_YEARS,
+    R_CONTRACTED_HOURS,
+    R_COPING,
+    R_CYNICISM,
+    R_DP_TRAIT,
+    R_EMOTIONAL_OFFSET,
+    R_ENGAGEMENT,
+    R_EXHAUSTION,
+    R_HOURS,
+    R_INTENT,
+    R_LIFE_STRAIN,
+    R_LONG_SHIFT,
+    R_MD_TRAIT,
+    R_MORAL_DISTRESS,
+    R_NONWORK_BASE,
+    R_RECOGNITION,
+    R_SENSITIVITY,
+    R_SHIFT_FATIGUE,
+    R_TENURE_WEEKS,
+    R_TRUST,
+    R_VIOLENCE_FRAILTY,
+    R_VIOLENCE_LOAD,
+    R_VIOLENCE_WEIGHT,
+    R_WELLBEING,
+    R_WELLBEING_TRAIT,
+    S_EXHAUSTION_SUM,
+    S_HEADCOUNT,
+    S_OPEN_HOURS,
+    S_PRESENT,
+    S_STAFF_HOURS,
+    T_ABSENT_HOURS,
+    T_BURNED,
+    T_CLASSES,
+    T_CONTRACTED,
+    T_ENGAGEMENT,
+    T_EXHAUSTION,
+    T_FTE_WORKED,
+    T_HEADCOUNT,
+    T_HIGH_MD,
+    T_INCIDENTS,
+    T_INCIDENTS_EXPECTED,
+    T_INTENDING,
+    T_LONG_ABSENT,
+    T_OVERTIME,
+    T_RECOGNIZED,
+    T_TRUST,
+    U_ENGAGEMENT_TARGET,
+    U_INCIDENT_SUPPORT,
+    U_LONG_SHIFT_SCALE,
+    U_TRUST_TARGET,
+    UI_ADMIN_SHARE,
+    UI_CARE_GAP,
+    UI_CONTAGION,
+    UI_EXHAUSTION_SUM,
+    UI_HEADCOUNT,
+    UI_INTENSITY,
+    UI_LEADERSHIP_NORM,
+    UI_OVERTIME,
+    UI_UNANSWERED_STRAIN,
+    UI_VIOLENCE_RATE,
+)
+from sim.layout import UI as UI
+from sim.layout import UNIT_INPUTS as UNIT_INPUTS
 from sim.organization import ROLE_NAMES, ROLES
 from sim.random_streams import standard_normal, uniform
 from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
-from sim.rows import row_index
 from sim.safety import incident_probability
-from sim.state import VIOLENCE_SEVERITY, VIOLENCE_TYPES, F, R, WorkerState
+from sim.state import VIOLENCE_SEVERITY, WorkerState
 from sim.turnover import (
     RESIGNATION,
     RETIREMENT,
@@ -50,28 +124,6 @@ from sim.workload import absence_probability, long_absence_probability, producti
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 # Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
 _PHYSICIAN = ROLE_NAMES.index("physician")
-_N_ROLES = len(ROLES)
-_N_TYPES = len(VIOLENCE_TYPES)
-# Offsets into the flat tallies array that the worker pass accumulates.
-T_HEADCOUNT = 0
-T_BURNED = T_HEADCOUNT + _N_ROLES
-T_OVERTIME = T_BURNED + _N_ROLES
-T_CLASSES = T_OVERTIME + _N_ROLES
-T_INCIDENTS = T_CLASSES + 3
-T_EXHAUSTION = T_INCIDENTS + _N_TYPES
-(
-    T_ENGAGEMENT,
-    T_TRUST,
-    T_RECOGNIZED,
-    T_INTENDING,
-    T_HIGH_MD,  # workers with high moral distress
-    T_CONTRACTED,  # contracted hours of the week's workforce
-    T_FTE_WORKED,  # hours worked / 37.5
-    T_INCIDENTS_EXPECTED,  # expected patient-safety incidents (sum of weekly probabilities)
-    T_LONG_ABSENT,  # workers on long-term sick leave
-) = range(T_EXHAUSTION + 1, T_EXHAUSTION + 10)
-T_ABSENT_HOURS = T_LONG_ABSENT + 1  # contracted hours lost to sickness absence, by role
-N_TALLIES = T_ABSENT_HOURS + _N_ROLES
 FTE_HOURS = 37.5  # hours of one full-time equivalent week
 
 
@@ -84,17 +136,17 @@ class WeeklyTallies:
     @property
     def role_headcount(self) -> np.ndarray:
         """Workers of each role this week."""
-        return self.values[T_HEADCOUNT : T_HEADCOUNT + _N_ROLES]
+        return self.values[T_HEADCOUNT : T_HEADCOUNT + N_ROLES]
 
     @property
     def role_burned(self) -> np.ndarray:
         """Burned-out workers of each role."""
-        return self.values[T_BURNED : T_BURNED + _N_ROLES]
+        return self.values[T_BURNED : T_BURNED + N_ROLES]
 
     @property
     def overtime_by_role(self) -> np.ndarray:
         """Overtime hours worked by each role."""
-        return self.values[T_OVERTIME : T_OVERTIME + _N_ROLES]
+        return self.values[T_OVERTIME : T_OVERTIME + N_ROLES]
 
     @property
     def class_counts(self) -> np.ndarray:
@@ -104,20 +156,20 @@ class WeeklyTallies:
     @property
     def absent_hours_by_role(self) -> np.ndarray:
         """Contracted hours lost to sickness absence (short and long term), by role."""
-        return self.values[T_ABSENT_HOURS : T_ABSENT_HOURS + _N_ROLES]
+        return self.values[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES]
 
     @property
     def incidents(self) -> np.ndarray:
         """Violence incidents of each type."""
-        return self.values[T_INCIDENTS : T_INCIDENTS + _N_TYPES]
+        return self.values[T_INCIDENTS : T_INCIDENTS + N_VIOLENCE_TYPES]
 
     @classmethod
     def from_state(cls, state: WorkerState, wellbeing_classes: np.ndarray) -> "WeeklyTallies":
         """Tallies of the current state (before any step has run)."""
         t = cls()
         f = state.filled
-        t.role_headcount[:] = np.bincount(state.role, f, _N_ROLES)
-        t.role_burned[:] = np.bincount(state.role, state.burned_out & f, _N_ROLES)
+        t.role_headcount[:] = np.bincount(state.role, f, N_ROLES)
+        t.role_burned[:] = np.bincount(state.role, state.burned_out & f, N_ROLES)
         t.class_counts[:] = np.bincount(wellbeing_classes[f], minlength=3)
         t.values[T_EXHAUSTION] = state.exhaustion @ f
         t.values[T_ENGAGEMENT] = state.engagement @ f
@@ -158,84 +210,11 @@ class Coefficients(NamedTuple):
     retirement: bool
 
 
-# Unit-level inputs of the worker pass, one row each of a (len, n_units) matrix.
-UNIT_INPUTS = (
-    "overtime",  # overtime hours per present worker
-    "intensity",  # demand per clinical hour worked
-    "admin_share",  # share of staff time on administration
-    "care_gap",  # care left undone, 0-1 (drives moral distress)
-    "leadership_norm",  # leadership delivered, 0-1
-    "exhaustion_sum",  # sum of staff exhaustion at the start of the week
-    "headcount",
-    "unanswered_strain",
-    "contagion",  # turnover contagion term of intent (log-odds)
-    "violence_rate",  # multiplier on violence from the public
-)
-UI = row_index(UNIT_INPUTS)
-(
-    _OVERTIME,
-    _INTENSITY,
-    _ADMIN,
-    _CARE_GAP,
-    _LEAD,
-    _EXH_SUM,
-    _HEAD,
-    _UNANSWERED,
-    _CONTAGION,
-    _VRATE,
-) = range(len(UNIT_INPUTS))
-# Real-state rows used in the loops (compile-time constants for numba).
-_HOURS_C, _VWEIGHT, _AGE, _TENURE, _COPING, _SENS, _TRAIT, _EMO = (
-    R["contracted_hours"],
-    R["violence_weight"],
-    R["age_years"],
-    R["tenure_weeks"],
-    R["coping"],
-    R["sensitivity"],
-    R["wellbeing_trait"],
-    R["emotional_offset"],
-)
-_FRAILTY, _EXH, _CYN, _ENG, _TRUST, _WB, _REC, _VLOAD, _INTENT, _HOURS = (
-    R["violence_frailty"],
-    R["exhaustion"],
-    R["cynicism"],
-    R["engagement"],
-    R["trust"],
-    R["wellbeing"],
-    R["recognition"],
-    R["violence_load"],
-    R["intent"],
-    R["hours"],
-)
-_NONWORK, _DP_TRAIT, _MD_TRAIT, _SHIFT, _LONG, _LIFE, _MD, _ABS_WEEKS = (
-    R["nonwork_base"],
-    R["dp_trait"],
-    R["md_trait"],
-    R["shift_fatigue"],
-    R["long_shift"],
-    R["life_strain"],
-    R["moral_distress"],
-    R["absence_weeks"],
-)
-_FILLED, _ABSENT, _BURNED = F["filled"], F["absent"], F["burned_out"]
 # Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4 (5-8);
 # the vacancy pass uses 10-12.
 _SLOT_ABSENCE, _SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(5)
 _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
-_STRAIN_APP, _COPING_MOD, _BURNOUT_REC, _QUIT_MOD, _REC_EXTRA = (
-    P["strain_appraisal"],
-    P["coping"],
-    P["burnout_recovery"],
-    P["quit_hazard"],
-    P["recognition_extra"],
-)
-_SUPPORT, _TRUST_VOICE, _ENG_VOICE, _LONG_SHIFT_SCALE = (
-    U["incident_support"],
-    U["trust_target"],
-    U["engagement_target"],
-    U["long_shift_scale"],
-)
 
 
 @compiled
@@ -260,25 +239,29 @@ def staffing_pass(
     vacant_wage_hours = 0.0
     for i in range(unit.size):
         u = unit[i]
-        clinical = real[_HOURS_C, i] * clinical_share[u]
-        if not flags[_FILLED, i]:
-            flags[_ABSENT, i] = False
-            unit_sums[1, u] += clinical
+        clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
+        if not flags[F_FILLED, i]:
+            flags[F_ABSENT, i] = False
+            unit_sums[S_OPEN_HOURS, u] += clinical
             vacant_wage_hours += clinical * role_wage[role[i]]
             continue
-        unit_sums[3, u] += 1.0
-        unit_sums[4, u] += real[_EXH, i]
-        if real[_ABS_WEEKS, i] > 0.0:
+        unit_sums[S_HEADCOUNT, u] += 1.0
+        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
+        if real[R_ABSENCE_WEEKS, i] > 0.0:
             # Long-term sick leave: off the roster; agency may cover the post as if vacant.
-            flags[_ABSENT, i] = True
-            unit_sums[1, u] += clinical
+            flags[F_ABSENT, i] = True
+            unit_sums[S_OPEN_HOURS, u] += clinical
             vacant_wage_hours += clinical * role_wage[role[i]]
             continue
-        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(sick_leave_rate, real[_EXH, i])
-        flags[_ABSENT, i] = off
+        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
+            sick_leave_rate, real[R_EXHAUSTION, i]
+        )
+        flags[F_ABSENT, i] = off
         if not off:
-            unit_sums[2, u] += 1.0
-            unit_sums[0, u] += clinical * productivity(real[_TENURE, i], ramp_up_weeks)
+            unit_sums[S_PRESENT, u] += 1.0
+            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
+                real[R_TENURE_WEEKS, i], ramp_up_weeks
+            )
     return vacant_wage_hours
 
 
@@ -309,42 +292,45 @@ def worker_pass(
     local = np.zeros(N_TALLIES)  # a fresh array: the compiler knows nothing else writes to it
     violence_ring_week[:] = 0  # this slot of the 52-week ring is reused: clear it
     for i in range(unit.size):
-        if not flags[_FILLED, i]:
+        if not flags[F_FILLED, i]:
             leaving[i] = False
-            flags[_BURNED, i] = False
+            flags[F_BURNED_OUT, i] = False
             continue
         u = unit[i]
         r = role[i]
-        intensity = unit_inputs[_INTENSITY, u]
-        lead = unit_inputs[_LEAD, u]
+        intensity = unit_inputs[UI_INTENSITY, u]
+        lead = unit_inputs[UI_LEADERSHIP_NORM, u]
         if r == _PHYSICIAN:  # physicians' leader is further from daily work (Shanafelt 2015)
             lead = 0.6 + c.physician_leadership_proximity * (lead - 0.6)
-        exhaustion_sum = unit_inputs[_EXH_SUM, u]
-        headcount = unit_inputs[_HEAD, u]
-        absent = flags[_ABSENT, i]
-        on_leave = real[_ABS_WEEKS, i] > 0.0
-        contracted = real[_HOURS_C, i]
-        ot = 0.0 if absent else unit_inputs[_OVERTIME, u]
-        real[_HOURS, i] = 0.0 if absent else contracted + ot
+        exhaustion_sum = unit_inputs[UI_EXHAUSTION_SUM, u]
+        headcount = unit_inputs[UI_HEADCOUNT, u]
+        absent = flags[F_ABSENT, i]
+        on_leave = real[R_ABSENCE_WEEKS, i] > 0.0
+        contracted = real[R_CONTRACTED_HOURS, i]
+        ot = 0.0 if absent else unit_inputs[UI_OVERTIME, u]
+        real[R_HOURS, i] = 0.0 if absent else contracted + ot
         # 3. Exposures: violence from the public.
-        load = real[_VLOAD, i] * VIOLENCE_LOAD_DECAY
+        load = real[R_VIOLENCE_LOAD, i] * VIOLENCE_LOAD_DECAY
         if not absent:
             rate = (
-                TOTAL_WEEKLY_RATE * real[_VWEIGHT, i] * real[_FRAILTY, i] * unit_inputs[_VRATE, u]
+                TOTAL_WEEKLY_RATE
+                * real[R_VIOLENCE_WEIGHT, i]
+                * real[R_VIOLENCE_FRAILTY, i]
+                * unit_inputs[UI_VIOLENCE_RATE, u]
             )
             kind = incident_kind(
                 rate, uniform(key, i, _SLOT_VIOLENCE), uniform(key, i, _SLOT_VIOLENCE_TYPE)
             )
             if kind >= 0:
                 violence_ring_week[kind, i] = 1
-                load += VIOLENCE_SEVERITY[kind] * (1.0 - unit_levers[_SUPPORT, u])
+                load += VIOLENCE_SEVERITY[kind] * (1.0 - unit_levers[U_INCIDENT_SUPPORT, u])
                 local[T_INCIDENTS + kind] += 1.0
-        real[_VLOAD, i] = load
+        real[R_VIOLENCE_LOAD, i] = load
         # Life outside work: events arrive and fade (sim.wellbeing.next_life_strain).
         event = uniform(key, i, _SLOT_LIFE_EVENT) < c.life_event_probability
         size = -c.life_event_strain * np.log1p(-uniform(key, i, _SLOT_LIFE_SIZE))
-        life = next_life_strain(real[_LIFE, i], event, size)
-        real[_LIFE, i] = life
+        life = next_life_strain(real[R_LIFE_STRAIN, i], event, size)
+        real[R_LIFE_STRAIN, i] = life
         # 4. Resources: recognition and trust.
         unit_exhaustion = exhaustion_sum / max(headcount, 1.0)
         p_recognized = _recognition_probability(
@@ -352,43 +338,43 @@ def worker_pass(
             unit_exhaustion,
             c.supervisor_recognition_rate,
             c.peer_recognition_rate,
-            post_levers[_REC_EXTRA, i],
+            post_levers[P_RECOGNITION_EXTRA, i],
         )
         if on_leave:
             p_recognized = 0.0
         event_rec = 1.0 if uniform(key, i, _SLOT_RECOGNITION) < p_recognized else 0.0
-        rec = real[_REC, i] + RECOGNITION_SMOOTHING * (event_rec - real[_REC, i])
-        real[_REC, i] = rec
+        rec = real[R_RECOGNITION, i] + RECOGNITION_SMOOTHING * (event_rec - real[R_RECOGNITION, i])
+        real[R_RECOGNITION, i] = rec
         recognized = min(rec / RECOGNITION_FULL, 1.0)
         t = next_trust(
-            real[_TRUST, i],
+            real[R_TRUST, i],
             lead,
             recognized,
-            unit_inputs[_UNANSWERED, u],
-            unit_levers[_TRUST_VOICE, u],
+            unit_inputs[UI_UNANSWERED_STRAIN, u],
+            unit_levers[U_TRUST_TARGET, u],
         )
-        real[_TRUST, i] = t
+        real[R_TRUST, i] = t
         md = next_moral_distress(
-            real[_MD, i],
-            real[_MD_TRAIT, i],
-            0.0 if on_leave else unit_inputs[_CARE_GAP, u],
+            real[R_MORAL_DISTRESS, i],
+            real[R_MD_TRAIT, i],
+            0.0 if on_leave else unit_inputs[UI_CARE_GAP, u],
             t,
-            unit_levers[_TRUST_VOICE, u],
+            unit_levers[U_TRUST_TARGET, u],
         )
-        real[_MD, i] = md
+        real[R_MORAL_DISTRESS, i] = md
         # 5. Dual continuum: burnout, engagement, well-being.
-        e0 = real[_EXH, i]
-        g0 = real[_ENG, i]
+        e0 = real[R_EXHAUSTION, i]
+        g0 = real[R_ENGAGEMENT, i]
         work = 0.0
         if not on_leave:
             others = (exhaustion_sum - e0) / max(headcount - 1.0, 1.0)
-            shift = real[_SHIFT, i] + (
-                c.long_shift_fatigue * real[_LONG, i] * unit_levers[_LONG_SHIFT_SCALE, u]
+            shift = real[R_SHIFT_FATIGUE, i] + (
+                c.long_shift_fatigue * real[R_LONG_SHIFT, i] * unit_levers[U_LONG_SHIFT_SCALE, u]
             )
             work = ROLE_STRAIN[r] * work_strain(
                 load_term(intensity, c.workload_effect, c.staffing_relief_scale),
                 fatigue(shift, ot / contracted, c.overtime_effect),
-                unit_inputs[_ADMIN, u],
+                unit_inputs[UI_ADMIN_SHARE, u],
                 load,
                 md,
                 others,
@@ -399,28 +385,28 @@ def worker_pass(
             )
         felt = felt_strain(
             work,
-            real[_NONWORK, i] + life,
-            real[_SENS, i],
-            post_levers[_STRAIN_APP, i],
+            real[R_NONWORK_BASE, i] + life,
+            real[R_SENSITIVITY, i],
+            post_levers[P_STRAIN_APPRAISAL, i],
             g0,
             c.engagement_buffer,
         )
         capacity = (
             recovery(
-                real[_COPING, i],
+                real[R_COPING, i],
                 lead,
                 recognized,
-                real[_WB, i],
+                real[R_WELLBEING, i],
                 absent,
                 c.leadership_effect,
                 c.recognition_effect,
                 c.wellbeing_restoration,
             )
-            * post_levers[_COPING_MOD, i]
+            * post_levers[P_COPING, i]
         )
-        was_burned = flags[_BURNED, i]
+        was_burned = flags[F_BURNED_OUT, i]
         if was_burned:
-            capacity *= post_levers[_BURNOUT_REC, i]
+            capacity *= post_levers[P_BURNOUT_RECOVERY, i]
         noise = standard_normal(key, i, _SLOT_NOISE)
         e = next_exhaustion(
             e0,
@@ -432,30 +418,32 @@ def worker_pass(
             c.burnout_recovery_slowdown,
             noise,
         )
-        real[_EXH, i] = e
-        cy = next_cynicism(real[_CYN, i], real[_DP_TRAIT, i], e, t, recognized, md, g0)
-        real[_CYN, i] = cy
+        real[R_EXHAUSTION, i] = e
+        cy = next_cynicism(real[R_CYNICISM, i], real[R_DP_TRAIT, i], e, t, recognized, md, g0)
+        real[R_CYNICISM, i] = cy
         burned = is_burned_out(e, cy)
-        flags[_BURNED, i] = burned
-        g = next_engagement(g0, lead, recognized, t, e, cy, unit_levers[_ENG_VOICE, u])
-        real[_ENG, i] = g
-        w = next_wellbeing(real[_WB, i], real[_TRAIT, i], g, recognized, t, e, md, load)
-        real[_WB, i] = w
-        cls = wellbeing_class(w + real[_EMO, i], w)
+        flags[F_BURNED_OUT, i] = burned
+        g = next_engagement(g0, lead, recognized, t, e, cy, unit_levers[U_ENGAGEMENT_TARGET, u])
+        real[R_ENGAGEMENT, i] = g
+        w = next_wellbeing(
+            real[R_WELLBEING, i], real[R_WELLBEING_TRAIT, i], g, recognized, t, e, md, load
+        )
+        real[R_WELLBEING, i] = w
+        cls = wellbeing_class(w + real[R_EMOTIONAL_OFFSET, i], w)
         wellbeing_classes[i] = cls
         # Sickness absence: hours lost this week; long-term leave starts or runs down.
         if absent:
             local[T_ABSENT_HOURS + r] += contracted
         if on_leave:
-            real[_ABS_WEEKS, i] = max(real[_ABS_WEEKS, i] - 1.0, 0.0)
+            real[R_ABSENCE_WEEKS, i] = max(real[R_ABSENCE_WEEKS, i] - 1.0, 0.0)
             local[T_LONG_ABSENT] += 1.0
         elif uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(c.long_absence_rate, e):
             length = -c.long_absence_weeks * np.log1p(-uniform(key, i, _SLOT_LONG_LENGTH))
-            real[_ABS_WEEKS, i] = max(np.ceil(length), 1.0)
+            real[R_ABSENCE_WEEKS, i] = max(np.ceil(length), 1.0)
         # Patient safety in this worker's care (expected incidents; sim.safety).
         if not absent:
             local[T_INCIDENTS_EXPECTED] += incident_probability(
-                c.safety_incident_rate, burned, ot > 0.0, real[_LONG, i] > 0.5
+                c.safety_incident_rate, burned, ot > 0.0, real[R_LONG_SHIFT, i] > 0.5
             ) * ((contracted + ot) / FTE_HOURS)
             local[T_FTE_WORKED] += (contracted + ot) / FTE_HOURS
         # 6. Intent and departures (one uniform decides resignation or retirement).
@@ -469,18 +457,18 @@ def worker_pass(
             ot,
             load,
             log_job_market,
-            unit_inputs[_CONTAGION, u],
-            real[_TENURE, i],
+            unit_inputs[UI_CONTAGION, u],
+            real[R_TENURE_WEEKS, i],
             c.intent_effect,
         )
-        real[_INTENT, i] = it
-        p_quit = weekly_quit_probability(r, it, post_levers[_QUIT_MOD, i])
-        p_retire = weekly_retirement_probability(real[_AGE, i]) if c.retirement else 0.0
+        real[R_INTENT, i] = it
+        p_quit = weekly_quit_probability(r, it, post_levers[P_QUIT_HAZARD, i])
+        p_retire = weekly_retirement_probability(real[R_AGE_YEARS, i]) if c.retirement else 0.0
         draw = uniform(key, i, _SLOT_DEPARTURE)
         leaving[i] = draw < p_quit + p_retire
         reasons[i] = RESIGNATION if draw < p_quit else RETIREMENT
-        real[_TENURE, i] += 1.0
-        real[_AGE, i] += 1.0 / 52.0
+        real[R_TENURE_WEEKS, i] += 1.0
+        real[R_AGE_YEARS, i] += 1.0 / 52.0
         # Metrics of the week (everyone who worked here this week), summed in registers.
         local[T_HEADCOUNT + r] += 1.0
         if burned:
@@ -503,12 +491,3 @@ def worker_pass(
     tallies[T_TRUST] += sum_trust
     tallies[T_RECOGNIZED] += sum_recognized
     tallies[T_INTENDING] += n_intending
-
-
-@compiled
-def classify_wellbeing(
-    filled: np.ndarray, wellbeing: np.ndarray, emotional_offset: np.ndarray, out: np.ndarray
-) -> None:
-    """Keyes class of every filled post's holder (used at set-up)."""
-    for i in range(filled.size):
-        out[i] = wellbeing_class(wellbeing[i] + emotional_offset[i], wellbeing[i])

@@ -37,6 +37,17 @@ _FUN_HIGH_CUT = float(np.sort((3.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)[5])
 _EMO_LOW_CUT = float(np.sort((1.5 - _EMOTIONAL_DIFFICULTY) / 5.0)[-1])
 _FUN_LOW_CUT = float(np.sort((1.5 - _FUNCTIONAL_DIFFICULTY) / 5.0)[-6])
 
+# Fixed weights of the work-strain terms (sim.wellbeing.work_strain; assumptions on the sizes,
+# sources of each term there): workload (Aiken 2002 gradient), administration (Linzer 2015),
+# violence (Liu 2019). Co-design ranks a unit's stressors with the same weights.
+LOAD_WEIGHT = 0.5
+ADMIN_WEIGHT = 0.6
+VIOLENCE_WEIGHT = 0.25
+# Reference levels of the recovery factors (sim.wellbeing.recovery): leadership delivered
+# (0-1) and recognition (0-1) at which support and reward neither add nor take away.
+LEADERSHIP_REFERENCE = 0.6
+RECOGNITION_REFERENCE = 0.5
+
 FLOURISHING, MODERATE, LANGUISHING = 0, 1, 2
 WELLBEING_CLASSES = ("flourishing", "moderate", "languishing")
 
@@ -86,13 +97,14 @@ def work_strain(
     of the hours, ``fatigue_weight`` x fatigue (Dall'Ora 2015, calibrated); administration,
     0.6 x share of time on paperwork (Linzer 2015); violence, 0.25 x smoothed incident severity
     (Liu 2019); the worker's own moral distress (seed 000); colleagues' exhaustion (partial
-    contagion, Bakker 2005). The fixed weights 0.5, 0.6 and 0.25 are assumptions.
+    contagion, Bakker 2005). The fixed weights 0.5, 0.6 and 0.25 (``LOAD_WEIGHT``,
+    ``ADMIN_WEIGHT``, ``VIOLENCE_WEIGHT``) are assumptions.
     """
     return (
-        0.5 * load
+        LOAD_WEIGHT * load
         + fatigue_weight * fatigue_level
-        + 0.6 * admin_share
-        + 0.25 * violence_effect * violence_load
+        + ADMIN_WEIGHT * admin_share
+        + VIOLENCE_WEIGHT * violence_effect * violence_load
         + moral_distress_effect * moral_distress
         + burnout_contagion * colleagues_exhaustion
     )
@@ -138,10 +150,11 @@ def recovery(
     imbalance,
     Hasselhorn 2004) x restoration exp(r x (well-being - 0.6)) (flourishing restores, dual
     continuum; assumption) x rest (time off doubles recovery; assumption). Multiplicative
-    exponentials keep each factor positive and bounded.
+    exponentials keep each factor positive and bounded. The reference levels 0.6 and 0.5 are
+    ``LEADERSHIP_REFERENCE`` and ``RECOGNITION_REFERENCE``.
     """
-    support = np.exp(leadership_effect * (leadership_norm - 0.6))
-    reward = np.exp(recognition_effect * (recognized - 0.5))
+    support = np.exp(leadership_effect * (leadership_norm - LEADERSHIP_REFERENCE))
+    reward = np.exp(recognition_effect * (recognized - RECOGNITION_REFERENCE))
     restoration = np.exp(wellbeing_restoration * (wellbeing - 0.6))
     return coping * support * reward * restoration * (2.0 if absent else 1.0)
 
@@ -296,3 +309,12 @@ def wellbeing_class(emotional: float, functional: float) -> int:
     if emotional < _EMO_LOW_CUT and functional < _FUN_LOW_CUT:
         return LANGUISHING
     return MODERATE
+
+
+@compiled
+def classify_wellbeing(
+    filled: np.ndarray, wellbeing: np.ndarray, emotional_offset: np.ndarray, out: np.ndarray
+) -> None:
+    """Keyes class of every filled post's holder (used at set-up)."""
+    for i in range(filled.size):
+        out[i] = wellbeing_class(wellbeing[i] + emotional_offset[i], wellbeing[i])

@@ -1,12 +1,17 @@
 """Patient demand, staffing and workload: stages 1 and 2 of the weekly step."""
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.jit import compiled
+from sim.layout import UI_OVERTIME, UL_WORKED_HOURS
 from sim.parameters import ModelParameters
 from sim.scenarios import ScenarioState
+
+if TYPE_CHECKING:
+    from sim.model import WorkforceModel
 
 
 def demand_multiplier(week: int, params: ModelParameters, scenario: ScenarioState) -> float:
@@ -82,3 +87,19 @@ def cover_gap(
     overtime = min(max(gap / max(n_present, 1.0), 0.0), overtime_cap_hours)
     worked = staff_hours + agency_hours + overtime * n_present
     return agency_hours, overtime, demand_hours / max(worked, 1.0)
+
+
+def present_by_unit(model: "WorkforceModel") -> np.ndarray:
+    """Staff present (on post, not absent) in each unit in the last week stepped."""
+    s = model.workers
+    return np.bincount(s.unit, s.filled & ~s.absent, model.n_units).astype(float)
+
+
+def own_hours(model: "WorkforceModel") -> np.ndarray:
+    """Each unit's clinical hours of the last week stepped, overtime not counted.
+
+    Hours worked (staff, any added cover, agency: see :func:`cover_gap`) minus overtime x staff
+    present: the staffing the unit had before its staff absorbed the gap.
+    """
+    worked = model.unit_load[UL_WORKED_HOURS]
+    return worked - model.unit_inputs[UI_OVERTIME] * present_by_unit(model)

@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from sim.interventions.settings import CRISIS_SCOPES, MODES, Setting, validate
-from sim.weekly_pass import UI
+from sim.layout import UI
+from sim.resources import work_pressures
 
 if TYPE_CHECKING:
     from sim.model import WorkforceModel
@@ -108,14 +109,13 @@ COMPETITION = 0.25
 
 
 def work_pressure(model: "WorkforceModel") -> np.ndarray:
-    """Last week's work pressure of each unit, 0-1: load over budget plus overtime.
+    """Last week's work pressure of each unit, 0-1 (sim.resources.work_pressure).
 
-    Same scale as the unit's unanswered strain (sim.resources.next_unanswered_strain): 0.3 over
-    budgeted load or 24 overtime hours a week count as full pressure (assumption).
+    The pressure that feeds the unit's unanswered strain: 0.3 over budgeted load or 24 overtime
+    hours a week count as full pressure (assumption).
     """
     inputs = model.unit_inputs
-    excess = np.maximum(inputs[UI["intensity"]] - 1.0, 0.0) / 0.3
-    return np.clip(excess + inputs[UI["overtime"]] / 24.0, 0.0, 1.0)
+    return work_pressures(inputs[UI["intensity"]], inputs[UI["overtime"]])
 
 
 class Intervention:

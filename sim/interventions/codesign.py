@@ -22,12 +22,23 @@ import numpy as np
 
 from sim.interventions.base import Intervention
 from sim.interventions.settings import Setting
-from sim.weekly_pass import UI
+from sim.layout import UI
+from sim.resources import RECOGNITION_FULL
+from sim.weekly_pass import FTE_HOURS
+from sim.wellbeing import (
+    ADMIN_WEIGHT,
+    LEADERSHIP_REFERENCE,
+    LOAD_WEIGHT,
+    RECOGNITION_REFERENCE,
+    VIOLENCE_WEIGHT,
+)
 
 if TYPE_CHECKING:
     from sim.model import WorkforceModel
 
 STRESSORS = ("workload", "administration", "violence", "leadership", "recognition")
+# Assumption: a lost unit of recovery weighs about half a unit of strain at baseline exhaustion.
+RECOVERY_SHORTFALL_WEIGHT = 0.5
 
 
 def stressor_scores(model: "WorkforceModel") -> np.ndarray:
@@ -38,22 +49,26 @@ def stressor_scores(model: "WorkforceModel") -> np.ndarray:
     sim.wellbeing.work_strain); administration: 0.6 x admin share; violence:
     0.25 x violence_effect x mean incident load; leadership and recognition: the shortfall below
     the reference levels of sim.wellbeing.recovery (0.6 and 0.5), weighted 0.5 (assumption: a
-    lost unit of recovery weighs about half a unit of strain at baseline exhaustion).
+    lost unit of recovery weighs about half a unit of strain at baseline exhaustion). The weights
+    and reference levels are the constants of sim.wellbeing; recognition is normalised as in
+    the worker pass (sim.resources.RECOGNITION_FULL).
     """
     p, s, inputs = model.params, model.workers, model.unit_inputs
     n = model.n_units
     filled = s.filled
     headcount = np.maximum(np.bincount(s.unit, filled, n), 1.0)
     violence = np.bincount(s.unit, s.violence_load * filled, n) / headcount
-    recognized = np.minimum(np.bincount(s.unit, s.recognition * filled, n) / headcount / 0.3, 1.0)
+    recognition = np.bincount(s.unit, s.recognition * filled, n) / headcount
+    recognized = np.minimum(recognition / RECOGNITION_FULL, 1.0)
+    shortfall = RECOVERY_SHORTFALL_WEIGHT
     return np.vstack(
         (
-            0.5 * p.workload_effect * np.maximum(inputs[UI["intensity"]] - 1.0, 0.0)
-            + p.fatigue_weight * p.overtime_effect * inputs[UI["overtime"]] / 37.5,
-            0.6 * inputs[UI["admin_share"]],
-            0.25 * p.violence_effect * violence,
-            0.5 * np.maximum(0.6 - inputs[UI["leadership_norm"]], 0.0),
-            0.5 * np.maximum(0.5 - recognized, 0.0),
+            LOAD_WEIGHT * p.workload_effect * np.maximum(inputs[UI["intensity"]] - 1.0, 0.0)
+            + p.fatigue_weight * p.overtime_effect * inputs[UI["overtime"]] / FTE_HOURS,
+            ADMIN_WEIGHT * inputs[UI["admin_share"]],
+            VIOLENCE_WEIGHT * p.violence_effect * violence,
+            shortfall * np.maximum(LEADERSHIP_REFERENCE - inputs[UI["leadership_norm"]], 0.0),
+            shortfall * np.maximum(RECOGNITION_REFERENCE - recognized, 0.0),
         )
     )
 

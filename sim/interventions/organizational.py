@@ -16,20 +16,14 @@ import numpy as np
 from sim.accounting import ROLE_WAGE
 from sim.interventions.base import Intervention
 from sim.interventions.settings import Setting
+from sim.layout import UL
 from sim.organization import ROLE_NAMES
-from sim.unit_pass import UL
-from sim.weekly_pass import UI
+from sim.workload import own_hours, present_by_unit
 
 if TYPE_CHECKING:
     from sim.model import WorkforceModel
 
 NURSE_WAGE = float(ROLE_WAGE[ROLE_NAMES.index("nurse")])
-
-
-def _present_by_unit(model: "WorkforceModel") -> np.ndarray:
-    """Staff present last week in each unit."""
-    s = model.workers
-    return np.bincount(s.unit, s.filled & ~s.absent, model.n_units).astype(float)
 
 
 class SafeStaffing(Intervention):
@@ -78,9 +72,7 @@ class SafeStaffing(Intervention):
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Add float-pool hours where the unit was short last week."""
-        load, inputs = model.unit_load, model.unit_inputs
-        own = load[UL["worked_hours"]] - inputs[UI["overtime"]] * _present_by_unit(model)
-        need = load[UL["demand_hours"]] / self.target - (own - self.hours)
+        need = model.unit_load[UL["demand_hours"]] / self.target - (own_hours(model) - self.hours)
         share = np.minimum(self.unit_effect(model), 1.0)
         self.hours = share * np.maximum(need, 0.0)
         model.modifiers.extra_clinical_hours += self.hours
@@ -308,9 +300,9 @@ class SchedulingLimits(Intervention):
 
     def write_levers(self, model: "WorkforceModel") -> None:
         """Cover hours above the cap; cap overtime when the whole organization takes part."""
-        load, present = model.unit_load, _present_by_unit(model)
-        own = load[UL["worked_hours"]] - model.unit_inputs[UI["overtime"]] * present - self.hours
-        gap = np.maximum(load[UL["demand_hours"]] - own, 0.0)  # what overtime had to cover
+        present = present_by_unit(model)
+        own = own_hours(model) - self.hours
+        gap = np.maximum(model.unit_load[UL["demand_hours"]] - own, 0.0)  # overtime covered this
         excess = np.maximum(gap - self.max_overtime_hours * present, 0.0)
         share = np.minimum(self.unit_effect(model), 1.0)
         self.hours = share * excess
