@@ -16,23 +16,40 @@ Every arm of a seed starts from the same burned-in organization (one burn-in, co
 differ only by the interventions (common random numbers). Differences from no intervention are
 averaged over seeds with a 95 % t-interval.
 
-Usage (``key=value`` arguments, as ``experiments.trial``)::
+Usage (a Hydra app, ``conf/crisis.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
 
-    python -m experiments.crisis_vs_sustained
+    python -m experiments.crisis_vs_sustained                       # or: burnout-crisis ...
     python -m experiments.crisis_vs_sustained intervention=leadership_development \
-        scenario=baseline seeds=8 crisis_on=0.45 crisis_off=0.35 params.demand_level=1.1
+        scenario=baseline seeds=8 crisis_on=0.45 crisis_off=0.35 model.demand_level=1.1
+    python -m experiments.crisis_vs_sustained --config-name crisis_quick   # seconds
 
-Prints one JSON object (arms, budgets, differences with intervals, config and seeds).
+``model.KEY`` sets a model parameter (sim.parameters), ``+settings.KEY`` an intervention setting;
+``intervention=`` and ``scenario=`` pick files of ``conf/intervention/`` and ``conf/scenario/``.
+A bad key or value stops the command with one line before anything runs.
+
+Prints one JSON object (arms, budgets, differences with intervals, config and seeds) and writes
+it to ``crisis.json`` in the Hydra output folder.
 """
 
 import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import hydra
 import numpy as np
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig
 
 from analysis.intervals import mean_interval
-from experiments.cli import parse_key_values, run_json_command
+from experiments.hydra_app import (
+    ModelOverrides,
+    check_command_line,
+    compose_checked,
+    job_fields,
+    legacy_overrides,
+    run_json_job,
+)
+from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -40,6 +57,7 @@ from sim.scenarios import make_scenario
 
 OUTCOMES = ("burnout_prevalence", "annual_turnover_rate", "vacancy_rate", "total_cost")
 ARMS = ("none", "crisis", "sustained")
+COMMAND = "python -m experiments.crisis_vs_sustained"
 
 
 @dataclass
@@ -80,9 +98,44 @@ class CrisisConfig:
         build(self.intervention, **self.settings)
 
 
+@dataclass
+class CrisisSchema:
+    """The command's structured config (``crisis_schema``; values in ``conf/crisis.yaml``)."""
+
+    intervention: dict[str, InterventionArm] = field(default_factory=dict)
+    scenario: dict[str, ScenarioChoice] = field(default_factory=dict)
+    horizon_weeks: int = 260
+    seed: int = 1
+    seeds: int = 6
+    crisis_on: float = 0.50
+    crisis_off: float = 0.40
+    model: Any = field(default_factory=ModelOverrides)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+ConfigStore.instance().store(name="crisis_schema", node=CrisisSchema)
+
+
+def settings_from(cfg: DictConfig) -> CrisisConfig:
+    """The checked :class:`CrisisConfig` of a composed ``conf/crisis.yaml``.
+
+    Raises:
+        ValueError: Naming the bad setting and what is allowed.
+    """
+    config = CrisisConfig(
+        **job_fields(cfg, ("horizon_weeks", "seed", "seeds", "crisis_on", "crisis_off"))
+    )
+    config.validate()
+    return config
+
+
 def parse_args(argv: list[str]) -> CrisisConfig:
-    """Build a :class:`CrisisConfig` from ``key=value`` arguments."""
-    return parse_key_values(argv, CrisisConfig())
+    """The checked :class:`CrisisConfig` of command-line overrides (Python use).
+
+    The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
+    ``settings.KEY`` for ``+settings.KEY``.
+    """
+    return compose_checked("crisis", legacy_overrides(argv), settings_from)
 
 
 def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:
@@ -205,9 +258,16 @@ def _stat(values: np.ndarray) -> dict[str, float]:
     return {"mean": round(mean, 6), "ci": [round(low, 6), round(high, 6)]}
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Parse ``key=value`` arguments, run, print and return the JSON report."""
-    return run_json_command(argv, parse_args, compare)
+@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="crisis")
+def app(cfg: DictConfig) -> None:
+    """Hydra app: run the comparison, print its JSON report and write it to the output folder."""
+    run_json_job(cfg, COMMAND, settings_from, compare, "crisis.json")
+
+
+def main() -> None:
+    """Command-line entry (``burnout-crisis``): check the command line, then run the app."""
+    check_command_line(COMMAND, "crisis", settings_from)
+    app()
 
 
 if __name__ == "__main__":

@@ -14,23 +14,37 @@ Interventions that act on the whole organization (faster recruitment) cannot be 
 inside one: for them the cohort is randomized between two runs of the same organization with
 the same seed, one with and one without the intervention (design ``paired``).
 
-Usage (Hydra-style ``key=value`` arguments)::
+Usage (a Hydra app, ``conf/trial.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
 
-    python -m experiments.trial intervention=workload_redesign
-    python -m experiments.trial intervention=mindfulness n_workers=1000 seed=3 replicates=4 \
-        randomize=workers settings.uptake=0.5 params.job_market=1.2
+    python -m experiments.trial intervention=workload_redesign       # or: burnout-trial ...
+    python -m experiments.trial intervention=mindfulness model.n_workers=1000 seed=3 \
+        replicates=4 randomize=workers +settings.uptake=0.5 model.job_market=1.2
+    python -m experiments.trial --config-name trial_quick intervention=mindfulness   # seconds
 
-``settings.KEY`` sets an intervention (or, as ``settings.member.KEY``, a bundle member) setting;
-``params.KEY`` sets a model parameter (sim.parameters). Prints one JSON object.
+``+settings.KEY`` sets an intervention (or, as ``+settings.member.KEY``, a bundle member)
+setting; ``model.KEY`` sets a model parameter (sim.parameters); ``scenario=`` picks a file of
+``conf/scenario/``. A bad key or value stops the command with one line before anything runs.
+Prints one JSON object and writes it to ``trial.json`` in the Hydra output folder.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
+import hydra
 import numpy as np
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig
 
 from analysis.trial import Estimate, ancova_g, hedges_g, pool, prevalence_difference
-from experiments.cli import parse_key_values, run_json_command
+from experiments.hydra_app import (
+    ModelOverrides,
+    check_command_line,
+    compose_checked,
+    job_fields,
+    legacy_overrides,
+    run_json_job,
+)
+from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
@@ -39,6 +53,7 @@ from sim.scenarios import make_scenario
 FOLLOW_UP_WEEKS = {3: 13, 6: 26, 12: 52}  # months -> weeks after the start (week 0)
 RANDOMIZE = ("auto", "workers", "units")
 MBI_EXHAUSTION_MAX = 54.0  # exhaustion 0-1 is MBI emotional exhaustion / 54 (sim.state)
+COMMAND = "python -m experiments.trial"
 
 
 @dataclass
@@ -71,9 +86,40 @@ class TrialConfig:
         build(self.intervention, **self.settings)
 
 
+@dataclass
+class TrialSchema:
+    """The command's structured config (``trial_schema``; values in ``conf/trial.yaml``)."""
+
+    intervention: dict[str, InterventionArm] = field(default_factory=dict)
+    seed: int = 1
+    replicates: int = 8
+    randomize: str = "auto"
+    scenario: dict[str, ScenarioChoice] = field(default_factory=dict)
+    model: Any = field(default_factory=ModelOverrides)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+ConfigStore.instance().store(name="trial_schema", node=TrialSchema)
+
+
+def settings_from(cfg: DictConfig) -> TrialConfig:
+    """The checked :class:`TrialConfig` of a composed ``conf/trial.yaml``.
+
+    Raises:
+        ValueError: Naming the bad setting and what is allowed.
+    """
+    config = TrialConfig(**job_fields(cfg, ("seed", "replicates", "randomize")))
+    config.validate()
+    return config
+
+
 def parse_args(argv: list[str]) -> TrialConfig:
-    """Build a :class:`TrialConfig` from ``key=value`` arguments."""
-    return parse_key_values(argv, TrialConfig())
+    """The checked :class:`TrialConfig` of command-line overrides (Python use).
+
+    The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
+    ``settings.KEY`` for ``+settings.KEY``.
+    """
+    return compose_checked("trial", legacy_overrides(argv), settings_from)
 
 
 def assign_arms(
@@ -308,9 +354,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """Parse ``key=value`` arguments, run, print and return the JSON report."""
-    return run_json_command(argv, parse_args, run_trial)
+@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="trial")
+def app(cfg: DictConfig) -> None:
+    """Hydra app: run the trial, print its JSON report and write it to the output folder."""
+    run_json_job(cfg, COMMAND, settings_from, run_trial, "trial.json")
+
+
+def main() -> None:
+    """Command-line entry (``burnout-trial``): check the command line, then run the app."""
+    check_command_line(COMMAND, "trial", settings_from)
+    app()
 
 
 if __name__ == "__main__":

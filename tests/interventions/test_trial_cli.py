@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from experiments.trial import TrialConfig, main, parse_args, run_trial
+from experiments.trial import TrialConfig, parse_args, run_trial
 
 KEYS = (
     "smd_exhaustion",
@@ -20,65 +20,71 @@ KEYS = (
 )
 
 
-@pytest.mark.slow
-def test_cli_prints_the_json_keys():
-    """The command runs at small size and prints the report keys."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.trial",
-            "intervention=mindfulness",
-            "n_workers=100",
-            "replicates=1",
-            "seed=4",
-        ],
+def trial_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.trial", *args],
         capture_output=True,
         text=True,
-        check=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+@pytest.mark.slow
+def test_cli_prints_the_json_keys_and_writes_them_to_the_run_dir(tmp_path):
+    """The Hydra app runs at small size, prints only the JSON report, and writes it too."""
+    out = trial_command(
+        "intervention=mindfulness",
+        "model.n_workers=100",
+        "replicates=1",
+        "seed=4",
+        f"hydra.run.dir={tmp_path}",
+    )
+    assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     for key in KEYS:
         assert key in report
     assert len(report["smd_exhaustion_ci"]) == 2 and len(report["prevalence_difference_ci"]) == 2
     assert report["seed"] == 4 and report["config"]["n_workers"] == 100
     assert set(report["months"]) == {"baseline", "3", "6", "12"}
+    assert json.loads((tmp_path / "trial.json").read_text()) == report
+    record = json.loads((tmp_path / "run_info.json").read_text())
+    assert "model.n_workers=100" in record["overrides"]
 
 
-def test_cli_bad_argument_exits_with_message():
-    """A bad setting stops the command before anything runs, naming the setting."""
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "experiments.trial",
-            "intervention=mindfulness",
-            "settings.uptake=2",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert out.returncode == 2 and "'uptake' = 2" in out.stderr
+def test_cfg_job_prints_the_config_without_running():
+    """``--cfg job`` shows the composed config, the chosen intervention and preset included."""
+    out = trial_command("--config-name", "trial_quick", "--cfg", "job", "intervention=recognition")
+    assert out.returncode == 0, out.stderr
+    assert "recognition:" in out.stdout and "replicates: 2" in out.stdout
+    assert "n_workers: 100" in out.stdout
 
 
-def test_parse_args():
-    """key=value arguments, with settings.* and params.* groups."""
+def test_cli_bad_setting_exits_with_one_line():
+    """A bad intervention setting stops the command before anything runs, naming the setting."""
+    out = trial_command("intervention=mindfulness", "+settings.uptake=2")
+    assert out.returncode == 1 and "'uptake' = 2" in out.stderr
+    assert out.stdout == "" and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_parse_args_takes_overrides_and_the_old_spellings():
+    """Overrides with model.* and +settings.*, and the old params.* / settings.* spellings."""
     config = parse_args(
         [
             "intervention=codesign",
             "seed=3",
             "randomize=units",
-            "settings.uptake=0.5",
-            "params.job_market=1.2",
+            "+settings.uptake=0.5",
+            "model.job_market=1.2",
             "settings.eligibility=[0,1]",
+            "params.demand_level=1.1",
+            "n_workers=200",
         ]
     )
     assert config.seed == 3 and config.settings == {"uptake": 0.5, "eligibility": [0, 1]}
-    assert config.params == {"job_market": 1.2}
+    assert config.params == {"job_market": 1.2, "demand_level": 1.1}
+    assert config.n_workers == 200 and config.intervention == "codesign"
     with pytest.raises(ValueError, match="unknown argument 'colour'"):
-        parse_args(["colour=red"])
+        parse_args(["intervention=codesign", "colour=red"])
 
 
 def test_unit_level_randomized_by_worker_warns_of_contamination():
@@ -91,6 +97,7 @@ def test_unit_level_randomized_by_worker_warns_of_contamination():
 
 def test_system_level_uses_paired_runs():
     """An organization-wide intervention is compared between paired runs."""
-    report = main(["intervention=faster_recruitment", "n_workers=100", "replicates=1"])
+    config = parse_args(["intervention=faster_recruitment", "model.n_workers=100", "replicates=1"])
+    report = run_trial(config)
     assert report["design"] == "paired" and "two runs" in report["warnings"][0]
     assert report["months"]["12"]["n_treated"] > 0 and report["months"]["12"]["n_control"] > 0
