@@ -14,7 +14,7 @@ from sim.inputs import is_number, show
 
 # Allowed values of each wave field (finite): a centre within a century of week 0, a width from
 # a sharp spike to "flat over any horizon", a height from a 95 % cut to an eleven-fold multiplier.
-_WAVE_RANGES = (
+WAVE_RANGES = (
     ("center_week", -5200.0, 5200.0),
     ("width_weeks", 1e-6, 1e9),
     ("height", -0.95, 10.0),
@@ -25,7 +25,7 @@ _WAVE_RANGES = (
 class Wave:
     """A Gaussian bump: ``height`` at ``center_week``, standard deviation ``width_weeks``.
 
-    Every field is a finite number in its range (``_WAVE_RANGES``); ValueError names the field.
+    Every field is a finite number in its range (``WAVE_RANGES``); ValueError names the field.
     """
 
     center_week: float
@@ -33,7 +33,7 @@ class Wave:
     height: float
 
     def __post_init__(self) -> None:
-        for name, low, high in _WAVE_RANGES:
+        for name, low, high in WAVE_RANGES:
             value = getattr(self, name)
             if not is_number(value) or not low <= value <= high:  # NaN fails the comparison
                 raise ValueError(
