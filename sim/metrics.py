@@ -75,8 +75,30 @@ def summarize(m: "WorkforceModel") -> dict[str, float]:
     return out
 
 
+# Documented ranges of the numeric columns of :func:`worker_records` (inclusive; a test checks them
+# over fuzzed inputs). Scores on 0-1 are shares of their scale's maximum (exhaustion: MBI / 54,
+# cynicism: MBI depersonalization / 30, well-being: latent MHC-SF item mean / 5); leadership is on
+# the 12-60 scale of Dyrbye's 9-item index rescaled.
+WORKER_RANGES: dict[str, tuple[float, float]] = {
+    "exhaustion": (0.0, 1.0),
+    "cynicism": (0.0, 1.0),
+    "moral_distress": (0.0, 1.0),
+    "wellbeing": (0.0, 1.0),
+    "engagement": (0.0, 1.0),
+    "trust": (0.0, 1.0),
+    "intent_to_leave": (0.0, 1.0),
+    "leadership_score": (12.0, 60.0),
+    "leadership_rating": (12.0, 60.0),
+    "leadership_delivered": (12.0, 60.0),
+    "tenure_weeks": (0.0, float("inf")),
+    "life_strain": (0.0, float("inf")),
+    "hours_last_week": (0.0, float("inf")),
+    "patients_per_nurse": (0.0, float("inf")),
+}
+
+
 def worker_records(m: "WorkforceModel") -> pd.DataFrame:
-    """One row per current worker, for analysts."""
+    """One row per current worker, for analysts; numeric columns lie in ``WORKER_RANGES``."""
     s = m.workers
     posts = np.flatnonzero(s.filled)
     incidents = s.violence_ring[:, :, posts].sum(axis=0, dtype=np.int64)

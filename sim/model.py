@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import accounting, turnover, workload
+from sim import accounting, inputs, turnover, workload
 from sim.agents import Supervisor, Worker
 from sim.datacollector import WeeklyDataCollector
 from sim.layout import UI, UNIT_INPUTS, UNIT_LOAD, UNIT_STATE, UNIT_SUMS, US
@@ -85,13 +85,11 @@ class WorkforceModel(mesa.Model):
         **params: Any,
     ) -> None:
         self.params = ModelParameters.from_kwargs(**params)
-        self.collect_data = bool(collect_data)
+        self.collect_data = inputs.boolean("collect_data", collect_data)
         self.external = make_scenario(scenario)
-        if not (isinstance(burn_in_weeks, int) and 0 <= burn_in_weeks <= 1040):
-            raise ValueError(
-                f"parameter 'burn_in_weeks' = {burn_in_weeks!r}; allowed: whole number in [0, 1040]"
-            )
-        super().__init__(rng=rng)
+        burn_in_weeks = inputs.whole_number("burn_in_weeks", burn_in_weeks, 0, 1040)
+        interventions = inputs.intervention_list(interventions)
+        super().__init__(rng=inputs.seed(rng))
         # Seed of the interventions' own draws (enrolment), fixed by the model's seed.
         self.intervention_seed = int(self.rng.integers(0, 2**62))
         p = self.params
@@ -214,7 +212,7 @@ class WorkforceModel(mesa.Model):
         Experiments that share one burned-in organization between arms build the model once,
         copy it per arm and start each arm's interventions on its copy.
         """
-        self.interventions = list(interventions)
+        self.interventions = inputs.intervention_list(interventions)
         for intervention in self.interventions:
             intervention.setup(self)
 
@@ -236,9 +234,7 @@ class WorkforceModel(mesa.Model):
 
     def run_for(self, weeks: int) -> None:  # type: ignore[override]
         """Run ``weeks`` weekly steps."""
-        if not (isinstance(weeks, int | np.integer) and weeks >= 0):
-            raise ValueError(f"weeks = {weeks!r}; allowed: a whole number >= 0")
-        for _ in range(int(weeks)):
+        for _ in range(inputs.whole_number("weeks", weeks, 0)):
             self.step()
 
     # ---------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Self
 
+import numpy as np
+
+from sim.inputs import as_python, is_number, show
 from sim.organization import ORGANIZATIONS
 
 
@@ -323,7 +326,10 @@ class ModelParameters:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            _validate_field(f, getattr(self, f.name))
+            value = getattr(self, f.name)
+            checked = _validate_field(f, value)
+            if checked is not value:  # numpy scalars and whole floats become Python values
+                object.__setattr__(self, f.name, checked)
 
     @classmethod
     def from_kwargs(cls, **kwargs: Any) -> Self:
@@ -360,33 +366,45 @@ class ModelParameters:
         return type(self).from_kwargs(**merged)
 
 
-def _validate_field(f: dataclasses.Field, value: Any) -> None:
-    """Check one value's type and range; raise ValueError naming the parameter."""
+def _validate_field(f: dataclasses.Field, value: Any) -> Any:
+    """Check one value's type and range; return it as a Python value, or raise ValueError.
+
+    numpy scalars are accepted as the Python values they hold; a whole number given as a float
+    for an integer parameter becomes an int. Python values of the right type come back as is.
+    """
     name, meta = f.name, f.metadata
     expected = f.type
     if expected is bool:
-        if not isinstance(value, bool):
-            raise ValueError(f"parameter {name!r} must be true or false, got {value!r}")
-        return
+        if not isinstance(value, bool | np.bool_):
+            raise ValueError(f"parameter {name!r} = {show(value)}; allowed: true or false")
+        return bool(value) if isinstance(value, np.bool_) else value
     if expected is str:
         choices = meta["choices"]
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             raise ValueError(
-                f"parameter {name!r} is {value!r}; allowed values are: {', '.join(choices)}"
+                f"parameter {name!r} is {show(value)}; allowed values are: {', '.join(choices)}"
             )
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(
-            f"parameter {name!r} must be a number, got {type(value).__name__} {value!r}"
-        )
-    if expected is int and not float(value).is_integer():
-        raise ValueError(f"parameter {name!r} must be a whole number, got {value!r}")
+        return value
     low, high = meta["low"], meta["high"]
+    if not is_number(value):
+        raise ValueError(
+            f"parameter {name!r} must be a number in [{low}, {high}], got "
+            f"{type(value).__name__} {show(value)}"
+        )
+    value = as_python(value)
     if math.isnan(value):
-        if f.default is not None and isinstance(f.default, float) and math.isnan(f.default):
-            return  # an optional setting left unset
+        if isinstance(f.default, float) and math.isnan(f.default):
+            return value  # an optional setting left unset
         raise ValueError(f"parameter {name!r} is NaN; allowed range is [{low}, {high}]")
     if not low <= value <= high:
         raise ValueError(
             f"parameter {name!r} = {value!r} is out of range; allowed: [{low}, {high}]"
         )
+    if expected is int:
+        if not float(value).is_integer():
+            raise ValueError(
+                f"parameter {name!r} must be a whole number, got {value!r}; allowed: whole number "
+                f"in [{low}, {high}]"
+            )
+        return value if isinstance(value, int) else int(value)
+    return value

@@ -7,22 +7,39 @@ absences and public hostility ("heroes to zeros", seed 003, takeaway 2) rising a
 """
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from sim.inputs import is_number, show
+
+# Allowed values of each wave field (finite): a centre within a century of week 0, a width from
+# a sharp spike to "flat over any horizon", a height from a 95 % cut to an eleven-fold multiplier.
+WAVE_RANGES = (
+    ("center_week", -5200.0, 5200.0),
+    ("width_weeks", 1e-6, 1e9),
+    ("height", -0.95, 10.0),
+)
 
 
 @dataclass(frozen=True)
 class Wave:
-    """A Gaussian bump: ``height`` at ``center_week``, standard deviation ``width_weeks``."""
+    """A Gaussian bump: ``height`` at ``center_week``, standard deviation ``width_weeks``.
+
+    Every field is a finite number in its range (``WAVE_RANGES``); ValueError names the field.
+    """
 
     center_week: float
     width_weeks: float
     height: float
 
     def __post_init__(self) -> None:
-        if self.width_weeks <= 0:
-            raise ValueError(f"wave width_weeks must be > 0, got {self.width_weeks}")
-        if self.height < -0.95:
-            raise ValueError(f"wave height must be >= -0.95, got {self.height}")
+        for name, low, high in WAVE_RANGES:
+            value = getattr(self, name)
+            if not is_number(value) or not low <= value <= high:  # NaN fails the comparison
+                raise ValueError(
+                    f"wave {name} = {show(value)}; allowed: a number in [{low}, {high}]"
+                )
+            object.__setattr__(self, name, float(value))  # numpy scalars become Python floats
 
     def at(self, week: float) -> float:
         """The bump's value at ``week``."""
@@ -53,11 +70,31 @@ class Scenario:
     waves: dict[str, tuple[Wave, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.waves) - set(CHANNELS))
+        if not isinstance(self.name, str):
+            raise ValueError(f"scenario name = {show(self.name)}; allowed: a string")
+        if not isinstance(self.waves, Mapping):
+            raise ValueError(
+                f"scenario {show(self.name)}: waves = {show(self.waves)}; allowed: a dict from "
+                f"channel ({', '.join(CHANNELS)}) to a tuple of Wave"
+            )
+        unknown = sorted(map(str, set(self.waves) - set(CHANNELS)))
         if unknown:
             raise ValueError(
-                f"scenario {self.name!r}: unknown channel(s) {unknown}; allowed: {CHANNELS}"
+                f"scenario {show(self.name)}: unknown channel(s) {unknown}; allowed: {CHANNELS}"
             )
+        waves = {}
+        for channel, given in self.waves.items():
+            if (
+                isinstance(given, str)
+                or not isinstance(given, Sequence)
+                or not all(isinstance(w, Wave) for w in given)
+            ):
+                raise ValueError(
+                    f"scenario {show(self.name)}: waves[{channel!r}] = {show(given)}; allowed: a "
+                    "tuple of Wave objects"
+                )
+            waves[channel] = tuple(given)
+        object.__setattr__(self, "waves", waves)  # a private copy: later edits cannot leak in
 
     def state(self, week: float) -> ScenarioState:
         """The multipliers in force in ``week``."""
@@ -119,6 +156,6 @@ def make_scenario(scenario: str | Scenario) -> Scenario:
     """Return a scenario from its name (or pass one through)."""
     if isinstance(scenario, Scenario):
         return scenario
-    if scenario not in SCENARIOS:
-        raise ValueError(f"scenario {scenario!r} is unknown; allowed: {', '.join(SCENARIOS)}")
+    if not isinstance(scenario, str) or scenario not in SCENARIOS:
+        raise ValueError(f"scenario {show(scenario)} is unknown; allowed: {', '.join(SCENARIOS)}")
     return SCENARIOS[scenario]()

@@ -13,6 +13,7 @@ by name with :func:`build`, list them with :func:`describe`, and pass any number
 
 from typing import Any
 
+from sim.inputs import show
 from sim.interventions.base import COMMON_SETTINGS, Intervention
 from sim.interventions.codesign import Codesign
 from sim.interventions.individual import Counselling, Mindfulness, ResilienceTraining
@@ -77,11 +78,12 @@ def build(name: str, **settings: Any) -> list[Intervention]:
         ValueError: unknown name (listing the valid ones) or any bad setting, before anything
             runs.
     """
-    if name in INTERVENTIONS:
+    if isinstance(name, str) and name in INTERVENTIONS:
         return [INTERVENTIONS[name](**settings)]
-    if name not in BUNDLES:
+    if not isinstance(name, str) or name not in BUNDLES:
         raise ValueError(
-            f"unknown intervention or bundle {name!r}; valid names are: {', '.join(valid_names())}"
+            f"unknown intervention or bundle {show(name)}; valid names are: "
+            f"{', '.join(valid_names())}"
         )
     members = BUNDLES[name]
     per_member: dict[str, dict[str, Any]] = {m: {} for m in members}

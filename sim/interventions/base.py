@@ -192,7 +192,20 @@ class Intervention:
 
     # -------------------------------------------------------------------------------------
     def setup(self, model: "WorkforceModel") -> None:
-        """Size the state for ``model``; check unit targets against its units."""
+        """Size the state for ``model``; check unit targets against its units.
+
+        An intervention holds one model's enrolment, effects and costs, so it serves one model
+        only: setting it up again on the same model restarts it (a trial restricting it to its
+        arm does this), on another model raises ValueError. A deep copy of a model copies its
+        interventions with it.
+        """
+        owner = getattr(self, "_model", None)
+        if owner is not None and owner is not model:
+            raise ValueError(
+                f"intervention {self.name!r} is already set up on another model; build a new one "
+                "for each model (sim.interventions.build)"
+            )
+        self._model = model
         n_posts, n_units = model.workers.size, model.n_units
         self.n_posts, self.n_units = n_posts, n_units
         self.unit_of_post = model.workers.unit

@@ -11,6 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
+from sim.inputs import is_number, show
+
 ELIGIBILITY_NAMES = ("all", "high_risk")
 MODES = ("sustained", "crisis")
 CRISIS_SCOPES = ("unit", "organization")
@@ -30,12 +34,13 @@ class Setting:
 
 
 def _number(name: str, value: Any, spec: Setting) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """A real number (Python or numpy), finite even where a bound is open."""
+    if not is_number(value):
         raise ValueError(
-            f"setting {name!r} = {value!r} must be a number in [{spec.low}, {spec.high}]"
+            f"setting {name!r} = {show(value)} must be a number in [{spec.low}, {spec.high}]"
         )
-    if math.isnan(value):
-        raise ValueError(f"setting {name!r} is NaN; allowed: [{spec.low}, {spec.high}]")
+    if not math.isfinite(value):
+        raise ValueError(f"setting {name!r} = {show(value)}; allowed: [{spec.low}, {spec.high}]")
     return float(value)
 
 
@@ -44,19 +49,22 @@ def _check_range(name: str, value: float, spec: Setting) -> None:
     high = math.inf if spec.high is None else spec.high
     if not low <= value <= high:
         raise ValueError(
-            f"setting {name!r} = {value!r} is out of range; allowed: [{spec.low}, {spec.high}]"
+            f"setting {name!r} = {show(value)} is out of range; allowed: [{spec.low}, {spec.high}]"
         )
 
 
 def _check_integer(name: str, value: float, spec: Setting) -> None:
     if spec.integer and not float(value).is_integer():
-        raise ValueError(f"setting {name!r} = {value!r} must be a whole number")
+        raise ValueError(
+            f"setting {name!r} = {show(value)} must be a whole number; allowed: whole number in "
+            f"[{spec.low}, {spec.high}]"
+        )
 
 
 def _check_choice(name: str, value: Any, spec: Setting) -> None:
-    if value not in (spec.choices or ()):
+    if not isinstance(value, str) or value not in (spec.choices or ()):
         raise ValueError(
-            f"setting {name!r} = {value!r}; allowed values: {', '.join(spec.choices or ())}"
+            f"setting {name!r} = {show(value)}; allowed values: {', '.join(spec.choices or ())}"
         )
 
 
@@ -65,19 +73,22 @@ def _check_eligibility(value: Any) -> Any:
     if isinstance(value, str):
         if value not in ELIGIBILITY_NAMES:
             raise ValueError(
-                f"setting 'eligibility' = {value!r}; allowed: 'all', 'high_risk' or a list of "
+                f"setting 'eligibility' = {show(value)}; allowed: 'all', 'high_risk' or a list of "
                 "unit indices"
             )
         return value
-    if isinstance(value, Sequence) and not isinstance(value, str):
+    if isinstance(value, Sequence) or (isinstance(value, np.ndarray) and value.ndim == 1):
         units = list(value)
-        if not units or any(isinstance(u, bool) or not isinstance(u, int) or u < 0 for u in units):
+        if not units or any(
+            not isinstance(u, int | np.integer) or isinstance(u, bool) or u < 0 for u in units
+        ):
             raise ValueError(
-                f"setting 'eligibility' = {value!r}; a unit list must hold whole numbers >= 0"
+                f"setting 'eligibility' = {show(value)}; a unit list must hold whole numbers >= 0"
             )
-        return tuple(sorted(set(units)))
+        return tuple(sorted({int(u) for u in units}))
     raise ValueError(
-        f"setting 'eligibility' = {value!r}; allowed: 'all', 'high_risk' or a list of unit indices"
+        f"setting 'eligibility' = {show(value)}; allowed: 'all', 'high_risk' or a list of unit "
+        "indices"
     )
 
 
@@ -100,7 +111,9 @@ def validate(specs: dict[str, Setting], given: dict[str, Any], owner: str) -> di
             continue
         if value is None:
             if not spec.optional:
-                raise ValueError(f"setting {name!r} may not be None")
+                raise ValueError(
+                    f"setting {name!r} may not be None; allowed: [{spec.low}, {spec.high}]"
+                )
             values[name] = None
             continue
         if spec.choices is not None:
