@@ -77,6 +77,7 @@ WORKING_DAY_HOURS = 7.5  # assumption: one working day of a 37.5-h week
 # horizon, with the direction that harms (+1: more is worse). Used to say which mechanism does
 # it when an arm raises burnout (see :func:`mechanism_notes`).
 CHANNELS: dict[str, tuple[str, int]] = {
+    "leavers": ("departures (fewer leavers keep burned-out staff in post)", -1),
     "mean_intensity": ("work intensity", 1),
     "overtime_hours": ("overtime hours", 1),
     "vacancies": ("vacant posts", 1),
@@ -161,10 +162,16 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
         "vacancies",
         "moral_distress_share",
         "sick_pay",
-        *EXPLANATORY,
+        *COST_LABELS,
     ):
         if name in arms:
             diff[name] = arms[name] - matched[name]
+    for channel in CHANNELS:  # relative change, so that channels of different units compare
+        name = f"channel_{channel}"
+        if name in arms:
+            diff[name] = (arms[name] - matched[name]) / matched[name].abs().where(
+                matched[name] != 0
+            )
     diff["total_cost"] = arms["total_cost"] - matched["total_cost"]
     diff["intervention_cost"] = arms["intervention_cost"]
     for name, outcome in AVERTED.items():
@@ -320,9 +327,9 @@ def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
 def mechanism_notes(rows: pd.DataFrame) -> list[str]:
     """For each arm that raises burnout or total cost on average, the mechanism that does it.
 
-    Burnout: the :data:`CHANNELS` that moved the harmful way, by relative size (the arm's mean
-    paired difference over the reference's level). Cost: the cost items that rose, against the
-    programme's own spend.
+    Burnout: the :data:`CHANNELS` that moved the harmful way, by relative size (the mean over
+    replicates of the paired difference over the reference run's level). Cost: the cost items
+    that rose, against the programme's own spend.
     """
     lines = []
     for _, r in rows.iterrows():
@@ -331,8 +338,8 @@ def mechanism_notes(rows: pd.DataFrame) -> list[str]:
             moved = []
             for channel, (label, harm) in CHANNELS.items():
                 change = r.get(f"channel_{channel}_mean", np.nan)
-                if np.isfinite(change) and harm * change > 0:
-                    moved.append((abs(change), f"{label} {change:+.3g}"))
+                if np.isfinite(change) and harm * change > 0.001:
+                    moved.append((abs(change), f"{label} {100 * change:+.1f} %"))
             why = ", ".join(text for _, text in sorted(moved, reverse=True)[:3]) or (
                 "no mechanism moved the harmful way on average: within run-to-run noise"
             )

@@ -176,4 +176,4 @@ def test_new_outcomes_and_mechanism_notes():
     assert row["absence_days_averted_mean"] == pytest.approx(30.0 * WEEKS / 7.5)
     assert row["safety_incidents_averted_mean"] == pytest.approx(0.2 * WEEKS)
     notes = comparison.mechanism_notes(summary)
-    assert any("raises burnout prevalence" in n and "work intensity" in n for n in notes)
+    assert any("raises burnout prevalence" in n and "moral distress +8.0 %" in n for n in notes)
