@@ -291,6 +291,8 @@ def worker_pass(
     sum_exhaustion = sum_engagement = sum_trust = sum_recognized = n_intending = 0.0
     local = np.zeros(N_TALLIES)  # a fresh array: the compiler knows nothing else writes to it
     violence_ring_week[:] = 0  # this slot of the 52-week ring is reused: clear it
+    cached_unit = -1  # posts are laid out unit by unit: per-unit terms once per unit
+    unit_load_term = 1.0
     for i in range(unit.size):
         if not flags[F_FILLED, i]:
             leaving[i] = False
@@ -328,7 +330,9 @@ def worker_pass(
         real[R_VIOLENCE_LOAD, i] = load
         # Life outside work: events arrive and fade (sim.wellbeing.next_life_strain).
         event = uniform(key, i, _SLOT_LIFE_EVENT) < c.life_event_probability
-        size = -c.life_event_strain * np.log1p(-uniform(key, i, _SLOT_LIFE_SIZE))
+        size = 0.0  # drawn only when an event happens (its slot is its own: same numbers)
+        if event:
+            size = -c.life_event_strain * np.log1p(-uniform(key, i, _SLOT_LIFE_SIZE))
         life = next_life_strain(real[R_LIFE_STRAIN, i], event, size)
         real[R_LIFE_STRAIN, i] = life
         # 4. Resources: recognition and trust.
@@ -365,6 +369,9 @@ def worker_pass(
         # 5. Dual continuum: burnout, engagement, well-being.
         e0 = real[R_EXHAUSTION, i]
         g0 = real[R_ENGAGEMENT, i]
+        if u != cached_unit:
+            unit_load_term = load_term(intensity, c.workload_effect, c.staffing_relief_scale)
+            cached_unit = u
         work = 0.0
         if not on_leave:
             others = (exhaustion_sum - e0) / max(headcount - 1.0, 1.0)
@@ -372,7 +379,7 @@ def worker_pass(
                 c.long_shift_fatigue * real[R_LONG_SHIFT, i] * unit_levers[U_LONG_SHIFT_SCALE, u]
             )
             work = ROLE_STRAIN[r] * work_strain(
-                load_term(intensity, c.workload_effect, c.staffing_relief_scale),
+                unit_load_term,
                 fatigue(shift, ot / contracted, c.overtime_effect),
                 unit_inputs[UI_ADMIN_SHARE, u],
                 load,
@@ -437,7 +444,9 @@ def worker_pass(
         if on_leave:
             real[R_ABSENCE_WEEKS, i] = max(real[R_ABSENCE_WEEKS, i] - 1.0, 0.0)
             local[T_LONG_ABSENT] += 1.0
-        elif uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(c.long_absence_rate, e):
+        elif e > 0.5 and uniform(key, i, _SLOT_LONG_ABSENCE) < long_absence_probability(
+            c.long_absence_rate, e
+        ):  # the chance is 0 below the cut-off, so the draw is skipped there
             length = -c.long_absence_weeks * np.log1p(-uniform(key, i, _SLOT_LONG_LENGTH))
             real[R_ABSENCE_WEEKS, i] = max(np.ceil(length), 1.0)
         # Patient safety in this worker's care (expected incidents; sim.safety).

@@ -153,10 +153,13 @@ def recovery(
     exponentials keep each factor positive and bounded. The reference levels 0.6 and 0.5 are
     ``LEADERSHIP_REFERENCE`` and ``RECOGNITION_REFERENCE``.
     """
-    support = np.exp(leadership_effect * (leadership_norm - LEADERSHIP_REFERENCE))
-    reward = np.exp(recognition_effect * (recognized - RECOGNITION_REFERENCE))
-    restoration = np.exp(wellbeing_restoration * (wellbeing - 0.6))
-    return coping * support * reward * restoration * (2.0 if absent else 1.0)
+    # support x reward x restoration, as one exponential of the summed exponents
+    log_factors = (
+        leadership_effect * (leadership_norm - LEADERSHIP_REFERENCE)
+        + recognition_effect * (recognized - RECOGNITION_REFERENCE)
+        + wellbeing_restoration * (wellbeing - 0.6)
+    )
+    return coping * np.exp(log_factors) * (2.0 if absent else 1.0)
 
 
 @compiled
