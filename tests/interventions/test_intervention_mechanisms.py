@@ -161,3 +161,16 @@ def test_programmes_compete_for_attention():
         apply_once(both)
     assert np.all(together[0].level < alone[0].level - 1e-9)
     np.testing.assert_allclose(together[0].effect, alone[0].effect)
+
+
+def test_a_trained_leaders_gain_leaves_with_them():
+    """When a coached supervisor leaves, the unit loses the points until the successor trains."""
+    (course,) = build("leadership_development", onset_weeks=0, uptake=1.0, workload_sensitivity=0)
+    model = small_model([course])
+    apply_once(model)
+    assert np.all(model.modifiers.leadership_points > 0)
+    model.supervisors.person_id[0] += 10_000  # unit 0's supervisor leaves; a new one starts
+    apply_once(model)
+    points = model.modifiers.leadership_points
+    assert points[0] < 0.1 * points[1:].min()
+    assert course.trained[0] == model.supervisors.person_id[0]
