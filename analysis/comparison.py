@@ -10,6 +10,7 @@ avoided departure is a ratio of means; its interval is a paired bootstrap over r
 import numpy as np
 import pandas as pd
 
+from analysis import labels, wording
 from analysis.intervals import mean_interval, ratio_interval
 
 __all__ = [
@@ -224,50 +225,57 @@ def reference_levels(outcomes: pd.DataFrame, reference: str = "none") -> pd.Data
     return pd.DataFrame(rows)
 
 
-# Display: (measure, column title, scale, decimals). Shares are shown in percentage points.
-DISPLAY: tuple[tuple[str, str, float, int], ...] = (
-    ("burnout_prevalence", "burnout (pp)", 100.0, 1),
-    ("flourishing_share", "flourishing (pp)", 100.0, 1),
-    ("annual_turnover_rate", "turnover (pp/yr)", 100.0, 1),
-    ("vacancies", "vacancies (posts)", 1.0, 1),
-    ("total_cost", "total cost ($k)", 1e-3, 0),
-    ("departures_avoided", "departures avoided", 1.0, 1),
-    ("cost_per_avoided_departure", "cost per avoided departure ($k)", 1e-3, 1),
-    ("burnout_weeks_averted", "burnout-weeks averted", 1.0, 0),
-    ("moral_distress_share", "moral distress (pp)", 100.0, 1),
-    ("absence_days_averted", "sickness-absence days averted", 1.0, 0),
-    ("safety_incidents_averted", "safety incidents averted", 1.0, 1),
+# Display: (measure, scale, decimals, kind). Shares are shown in percentage points; kind "money"
+# is US dollars in words, "per_departure" the cost per departure avoided (analysis.wording).
+DISPLAY: tuple[tuple[str, float, int, str], ...] = (
+    ("burnout_prevalence", 100.0, 1, "number"),
+    ("flourishing_share", 100.0, 1, "number"),
+    ("annual_turnover_rate", 100.0, 1, "number"),
+    ("vacancies", 1.0, 1, "number"),
+    ("total_cost", 1.0, 0, "money"),
+    ("departures_avoided", 1.0, 1, "number"),
+    ("cost_per_avoided_departure", 1.0, 0, "per_departure"),
+    ("burnout_weeks_averted", 1.0, 0, "number"),
+    ("moral_distress_share", 100.0, 1, "number"),
+    ("absence_days_averted", 1.0, 0, "number"),
+    ("safety_incidents_averted", 1.0, 1, "number"),
 )
 
 
 def format_estimate(mean: float, low: float, high: float, scale: float, decimals: int) -> str:
-    """``"-5.2 (-6.0 to -4.4)"``; ``"n/a"`` for NaN; infinite bounds as ``inf``."""
-    if not np.isfinite(mean):
-        return "n/a"
+    """A table cell ``"-5.2 (-6.0 to -4.4)"``; ``"not available"`` for NaN; never ``inf``.
 
-    def number(value: float) -> str:
-        if np.isnan(value):
-            return "?"
-        if np.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return f"{value * scale:,.{decimals}f}"
+    An infinite end of the interval is named as not defined (``"2 (1 or more, upper end not
+    defined)"``).
+    """
+    return wording.estimate(mean * scale, low * scale, high * scale, "number", decimals, False)
 
-    if np.isnan(low) and np.isnan(high):
-        return number(mean)
-    return f"{number(mean)} ({number(low)} to {number(high)})"
+
+def format_cell(row: pd.Series, name: str, scale: float, decimals: int, kind: str) -> str:
+    """One measure of a summary row as a table cell (see :data:`DISPLAY`)."""
+    mean, low, high = (row[f"{name}_{s}"] for s in ("mean", "low", "high"))
+    if kind == "money":
+        return wording.estimate(mean, low, high, "money", prose=False)
+    if kind == "per_departure":
+        return wording.per_departure(mean, low, high, prose=False)
+    return format_estimate(mean, low, high, scale, decimals)
 
 
 def display_table(summary: pd.DataFrame, levels: dict[str, str] | None = None) -> pd.DataFrame:
-    """The summary as text cells: one row per scenario and arm, estimates with intervals."""
-    table = pd.DataFrame({"scenario": summary["scenario"].astype(str), "arm": summary["arm"]})
+    """The summary as text cells for people: labels for ids, estimates with 95 % intervals."""
+    table = pd.DataFrame(
+        {
+            "Scenario": [labels.scenario(s) for s in summary["scenario"]],
+            "Intervention": [labels.arm(a) for a in summary["arm"]],
+        }
+    )
     if levels is not None:
-        table["level"] = [levels.get(str(arm), "") for arm in summary["arm"]]
-    for name, title, scale, decimals in DISPLAY:
-        table[title] = [
-            format_estimate(r[f"{name}_mean"], r[f"{name}_low"], r[f"{name}_high"], scale, decimals)
-            for _, r in summary.iterrows()
+        table["Level"] = [labels.level(levels.get(str(arm), "")) for arm in summary["arm"]]
+    for name, scale, decimals, kind in DISPLAY:
+        table[labels.measure(name)] = [
+            format_cell(r, name, scale, decimals, kind) for _, r in summary.iterrows()
         ]
-    return table.astype({"arm": str})
+    return table
 
 
 def to_markdown(table: pd.DataFrame) -> str:
@@ -285,10 +293,12 @@ def ranked(summary: pd.DataFrame, measure: str = "burnout_prevalence") -> pd.Dat
     )
 
 
-def _estimate(row: pd.Series, measure: str, scale: float, decimals: int) -> str:
-    return format_estimate(
-        row[f"{measure}_mean"], row[f"{measure}_low"], row[f"{measure}_high"], scale, decimals
-    )
+def _points(row: pd.Series) -> str:
+    return wording.estimate(
+        100 * row["burnout_prevalence_mean"],
+        100 * row["burnout_prevalence_low"],
+        100 * row["burnout_prevalence_high"],
+    ).replace(" (", " points (", 1)
 
 
 def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
@@ -301,25 +311,36 @@ def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
     order = ranked(summary)
     for scenario in dict.fromkeys(order["scenario"].astype(str)):
         rows = order[order["scenario"].astype(str) == scenario]
+        title = labels.scenario(scenario)
         falls = "; ".join(
-            f"{r['arm']} {_estimate(r, 'burnout_prevalence', 100.0, 1)}"
-            for _, r in rows.head(top).iterrows()
+            f"{labels.arm(r['arm'])}, {_points(r)}" for _, r in rows.head(top).iterrows()
         )
-        lines.append(f"{scenario}: largest falls in burnout prevalence (points): {falls}.")
+        lines.append(f"{title}: largest falls in burnout prevalence: {falls}.")
         best = rows.loc[rows["departures_avoided_mean"].idxmax()]
         lines.append(
-            f"{scenario}: most departures avoided over the horizon: {best['arm']} "
-            f"{_estimate(best, 'departures_avoided', 1.0, 0)}."
+            f"{title}: most departures avoided over the horizon: {labels.arm(best['arm'])}, "
+            + wording.estimate(
+                best["departures_avoided_mean"],
+                best["departures_avoided_low"],
+                best["departures_avoided_high"],
+                decimals=0,
+            )
+            + "."
         )
         savers = rows[(rows["total_cost_high"] < 0) & (rows["burnout_prevalence_high"] < 0)]
         if len(savers):
-            listed = ", ".join(
-                f"{r['arm']} ({_estimate(r, 'total_cost', 1e-3, 0)} $k)"
+            listed = "; ".join(
+                f"{labels.arm(r['arm'])} saves "
+                + wording.estimate(
+                    -r["total_cost_mean"], -r["total_cost_high"], -r["total_cost_low"], "money"
+                )
                 for _, r in savers.sort_values("total_cost_mean").iterrows()
             )
-            lines.append(f"{scenario}: lower burnout and save money, costs included: {listed}.")
+            lines.append(f"{title}: lower burnout and save money, own costs included: {listed}.")
         else:
-            lines.append(f"{scenario}: no arm both lowers burnout and clearly saves money.")
+            lines.append(
+                f"{title}: none of the interventions both lowers burnout and clearly saves money."
+            )
         lines += mechanism_notes(rows)
     return lines
 
@@ -333,7 +354,7 @@ def mechanism_notes(rows: pd.DataFrame) -> list[str]:
     """
     lines = []
     for _, r in rows.iterrows():
-        scenario, arm = r["scenario"], r["arm"]
+        scenario, arm = labels.scenario(r["scenario"]), labels.arm(r["arm"])
         if r["burnout_prevalence_mean"] > 0 and "channel_mean_intensity_mean" in r:
             moved = []
             for channel, (label, harm) in CHANNELS.items():
@@ -349,13 +370,13 @@ def mechanism_notes(rows: pd.DataFrame) -> list[str]:
             )
         if r["total_cost_mean"] > 0 and "cost_interventions_mean" in r:
             items = [
-                (r[f"{item}_mean"], f"{label} {r[f'{item}_mean'] / 1e3:+,.0f} $k")
+                (r[f"{item}_mean"], f"{label} +{wording.money(r[f'{item}_mean'])}")
                 for item, label in COST_LABELS.items()
                 if f"{item}_mean" in r and r[f"{item}_mean"] > 0
             ]
             why = ", ".join(text for _, text in sorted(items, reverse=True))
             lines.append(
-                f"{scenario}: {arm} raises total cost ({r['total_cost_mean'] / 1e3:+,.0f} $k) "
+                f"{scenario}: {arm} raises total cost by {wording.money(r['total_cost_mean'])} "
                 f"through: {why}."
             )
     return lines

@@ -12,9 +12,11 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from analysis import labels, placement
 from analysis.intervals import grouped_mean_interval
 from artifacts.atomic import atomic_path
 
@@ -67,11 +69,11 @@ def trajectories(
                 continue
             years = rows["week"] / 52.0
             colour = colours(i % 10)
-            ax.plot(years, rows["mean"] * scale, color=colour, lw=1.6, label=str(arm))
+            ax.plot(years, rows["mean"] * scale, color=colour, lw=1.6, label=labels.arm(arm))
             ax.fill_between(
                 years, rows["low"] * scale, rows["high"] * scale, color=colour, alpha=0.2, lw=0
             )
-        ax.set_title(scenario)
+        ax.set_title(labels.scenario(scenario))
         ax.set_xlabel("years after burn-in (interventions start at 0)")
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel(label)
@@ -115,13 +117,13 @@ def ranked_effects(
                 elinewidth=2,
                 capsize=3,
             )
-        ax.set_yticks(y, [str(a) for a in rows["arm"]])
+        ax.set_yticks(y, [labels.arm(a) for a in rows["arm"]])
         ax.axvline(0.0, color="black", lw=0.8)
-        ax.set_title(scenario)
+        ax.set_title(labels.scenario(scenario))
         ax.set_xlabel(label, fontsize=8)
         ax.grid(axis="x", alpha=0.3)
     handles = [
-        Line2D([], [], marker="o", ls="", color=c, label=name)
+        Line2D([], [], marker="o", ls="", color=c, label=labels.level(name))
         for name, c in LEVEL_COLOURS.items()
         if name != "none" and name in set(levels.values())
     ]
@@ -130,41 +132,101 @@ def ranked_effects(
     return save(fig, path)
 
 
+def _limits(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
+    """Axis limits holding 0 and every interval, with room for labels."""
+    finite = np.concatenate([low[np.isfinite(low)], high[np.isfinite(high)], [0.0]])
+    lo, hi = float(finite.min()), float(finite.max())
+    span = (hi - lo) or 1.0
+    return lo - 0.12 * span, hi + 0.12 * span
+
+
 def cost_effectiveness_plane(
     summary: pd.DataFrame, levels: dict[str, str], path: str | Path
 ) -> Path:
-    """Burnout-weeks averted against the difference in total cost, with 95 % intervals."""
+    """Burnout-weeks averted against the difference in total cost, with 95 % intervals.
+
+    Points carry numbers, placed clear of each other and of the points
+    (:func:`analysis.placement.place_labels`); the key below names the arm of each number.
+    """
     scenarios = list(dict.fromkeys(summary["scenario"].astype(str)))
-    fig = Figure(figsize=(6 * len(scenarios), 4.8), layout="constrained")
+    arms = list(dict.fromkeys(str(a) for a in summary["arm"]))
+    fig = Figure(figsize=(6 * len(scenarios), 4.8))
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.14, top=0.86, wspace=0.28)
     axes = fig.subplots(1, len(scenarios), squeeze=False)
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         rows = summary[summary["scenario"].astype(str) == scenario]
-        x = rows["burnout_weeks_averted_mean"].to_numpy()
-        y = rows["total_cost_mean"].to_numpy() / 1e6
-        xerr = np.vstack(
-            [x - rows["burnout_weeks_averted_low"], rows["burnout_weeks_averted_high"] - x]
-        )
-        yerr = np.vstack([y - rows["total_cost_low"] / 1e6, rows["total_cost_high"] / 1e6 - y])
+        x = rows["burnout_weeks_averted_mean"].to_numpy(dtype=float)
+        y = rows["total_cost_mean"].to_numpy(dtype=float) / 1e6
+        x_low = rows["burnout_weeks_averted_low"].to_numpy(dtype=float)
+        x_high = rows["burnout_weeks_averted_high"].to_numpy(dtype=float)
+        y_low = rows["total_cost_low"].to_numpy(dtype=float) / 1e6
+        y_high = rows["total_cost_high"].to_numpy(dtype=float) / 1e6
         colours = [LEVEL_COLOURS.get(levels.get(str(a), ""), "#888888") for a in rows["arm"]]
         for i, colour in enumerate(colours):
             ax.errorbar(
                 x[i],
                 y[i],
-                xerr=xerr[:, i : i + 1],
-                yerr=yerr[:, i : i + 1],
+                xerr=np.nan_to_num([[x[i] - x_low[i]], [x_high[i] - x[i]]]),
+                yerr=np.nan_to_num([[y[i] - y_low[i]], [y_high[i] - y[i]]]),
                 fmt="o",
                 color=colour,
                 ecolor=colour,
                 alpha=0.8,
                 capsize=2,
             )
-        for xi, yi, arm in zip(x, y, rows["arm"], strict=True):
-            ax.annotate(str(arm), (xi, yi), fontsize=7, xytext=(3, 3), textcoords="offset points")
+        ax.set_xlim(*_limits(x_low, x_high))
+        ax.set_ylim(*_limits(y_low, y_high))
+        numbers = [str(arms.index(str(a)) + 1) for a in rows["arm"]]
+        _number_points(ax, x, y, numbers)
         ax.axhline(0.0, color="black", lw=0.8)
         ax.axvline(0.0, color="black", lw=0.8)
-        ax.set_title(scenario)
+        ax.set_title(labels.scenario(scenario))
         ax.set_xlabel("burnout-weeks averted over the horizon")
-        ax.set_ylabel("difference in total cost (million USD; below 0 saves)")
+        ax.set_ylabel("difference in total cost (million US dollars; below 0 saves)")
         ax.grid(alpha=0.3)
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            color=LEVEL_COLOURS.get(levels.get(arm, ""), "#888888"),
+            label=f"{n}. {labels.arm(arm)} ({labels.level(levels.get(arm, '')).lower()})",
+        )
+        for n, arm in enumerate(arms, start=1)
+    ]
+    fig.legend(
+        handles=handles,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncols=2 if len(scenarios) > 1 else 1,
+        frameon=False,
+    )
     fig.suptitle("Cost-effectiveness plane: each arm against no intervention (95 % intervals)")
     return save(fig, path)
+
+
+def _number_points(ax: Axes, x: np.ndarray, y: np.ndarray, numbers: Sequence[str]) -> None:
+    """Write each point's number beside it, clear of the other points and numbers."""
+    scale = 72.0 / ax.figure.dpi  # display pixels to points
+    anchors = ax.transData.transform(np.column_stack([x, y])) * scale
+    frame = ax.get_window_extent()
+    bounds = (frame.x0 * scale, frame.y0 * scale, frame.x1 * scale, frame.y1 * scale)
+    fontsize = 7.5
+    sizes = [(0.62 * fontsize * len(n) + 2, 1.25 * fontsize) for n in numbers]
+    boxes = placement.place_labels(anchors, sizes, bounds)
+    for xi, yi, (px, py), box, number in zip(x, y, anchors, boxes, numbers, strict=True):
+        cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        far = np.hypot(cx - px, cy - py) > 14
+        ax.annotate(
+            number,
+            (xi, yi),
+            xytext=(cx - px, cy - py),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold",
+            arrowprops={"arrowstyle": "-", "lw": 0.5, "color": "#666666"} if far else None,
+        )

@@ -55,18 +55,25 @@ def paragraph(text: str) -> str:
     return f"<p>{html.escape(text)}</p>"
 
 
-def definitions(items: Mapping[str, str]) -> str:
-    """A definition list of escaped terms and meanings."""
+def definitions(items: Mapping[str, str], raw: bool = False) -> str:
+    """A definition list of escaped terms and meanings (meanings already HTML when ``raw``)."""
     rows = "".join(
-        f"<dt>{html.escape(term)}</dt><dd>{html.escape(meaning)}</dd>"
+        f"<dt>{html.escape(term)}</dt><dd>{meaning if raw else html.escape(meaning)}</dd>"
         for term, meaning in items.items()
     )
     return f"<dl>{rows}</dl>"
 
 
-def table(frame: pd.DataFrame) -> str:
-    """A DataFrame as an escaped HTML table without its index."""
-    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+def table(frame: pd.DataFrame, raw: Sequence[str] = ()) -> str:
+    """A DataFrame as an escaped HTML table without its index; ``raw`` columns are HTML already."""
+    if not raw:
+        return frame.to_html(index=False, escape=True, border=0, na_rep="")
+    cells = frame.astype(object).where(frame.notna(), "")
+    for column in cells.columns:
+        if column not in raw:
+            cells[column] = [html.escape(str(value)) for value in cells[column]]
+    cells.columns = [html.escape(str(c)) for c in cells.columns]
+    return cells.to_html(index=False, escape=False, border=0, na_rep="")
 
 
 def details(summary: str, body: str) -> str:
@@ -81,6 +88,7 @@ def render(
     results: str,
     figures: Sequence[Figure],
     sections: Sequence[Section],
+    top: Sequence[str] = (),
 ) -> str:
     """The whole report as one HTML string.
 
@@ -91,6 +99,7 @@ def render(
         results: HTML of the results table.
         figures: Figures, embedded in order.
         sections: Further sections (assumptions, provenance), in order.
+        top: Plain-text top lines (one per scenario), shown first, before the introduction.
     """
     head = "".join(f"<li>{html.escape(line)}</li>" for line in headline)
     figs = "".join(
@@ -98,17 +107,31 @@ def render(
         f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
         for f in figures
     )
-    rest = "".join(f"<h2>{html.escape(s.title)}</h2>{s.body}" for s in sections)
+    rest = "".join(
+        f'<h2 id="{_slug(s.title)}">{html.escape(s.title)}</h2>{s.body}' for s in sections
+    )
+    brief = (
+        '<h2 id="in-brief">In brief</h2><ul>'
+        + "".join(f"<li><strong>{html.escape(line)}</strong></li>" for line in top)
+        + "</ul>"
+        if top
+        else ""
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1>{paragraph(intro)}"
+        f"<h1>{html.escape(title)}</h1>{brief}{paragraph(intro)}"
         f"<h2>Main findings</h2><ul>{head}</ul>"
         f"<h2>Results</h2>{results}"
         f"<h2>Figures</h2>{figs}"
         f"{rest}</body></html>\n"
     )
+
+
+def _slug(title: str) -> str:
+    """An id for a section's heading: lower-case words joined by hyphens."""
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
 
 
 def write_report(path: str | Path, **parts: object) -> Path:

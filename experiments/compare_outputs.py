@@ -7,6 +7,7 @@ Every file is written atomically (:mod:`experiments.records`).
 import dataclasses
 import html
 import math
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,18 +15,19 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from analysis import comparison, figures, report
+from analysis import comparison, figures, labels, references, report, wording
 from experiments import schema
 from experiments.overrides import override_key
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 
 LIMITATIONS = (
     "Effects come out of the model's mechanisms with the intervention settings listed below; "
-    "they are as good as those settings and the model's calibration (shared/evidence.md), not "
-    "measurements. Costs are the excess costs that retention can save (replacement, overtime and "
-    "agency premiums) plus the interventions' own; base pay of budgeted posts is not counted. "
+    "they are as good as those settings and the model's calibration (docs/calibration.md; "
+    "sources in docs/references.md), not measurements. Costs are the excess costs that "
+    "retention can save (replacement, overtime and agency premiums) plus the interventions' "
+    "own; base pay of budgeted posts is not counted. "
     "Intervals describe the model's run-to-run variation over the replicates, not uncertainty "
-    "in its parameters (see experiments.sensitivity for that)."
+    "in its parameters (see experiments.sensitivity for that). Amounts are US dollars."
 )
 
 
@@ -49,34 +51,33 @@ def gather_tables(cfg: DictConfig) -> dict[str, pd.DataFrame]:
 
 def describe_run(cfg: DictConfig) -> str:
     """One sentence: what was compared, where, how long and how often."""
-    arms = list(cfg.intervention)
+    arms = [labels.arm(a) for a in cfg.intervention]
+    scenarios = " and ".join(labels.scenario(s).lower() for s in cfg.scenario)
     return (
-        f"{len(arms)} arms ({', '.join(arms)}) against no intervention in a "
+        f"{len(arms)} interventions ({'; '.join(arms)}) against no intervention in a "
         f"{cfg.model.organization.replace('_', ' ')} of {cfg.model.n_workers} posts, under "
-        f"{' and '.join(str(s) for s in cfg.scenario)}, over {cfg.horizon_weeks} weeks after a "
+        f"{scenarios}, over {cfg.horizon_weeks} weeks after a "
         f"{cfg.burn_in_weeks}-week burn-in; {cfg.replicates} replicates per scenario, every arm "
-        "with the same seeds from the same burned-in organization (common random numbers)."
+        "with the same seeds from the same burned-in organization (common random numbers). "
+        "Amounts are US dollars."
     )
 
 
 def levels_table(levels: pd.DataFrame) -> pd.DataFrame:
-    """The reference arm's outcomes as text cells (shares in %, costs in $k)."""
+    """The reference arm's outcomes as text cells (shares in %, amounts in US dollars)."""
     shown = {
-        "burnout_prevalence": ("burnout (%)", 100.0, 1),
-        "flourishing_share": ("flourishing (%)", 100.0, 1),
-        "annual_turnover_rate": ("turnover (%/yr)", 100.0, 1),
-        "vacancies": ("vacancies (posts)", 1.0, 1),
-        "total_cost": ("total cost ($k)", 1e-3, 0),
-        "departures": ("departures", 1.0, 1),
-        "burnout_weeks": ("burnout-weeks", 1.0, 0),
+        "burnout_prevalence": (100.0, 1, "number"),
+        "flourishing_share": (100.0, 1, "number"),
+        "annual_turnover_rate": (100.0, 1, "number"),
+        "vacancies": (1.0, 1, "number"),
+        "total_cost": (1.0, 0, "money"),
+        "departures": (1.0, 1, "number"),
+        "burnout_weeks": (1.0, 0, "number"),
     }
-    table = pd.DataFrame({"scenario": levels["scenario"].astype(str)})
-    for name, (title, scale, decimals) in shown.items():
-        table[title] = [
-            comparison.format_estimate(
-                r[f"{name}_mean"], r[f"{name}_low"], r[f"{name}_high"], scale, decimals
-            )
-            for _, r in levels.iterrows()
+    table = pd.DataFrame({"Scenario": [labels.scenario(s) for s in levels["scenario"]]})
+    for name, (scale, decimals, kind) in shown.items():
+        table[labels.outcome(name)] = [
+            comparison.format_cell(r, name, scale, decimals, kind) for _, r in levels.iterrows()
         ]
     return table
 
@@ -85,11 +86,15 @@ def summary_markdown(
     cfg: DictConfig, tables: Mapping[str, pd.DataFrame], levels: Mapping[str, str]
 ) -> str:
     """``summary.md``: what ran, the reference levels, the differences and their meanings."""
-    meanings = "\n".join(f"- **{k}**: {v}" for k, v in comparison.DIFFERENCES.items())
+    meanings = "\n".join(
+        f"- **{labels.measure(k)}**: {v}" for k, v in comparison.DIFFERENCES.items()
+    )
+    top = wording.top_lines(tables["summary"], int(cfg.horizon_weeks))
     return (
         "\n\n".join(
             [
                 "# Interventions against no intervention",
+                "\n".join(f"**{line}**" for line in top),
                 describe_run(cfg),
                 "## No intervention (mean and 95 % interval over replicates)",
                 comparison.to_markdown(levels_table(tables["levels"])),
@@ -99,6 +104,7 @@ def summary_markdown(
                 ),
                 "\n".join(f"- {line}" for line in comparison.findings(tables["summary"])),
                 "## Measures\n\n" + meanings,
+                "Sources: docs/references.md in the repository.",
             ]
         )
         + "\n"
@@ -107,24 +113,19 @@ def summary_markdown(
 
 def intervention_rows(cfg: DictConfig) -> pd.DataFrame:
     """One row per intervention used by an arm: level, what it changes, costs and source."""
-    from sim.interventions import BUNDLES, describe
-
-    used = set()
-    for node in cfg.intervention.values():
-        used.update(BUNDLES.get(str(node.build), (str(node.build),)))
-    rows = [row for row in describe() if row["name"] in used]
-    return pd.DataFrame(rows)[
-        [
-            "name",
-            "level",
-            "summary",
-            "changes",
-            "fixed_cost",
-            "cost_per_participant",
-            "cost_per_week",
-            "source",
-        ]
-    ]
+    return pd.DataFrame(
+        {
+            "Intervention": labels.arm(row["name"]),
+            "Level": labels.level(row["level"]),
+            "What it does": row["summary"],
+            "What it changes": row["changes"],
+            "Fixed cost": wording.money(row["fixed_cost"]),
+            "Cost per participant": wording.money(row["cost_per_participant"]),
+            "Cost per week": wording.money(row["cost_per_week"]),
+            "Source": references.linked(row["source"]),
+        }
+        for row in _described(cfg)
+    )
 
 
 def parameter_rows(cfg: DictConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -153,44 +154,77 @@ def parameter_rows(cfg: DictConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame[frame["changed"]].drop(columns="changed"), frame.drop(columns="changed")
 
 
+def _settings_text(spec: Mapping[str, Any]) -> str:
+    """An arm's settings in words: ``uptake=0.5, Co-design and staff engagement: uptake=0.3``."""
+    parts = []
+    for k, v in spec["settings"].items():
+        if isinstance(v, Mapping):  # a bundle member's own settings
+            inner = ", ".join(f"{kk}={vv}" for kk, vv in v.items())
+            parts.append(f"{labels.arm(k)}: {inner}")
+        else:
+            parts.append(f"{k}={v}")
+    return ", ".join(parts) or "its default settings"
+
+
 def report_sections(
-    cfg: DictConfig, record: Mapping[str, Any], settings: Mapping[str, Any]
+    cfg: DictConfig,
+    record: Mapping[str, Any],
+    settings: Mapping[str, Any],
+    document: str = "docs/references.md",
 ) -> list[report.Section]:
-    """The report's assumptions and provenance."""
+    """The report's assumptions, sources and provenance.
+
+    Args:
+        cfg: The job's configuration.
+        record: The run record (``run_info.json``).
+        settings: Each arm's build and settings (:func:`experiments.compare.arm_spec`).
+        document: Relative path from the report to the repository's ``docs/references.md``.
+    """
     changed, every = parameter_rows(cfg)
-    arms = {
-        arm: f"{spec['build']} with "
-        + (", ".join(f"{k}={v}" for k, v in spec["settings"].items()) or "its default settings")
-        for arm, spec in settings.items()
+    arms = {labels.arm(arm): _settings_text(spec) for arm, spec in settings.items()}
+    scenarios = {
+        labels.scenario(k): references.linked(str(v.description or v.name))
+        for k, v in cfg.scenario.items()
     }
-    scenarios = {str(k): str(v.description or v.name) for k, v in cfg.scenario.items()}
     statistics = (
         "Each arm is compared with no intervention within each replicate: both start from the "
         "same burned-in organization with the same seed, so their difference is the "
         "intervention's effect in that replicate. Intervals are 95 % t-intervals of these "
-        "paired differences over replicates. Cost per avoided departure is the mean difference "
+        "paired differences over replicates. Cost per departure avoided is the mean difference "
         "in total cost over the mean departures avoided, with a 95 % paired percentile bootstrap "
-        f"interval ({cfg.bootstrap} resamples; resamples that avoid no departure count as an "
-        "infinite ratio). Interventions start at week 0, right after the burn-in."
+        f"interval ({cfg.bootstrap} resamples). It is not defined when an arm avoids no "
+        "departures on average, and the upper end of its interval is not defined when more "
+        "than 2.5 % of resamples avoid none; a negative ratio means the arm saves money while "
+        "avoiding departures. Interventions start at week 0, right after the burn-in."
     )
     provenance_text = (
         f"git commit {record.get('git_commit')} (uncommitted changes: {record.get('git_dirty')}); "
         f"model code fingerprint {record.get('code_fingerprint')}; root seed {cfg.seed}, "
         f"replicate seeds {record['seeds']['replicates'][:5]}... (run_info.json lists them all)."
     )
+    interventions = intervention_rows(cfg)
+    shown = [
+        frame.assign(source=[references.linked(str(t)) for t in frame["source"]])
+        for frame in (changed, every)
+    ]
+    cited = references.cited(
+        [*(str(v.description) for v in cfg.scenario.values()), LIMITATIONS]
+        + [str(t) for t in every["source"]]
+        + [row["source"] for row in _described(cfg)]
+    )
     return [
         report.Section(
             "Outcomes and statistics",
             report.paragraph("Outcomes of each run, over the horizon:")
-            + report.definitions(comparison.OUTCOMES)
-            + report.paragraph("Measures of the results table, per scenario and arm:")
-            + report.definitions(comparison.DIFFERENCES)
+            + report.definitions({labels.outcome(k): v for k, v in comparison.OUTCOMES.items()})
+            + report.paragraph("Measures of the results table, per scenario and intervention:")
+            + report.definitions({labels.measure(k): v for k, v in comparison.DIFFERENCES.items()})
             + report.paragraph(statistics),
         ),
-        report.Section("Scenarios", report.definitions(scenarios)),
+        report.Section("Scenarios", report.definitions(scenarios, raw=True)),
         report.Section(
             "Interventions",
-            report.definitions(arms) + report.table(intervention_rows(cfg)),
+            report.definitions(arms) + report.table(interventions, raw=["Source"]),
         ),
         report.Section(
             "Model",
@@ -199,12 +233,22 @@ def report_sections(
                 if len(changed)
                 else "Every model parameter at its default (table below)."
             )
-            + (report.table(changed) if len(changed) else "")
+            + (report.table(shown[0], raw=["source"]) if len(changed) else "")
             + report.details(
-                "Every model parameter, its allowed range and source", report.table(every)
+                "Every model parameter, its allowed range and source",
+                report.table(shown[1], raw=["source"]),
             ),
         ),
         report.Section("Limitations", report.paragraph(LIMITATIONS)),
+        report.Section(
+            "References",
+            report.paragraph(
+                "Sources cited in this report, in full; every source of the model is listed in "
+                "docs/references.md in the repository, and the project's source documents "
+                "(roundtable summary and commentary) are described there."
+            )
+            + references.reference_list(cited, document),
+        ),
         report.Section(
             "Provenance",
             report.paragraph(provenance_text)
@@ -214,6 +258,16 @@ def report_sections(
             ),
         ),
     ]
+
+
+def _described(cfg: DictConfig) -> list[dict[str, Any]]:
+    """The interventions' own descriptions (:func:`sim.interventions.describe`) used by arms."""
+    from sim.interventions import BUNDLES, describe
+
+    used = set()
+    for node in cfg.intervention.values():
+        used.update(BUNDLES.get(str(node.build), (str(node.build),)))
+    return [row for row in describe() if row["name"] in used]
 
 
 def write_outputs(
@@ -296,16 +350,20 @@ def write_outputs(
         out_dir / "report.html",
         title="Burnout interventions against no intervention",
         intro=describe_run(cfg),
+        top=wording.top_lines(summary, int(cfg.horizon_weeks)),
         headline=comparison.findings(summary),
         results=report.paragraph("No intervention: mean and 95 % interval over replicates.")
         + report.table(levels_table(tables["levels"]))
         + report.paragraph(
-            "Each arm minus no intervention (mean and 95 % interval, paired by seed), ranked by "
-            "the fall in burnout prevalence; measures are defined under Outcomes and statistics."
+            "Each intervention minus no intervention (mean and 95 % interval, paired by seed), "
+            "ranked by the fall in burnout prevalence; amounts in US dollars; measures are "
+            "defined under Outcomes and statistics."
         )
         + report.table(comparison.display_table(comparison.ranked(summary), levels)),
         figures=figs,
-        sections=report_sections(cfg, record, settings),
+        sections=report_sections(
+            cfg, record, settings, os.path.relpath(references.PATH, out_dir.resolve())
+        ),
     )
     write_json_atomic(out_dir / "run_info.json", record)
     return markdown

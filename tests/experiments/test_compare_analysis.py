@@ -116,10 +116,12 @@ def test_missing_reference_run_is_an_error():
 
 
 def test_tables_format_estimates_with_intervals():
-    """Cells read 'mean (low to high)'; markdown has a header, a rule and one row per arm."""
+    """Cells read 'mean (low to high)' with labels for ids; an infinite end is never 'inf'."""
     assert comparison.format_estimate(-0.052, -0.06, -0.044, 100, 1) == "-5.2 (-6.0 to -4.4)"
-    assert comparison.format_estimate(2.0, 1.0, np.inf, 1, 0) == "2 (1 to inf)"
-    assert comparison.format_estimate(np.nan, np.nan, np.nan, 1, 0) == "n/a"
+    assert comparison.format_estimate(2.0, 1.0, np.inf, 1, 0) == (
+        "2 (1 or more, upper end not defined)"
+    )
+    assert comparison.format_estimate(np.nan, np.nan, np.nan, 1, 0) == "not available"
     weekly, costs = made_up_weekly()
     summary = comparison.summarize(
         comparison.paired_differences(comparison.run_outcomes(weekly, costs)), 100, 0
@@ -127,11 +129,17 @@ def test_tables_format_estimates_with_intervals():
     text = comparison.to_markdown(comparison.display_table(summary, {"program": "individual"}))
     lines = text.splitlines()
     assert len(lines) == 3 and lines[1].startswith("|:---")
-    assert [cell.strip() for cell in lines[2].split("|")[2:4]] == ["program", "individual"]
+    assert [cell.strip() for cell in lines[2].split("|")[1:4]] == [
+        "Baseline (no outside shock)",
+        "Program",
+        "Individual",
+    ]
+    assert "Burnout prevalence (percentage points)" in lines[0]
+    assert "-$2,000 (-$2,000 to -$2,000)" in lines[2]  # 52 weeks x $1,000 less, less $50,000
     lines = comparison.findings(summary)
-    assert "program -10.0 (-10.0 to -10.0)" in lines[0]
-    assert "most departures avoided over the horizon: program 52" in lines[1]
-    assert "program (-2 (-2 to -2) $k)" in lines[2]
+    assert "Program, -10.0 points (95 % interval -10.0 to -10.0)" in lines[0]
+    assert "most departures avoided over the horizon: Program, 52" in lines[1]
+    assert "Program saves $2,000 (95 % interval $2,000 to $2,000)" in lines[2]
 
 
 def test_figures_and_report_are_self_contained(tmp_path):

@@ -1,12 +1,14 @@
 """Tests of the main comparison job at a reduced size: outputs, resume, sweeps."""
 
 import json
+import re
 import sys
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import references
 from experiments import compare
 
 # A tiny organization over a few weeks: 2 arms (none, organizational bundle) x 2 seeds.
@@ -88,7 +90,16 @@ def test_main_job_writes_every_output_and_prints_the_folder_last(tmp_path, monke
     html = (out / "report.html").read_text()
     assert html.count('src="data:image/png;base64,') == 5  # incl. absence and safety
     assert "http://" not in html and "https://" not in html  # nothing fetched when opened
-    assert "Limitations" in html and "organizational_bundle" in html
+    assert "Limitations" in html and "Organizational bundle (six workplace measures)" in html
+    assert "In brief" in html and "References" in html
+    readable = re.sub(r"<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)
+    assert not re.search(r"\binf\b", readable) and "organizational_bundle" not in readable
+    assert "shared/" not in readable and "seed 00" not in readable, re.findall(
+        r".{80}(?:shared/|seed 00).{40}", readable
+    )
+    anchors = re.findall(r'href="[^"#]*docs/references\.md#([a-z0-9-]+)"', html)
+    listed = references.PATH.read_text()
+    assert anchors and all(f'<a id="{anchor}"></a>' in listed for anchor in anchors)
     info = json.loads((out / "run_info.json").read_text())
     assert info["config"]["model"]["n_workers"] == 60
     assert info["seeds"]["replicates"] == compare.replicate_seeds(20261124, 2)
