@@ -25,6 +25,7 @@ from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_scenario
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
+from sim.tallies import Coefficients, WeeklyTallies
 from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import (
     METRIC_KEYS,
@@ -33,7 +34,7 @@ from sim.week_close import (
     close_week,
     week_events,
 )
-from sim.weekly_pass import Coefficients, WeeklyTallies, staffing_pass, worker_pass
+from sim.weekly_pass import staffing_pass, worker_pass
 from sim.wellbeing import classify_wellbeing
 
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
