@@ -23,6 +23,9 @@ Method (config ``conf/calibration.yaml``):
 4. **Evaluate** the fitted set on other seeds (``eval_seeds``): the fit table (CSV, Markdown), a
    figure per target, the pandemic surge run forward (NSI 2020-2024 turnover, not fitted),
    ``calibrated.yaml`` and ``run_info.json`` with the config, seeds and provenance.
+
+The fitter is :mod:`analysis.fitting`, the model's simulator
+:mod:`experiments.calibration_model`; this module reads the config and writes the outputs.
 """
 
 import dataclasses
@@ -30,660 +33,50 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from hydra import compose, initialize_config_module
 from matplotlib.figure import Figure
 from omegaconf import DictConfig, OmegaConf
-from scipy.optimize import minimize
-from scipy.stats.qmc import LatinHypercube
 
 from analysis.calibration import (
-    INDIVIDUAL_DIRECTED,
-    NSI_TURNOVER_BY_YEAR,
-    ORGANIZATION_DIRECTED,
     TARGETS,
     TARGETS_BY_NAME,
-    Target,
     fit_table,
-    leadership_odds_ratio,
     loss,
     plot_target,
-    shift_odds_ratio,
     table_markdown,
-    workload_odds_ratio,
 )
-from analysis.comparison import to_markdown
+from analysis.fitting import (
+    Block,
+    FitResult,
+    Simulator,
+    UncertainParameter,
+    fit,
+    mean_values,
+    per_seed_values,
+)
+from experiments.calibration_model import (
+    DOSE_PREFIX,
+    Design,
+    dosed_settings,
+    later_years_markdown,
+    later_years_table,
+    model_simulator,
+    pandemic_turnover,
+    split_doses,
+)
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
-from experiments.trial import TrialConfig, run_trial
-from sim.layout import UL
-from sim.metrics import weekly_metrics
-from sim.model import WorkforceModel
-from sim.organization import ROLE_NAMES
 from sim.parameters import ModelParameters
-from sim.scenarios import pandemic_surge
-from sim.workload import own_hours
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "calibration"
-WARD_TYPES = ("medical", "surgical")  # Aiken 2002 surveyed nurses on adult general wards
-_NURSE = ROLE_NAMES.index("nurse")
 
-# Which simulation each target needs.
-BASELINE_TARGETS = frozenset(
-    {
-        "burnout_prevalence_nurse",
-        "burnout_prevalence_physician",
-        "annual_turnover_rate_nurse",
-        "vacancy_rate",
-        "days_to_fill",
-        "violence_exposure_12m",
-        "violence_exposure_12m_physical",
-        "violence_exposure_12m_verbal",
-        "violence_exposure_12m_threat",
-        "flourishing_share",
-        "moderate_share",
-        "languishing_share",
-        "moral_distress_share",
-    }
-)
-# Targets read in the large leadership organization (a survey of its workers).
-SURVEY_TARGETS = frozenset(
-    {"leadership_odds_ratio_physician", "leadership_odds_ratio_staff", "shift_odds_ratio"}
-)
-TRIAL_TARGETS = frozenset(
-    {"programme_prevalence_difference", "organization_directed_smd", "individual_directed_smd"}
-)
 
-
-# ---------------------------------------------------------------------------------------------
-# Parameter space and the optimizer (model-agnostic: a simulator maps parameters and a seed to
-# target values).
-@dataclass(frozen=True)
-class UncertainParameter:
-    """A parameter to fit: name, search range and why that range."""
-
-    name: str
-    low: float
-    high: float
-    source: str = ""
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.low) and math.isfinite(self.high) and self.low < self.high):
-            raise ValueError(
-                f"parameter {self.name!r}: range [{self.low}, {self.high}] must have low < high"
-            )
-
-    def to_unbounded(self, value: float) -> float:
-        """Logit of the value's position in the range (clipped just inside it)."""
-        x = min(max((value - self.low) / (self.high - self.low), 1e-4), 1 - 1e-4)
-        return math.log(x / (1 - x))
-
-    def from_unbounded(self, u: float) -> float:
-        """The value at logit position ``u`` of the range."""
-        return self.low + (self.high - self.low) / (1.0 + math.exp(-u))
-
-
-Simulator = Callable[[Mapping[str, float], int, frozenset[str]], dict[str, float]]
-"""(parameters, seed, target names) -> measured target values for that seed."""
-
-
-@dataclass
-class Block:
-    """Parameters fitted together against some targets, with a share of the budget."""
-
-    name: str
-    parameters: tuple[str, ...]
-    targets: tuple[str, ...]
-    budget_share: float = 1.0
-
-
-@dataclass
-class FitResult:
-    """What a calibration found: the parameters, the loss path and every evaluation."""
-
-    parameters: dict[str, float]
-    start: dict[str, float]
-    loss_start: float
-    loss_end: float
-    evaluations: list[dict[str, Any]] = field(default_factory=list)
-
-
-def per_seed_values(
-    simulate: Simulator,
-    params: Mapping[str, float],
-    seeds: Sequence[int],
-    names: frozenset[str],
-    n_jobs: int = 1,
-) -> list[dict[str, float]]:
-    """Target values for each seed, in ``n_jobs`` processes (joblib keeps them between calls)."""
-    if n_jobs == 1 or len(seeds) == 1:
-        return [simulate(params, s, names) for s in seeds]
-    from joblib import Parallel, delayed
-
-    return Parallel(n_jobs=n_jobs)(delayed(simulate)(dict(params), s, names) for s in seeds)
-
-
-def mean_values(
-    simulate: Simulator,
-    params: Mapping[str, float],
-    seeds: Sequence[int],
-    names: frozenset[str],
-    n_jobs: int = 1,
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Target values averaged over ``seeds`` (NaN-safe), and their Monte Carlo standard errors."""
-    per_seed = per_seed_values(simulate, params, seeds, names, n_jobs)
-    keys = set().union(*per_seed)
-    means, errors = {}, {}
-    for k in keys:
-        vals = np.array([v.get(k, np.nan) for v in per_seed], dtype=float)
-        vals = vals[np.isfinite(vals)]
-        means[k] = float(vals.mean()) if vals.size else math.nan
-        errors[k] = float(vals.std(ddof=1) / math.sqrt(vals.size)) if vals.size > 1 else 0.0
-    return means, errors
-
-
-def _swap(
-    means_errors: tuple[dict[str, float], dict[str, float]], targets: Sequence[Target]
-) -> tuple[dict[str, float], Sequence[Target], dict[str, float]]:
-    """Arguments of :func:`analysis.calibration.loss` from :func:`mean_values`' result."""
-    means, errors = means_errors
-    return means, targets, errors
-
-
-def fit(
-    simulate: Simulator,
-    space: Sequence[UncertainParameter],
-    start: Mapping[str, float],
-    blocks: Sequence[Block],
-    seeds: Sequence[int],
-    budget: int,
-    targets: Sequence[Target] = TARGETS,
-    initial_step: float = 0.6,
-    log: Callable[[str], None] = lambda _: None,
-    n_jobs: int = 1,
-    screen: float = 0.3,
-    screen_seed: int = 0,
-) -> FitResult:
-    """Block-coordinate descent with Nelder-Mead under common random numbers.
-
-    Each block minimizes :func:`analysis.calibration.loss` over its targets by moving its
-    parameters, with at most ``budget x budget_share`` loss evaluations: a Latin-hypercube
-    screen of the parameters' ranges (a ``screen`` share of the evaluations, seeded by
-    ``screen_seed``), then Nelder-Mead from the best point found (in logit coordinates of the
-    ranges, so bounds hold), restarted with a halved simplex while the budget lasts. Every
-    evaluation simulates all ``seeds`` (in ``n_jobs`` processes). The Monte Carlo standard
-    errors that widen the tolerances are measured once, at the block's start, and held fixed
-    within the block: were they re-measured per candidate, a candidate would be
-    rewarded for making outcomes noisier.
-
-    Raises:
-        ValueError: a block names a parameter not in ``space`` or an unknown target, or the
-            budget is below 1.
-    """
-    if budget < 1:
-        raise ValueError(f"budget = {budget}; allowed: a whole number >= 1")
-    by_name = {p.name: p for p in space}
-    known_targets = {t.name: t for t in targets}
-    for b in blocks:
-        unknown = [n for n in b.parameters if n not in by_name]
-        if unknown:
-            raise ValueError(f"block {b.name!r}: unknown parameter(s) {unknown}")
-        bad = [t for t in b.targets if t not in known_targets]
-        if bad:
-            raise ValueError(f"block {b.name!r}: unknown target(s) {bad}")
-    current = {p.name: float(start[p.name]) for p in space}
-    all_targets = frozenset(known_targets)
-    loss_start = loss(*_swap(mean_values(simulate, current, seeds, all_targets, n_jobs), targets))
-    log(f"start loss {loss_start:.3f}: {current}")
-    evaluations: list[dict[str, Any]] = []
-    for b in blocks:
-        block_targets = [known_targets[t] for t in b.targets]
-        names = frozenset(b.targets)
-        params = [by_name[n] for n in b.parameters]
-        u0 = np.array([p.to_unbounded(current[p.name]) for p in params])
-        _, errors = mean_values(simulate, current, seeds, names, n_jobs)
-
-        def objective(
-            u: np.ndarray, params=params, names=names, block=b, tg=block_targets, errors=errors
-        ) -> float:
-            trial = dict(current)
-            trial.update(
-                {p.name: p.from_unbounded(float(x)) for p, x in zip(params, u, strict=True)}
-            )
-            means, _ = mean_values(simulate, trial, seeds, names, n_jobs)
-            value = loss(means, tg, errors)
-            evaluations.append({"block": block.name, "loss": value, **trial})
-            return value
-
-        max_evals = max(int(round(budget * b.budget_share)), u0.size + 2)
-        best_u, best = u0, objective(u0)
-        # A space-filling screen (Latin hypercube) finds the basin; Nelder-Mead then descends in
-        # it and restarts once from its best point with a smaller simplex (narrow valleys, such
-        # as a vacancy rate with a 0.3-point tolerance, stall a single simplex).
-        n_screen = int(screen * max_evals) if u0.size > 0 else 0
-        if n_screen >= 2:
-            unit = LatinHypercube(d=u0.size, seed=screen_seed).random(n_screen)
-            for x in unit:
-                u = np.array(
-                    [
-                        p.to_unbounded(p.low + xi * (p.high - p.low))
-                        for p, xi in zip(params, x, strict=True)
-                    ]
-                )
-                value = objective(u)
-                if value < best:
-                    best_u, best = u, value
-        used = 1 + n_screen
-        step = initial_step
-        while used + u0.size + 2 <= max_evals:
-            simplex = np.vstack([best_u, best_u + step * np.eye(u0.size)])
-            result = minimize(
-                objective,
-                best_u,
-                method="Nelder-Mead",
-                options={
-                    "maxfev": max_evals - used,
-                    "initial_simplex": simplex,
-                    "xatol": 0.02,
-                    "fatol": 1e-3,
-                },
-            )
-            used += result.nfev
-            if result.fun < best:
-                best_u, best = result.x, float(result.fun)
-            step /= 2
-        current.update(
-            {p.name: p.from_unbounded(float(x)) for p, x in zip(params, best_u, strict=True)}
-        )
-        log(f"block {b.name}: loss {best:.3f} after {used} evaluations: {current}")
-    loss_end = loss(*_swap(mean_values(simulate, current, seeds, all_targets, n_jobs), targets))
-    log(f"end loss {loss_end:.3f}")
-    return FitResult(current, dict(start), loss_start, loss_end, evaluations)
-
-
-# ---------------------------------------------------------------------------------------------
-# The model's simulator.
-@dataclass(frozen=True)
-class Design:
-    """What is simulated for each seed (see ``design`` in conf/calibration.yaml)."""
-
-    n_workers: int = 600
-    baseline_hospitals: int = 16
-    observe_weeks: int = 52
-    leadership_workers: int = 20000
-    hospitals: int = 8
-    hospital_workers: int = 600
-    demand_low: float = 0.75
-    demand_high: float = 1.25
-    staffing_weeks: int = 13
-    trial_workers: int = 600
-
-    def __post_init__(self) -> None:
-        for name in (
-            "n_workers",
-            "baseline_hospitals",
-            "observe_weeks",
-            "leadership_workers",
-            "hospitals",
-            "hospital_workers",
-            "staffing_weeks",
-            "trial_workers",
-        ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"design.{name} = {value!r}; allowed: a whole number >= 1")
-        if self.hospitals < 3:
-            raise ValueError(f"design.hospitals = {self.hospitals}; allowed: >= 3")
-        if self.staffing_weeks > self.observe_weeks:
-            raise ValueError(
-                f"design.staffing_weeks = {self.staffing_weeks}; allowed: <= observe_weeks "
-                f"({self.observe_weeks})"
-            )
-        if not 0.2 <= self.demand_low < self.demand_high <= 3.0:
-            raise ValueError(
-                f"design.demand_low, demand_high = {self.demand_low}, {self.demand_high}; "
-                "allowed: 0.2 <= low < high <= 3"
-            )
-
-
-def observe_baseline(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
-    """The default hospital's year after burn-in, averaged over ``design.baseline_hospitals``.
-
-    Prevalence, well-being shares and the vacancy rate are means over the year's weekly values
-    (a survey on a random day); turnover, days to fill and violence exposure are 52-week rates at
-    the end of the year. Hospital ``j`` of seed ``s`` is simulated with ``rng = s + 10000 j``.
-    """
-    rows = []
-    for j in range(design.baseline_hospitals):
-        m = WorkforceModel(
-            rng=seed + 10_000 * j, n_workers=design.n_workers, collect_data=False, **params
-        )
-        weekly = []
-        for _ in range(design.observe_weeks):
-            m.step()
-            weekly.append(weekly_metrics(m))
-        frame = pd.DataFrame(weekly)
-        summary = m.summary()
-        out = {k: float(frame[k].mean()) for k in _WEEKLY_MEANS}
-        out.update({k: float(summary[k]) for k in _END_OF_YEAR})
-        rows.append(out)
-    return {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
-
-
-_WEEKLY_MEANS = (
-    "burnout_prevalence_nurse",
-    "burnout_prevalence_physician",
-    "vacancy_rate",
-    "flourishing_share",
-    "moderate_share",
-    "languishing_share",
-    "moral_distress_share",
-)
-_END_OF_YEAR = (
-    "annual_turnover_rate_nurse",
-    "days_to_fill",
-    "violence_exposure_12m",
-    "violence_exposure_12m_physical",
-    "violence_exposure_12m_verbal",
-    "violence_exposure_12m_threat",
-)
-
-
-# The populations of the two leadership studies: Shanafelt 2015 surveyed physicians, Dyrbye 2020
-# non-physician staff (here nurses and allied staff).
-LEADERSHIP_POPULATIONS: dict[str, tuple[str, ...]] = {
-    "leadership_odds_ratio_physician": ("physician",),
-    "leadership_odds_ratio_staff": tuple(r for r in ROLE_NAMES if r != "physician"),
-}
-
-
-def observe_leadership(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
-    """Burnout OR per leadership point by population, in one large organization.
-
-    The same logistic regression (Shanafelt 2015's design) within each study's population
-    (:data:`LEADERSHIP_POPULATIONS`); NaN where a population leaves nothing to regress.
-    """
-    m = WorkforceModel(
-        rng=seed + 500_000, n_workers=design.leadership_workers, collect_data=False, **params
-    )
-    m.run_for(design.observe_weeks)
-    workers = m.worker_table()
-    out = {
-        name: _or_nan(leadership_odds_ratio, workers, roles)
-        for name, roles in LEADERSHIP_POPULATIONS.items()
-    }
-    out["shift_odds_ratio"] = _or_nan(shift_odds_ratio, workers[workers["role"] == "nurse"])
-    return out
-
-
-# Work without health care's own stressors, for the general working population's burnout
-# (Shanafelt 2012): no violence from the public, no moral distress from patient care, day shifts
-# of 8 h, and demand at 90 % of budgeted posts (no overtime). Administration, leadership,
-# recognition, colleagues and life outside work stay as they are.
-BENIGN_WORK: dict[str, float] = {
-    "violence_level": 0.0,
-    "moral_distress_effect": 0.0,
-    "long_shift_fatigue": 0.0,
-    "demand_level": 0.9,
-}
-
-
-def observe_benign(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
-    """Mean burnout prevalence over a year in the default hospital under :data:`BENIGN_WORK`."""
-    values = []
-    for j in range(max(design.baseline_hospitals // 4, 1)):
-        m = WorkforceModel(
-            rng=seed + 20_000 + 10_000 * j,
-            n_workers=design.n_workers,
-            collect_data=False,
-            **{**params, **BENIGN_WORK},
-        )
-        for _ in range(design.observe_weeks):
-            m.step()
-            values.append(weekly_metrics(m)["burnout_prevalence"])
-    return {"benign_burnout_prevalence": float(np.mean(values))}
-
-
-def rostered_patients_per_nurse(model: WorkforceModel) -> np.ndarray:
-    """Each unit's patients per nurse on the roster this week.
-
-    Budgeted patients per nurse x demand / the clinical hours of staff present and agency,
-    overtime not counted: the staffing the hospital provides (what a ratio policy sets), with
-    overtime part of how staff absorb a shortfall, as in Aiken 2002's unadjusted gradient.
-    """
-    rostered = own_hours(model)
-    demand = model.unit_load[UL["demand_hours"]]
-    return model.unit_patients_per_nurse * demand / np.maximum(rostered, 1.0)
-
-
-def staffing_study(params: Mapping[str, float], seed: int, design: Design) -> pd.DataFrame:
-    """Aiken 2002's design: ward nurses of hospitals that differ in staffing, one row each.
-
-    ``design.hospitals`` hospitals with demand evenly spread from ``demand_low`` to
-    ``demand_high`` of their budgeted posts; each hospital's staffing is the mean rostered
-    patients per nurse of its medical and surgical wards over the last ``staffing_weeks``.
-    """
-    rows = []
-    for k, demand in enumerate(
-        np.linspace(design.demand_low, design.demand_high, design.hospitals)
-    ):
-        m = WorkforceModel(
-            rng=seed * 1000 + k + 1,
-            n_workers=design.hospital_workers,
-            collect_data=False,
-            **{**params, "demand_level": float(demand)},
-        )
-        wards = np.isin(np.array(m.layout.unit_type_names), WARD_TYPES)
-        ratios = []
-        for week in range(design.observe_weeks):
-            m.step()
-            if week >= design.observe_weeks - design.staffing_weeks:
-                ratios.append(rostered_patients_per_nurse(m)[wards])
-        w = m.worker_table()
-        nurses = w[(w["role"] == "nurse") & w["unit_type"].isin(WARD_TYPES)]
-        rows.append(
-            pd.DataFrame(
-                {
-                    "hospital": k,
-                    "demand_level": float(demand),
-                    "patients_per_nurse": float(np.mean(ratios)),
-                    "burned_out": nurses["burned_out"].to_numpy(),
-                }
-            )
-        )
-    return pd.concat(rows, ignore_index=True)
-
-
-DOSE_PREFIX = "dose."
-
-
-def split_doses(params: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """Split a candidate into model parameters and programme doses (names ``dose.<group>``)."""
-    model = {k: float(v) for k, v in params.items() if not k.startswith(DOSE_PREFIX)}
-    doses = {
-        k[len(DOSE_PREFIX) :]: float(v) for k, v in params.items() if k.startswith(DOSE_PREFIX)
-    }
-    return model, doses
-
-
-def dosed_settings(
-    doses: Mapping[str, float], scales: Mapping[str, Mapping[str, float]]
-) -> dict[str, dict[str, float]]:
-    """Per intervention, the settings a dose sets: reference x dose, clipped to the range.
-
-    ``scales`` maps a dose group to ``{"intervention.setting": reference value}``; the reference
-    is the setting's value at dose 1 (the assumption the dose multiplies), fixed in the config so
-    that re-running a calibration does not compound doses.
-    """
-    from sim.interventions import INTERVENTIONS
-
-    out: dict[str, dict[str, float]] = {}
-    for group, dose in doses.items():
-        for item, reference in scales[group].items():
-            name, _, setting = item.partition(".")
-            spec = INTERVENTIONS[name].settings_spec()[setting]
-            value = float(reference) * dose
-            out.setdefault(name, {})[setting] = min(value, spec.high) if spec.high else value
-    return out
-
-
-def trial_effects(
-    params: Mapping[str, float],
-    seed: int,
-    design: Design,
-    settings: Mapping[str, Mapping[str, float]] | None = None,
-) -> dict[str, float]:
-    """12-month trial effects of each single intervention (one replicate, this seed).
-
-    ``settings`` gives intervention settings that differ from the defaults (programme doses).
-    """
-    settings = settings or {}
-    out: dict[str, float] = {}
-    for name in INDIVIDUAL_DIRECTED + ORGANIZATION_DIRECTED:
-        report = run_trial(
-            TrialConfig(
-                intervention=name,
-                n_workers=design.trial_workers,
-                seed=seed,
-                replicates=1,
-                settings=dict(settings.get(name, {})),
-                params=dict(params),
-            )
-        )
-        out[f"smd_{name}"] = _nan(report["smd_exhaustion"])
-        out[f"pd_{name}"] = _nan(report["prevalence_difference"])
-    out["individual_directed_smd"] = float(
-        np.nanmean([out[f"smd_{n}"] for n in INDIVIDUAL_DIRECTED])
-    )
-    out["organization_directed_smd"] = float(
-        np.nanmean([out[f"smd_{n}"] for n in ORGANIZATION_DIRECTED])
-    )
-    out["programme_prevalence_difference"] = float(
-        np.nanmean([out[f"pd_{n}"] for n in INDIVIDUAL_DIRECTED + ORGANIZATION_DIRECTED])
-    )
-    return out
-
-
-def _nan(value: float | None) -> float:
-    return math.nan if value is None else float(value)
-
-
-def _or_nan(measure: Callable[..., float], *args: Any) -> float:
-    """A regression's odds ratio, or NaN where a candidate leaves nothing to regress.
-
-    An extreme candidate (nobody or everybody burned out) makes the regression undefined; the
-    loss then treats the target as missed by far (analysis.calibration.loss).
-    """
-    try:
-        return measure(*args)
-    except ValueError:
-        return math.nan
-
-
-def model_simulator(
-    design: Design, dose_scales: Mapping[str, Sequence[str]] | None = None
-) -> Simulator:
-    """A simulator of the workforce model: runs only what the requested targets need.
-
-    Candidates may hold programme doses (``dose.<group>``, see :func:`dosed_settings`), which
-    change only the interventions' settings in the simulated trials.
-    """
-    scales = dose_scales or {}
-
-    def simulate(params: Mapping[str, float], seed: int, names: frozenset[str]) -> dict[str, float]:
-        model_params, doses = split_doses(params)
-        out: dict[str, float] = {}
-        if names & BASELINE_TARGETS:
-            out.update(observe_baseline(model_params, seed, design))
-        if names & SURVEY_TARGETS:
-            out.update(observe_leadership(model_params, seed, design))
-        if "benign_burnout_prevalence" in names:
-            out.update(observe_benign(model_params, seed, design))
-        if "workload_odds_ratio" in names:
-            out["workload_odds_ratio"] = _or_nan(
-                lambda *a: workload_odds_ratio(staffing_study(*a)), model_params, seed, design
-            )
-        if names & TRIAL_TARGETS:
-            settings = dosed_settings(doses, scales)
-            out.update(trial_effects(model_params, seed, design, settings))
-        return out
-
-    return simulate
-
-
-# ---------------------------------------------------------------------------------------------
-# Later years: the pandemic surge from the calibrated baseline.
-def pandemic_turnover(
-    params: Mapping[str, float], seed: int, start_week: float, years: Sequence[int], design: Design
-) -> dict[int, float]:
-    """Annual RN turnover by calendar year under the pandemic surge.
-
-    Week 0 is 1 January of the first year; a year's turnover is its nurse leavers over the mean
-    nurse headcount of its weeks (NSI's definition).
-    """
-    m = WorkforceModel(
-        rng=seed,
-        n_workers=design.n_workers,
-        scenario=pandemic_surge(start_week),
-        collect_data=False,
-        **params,
-    )
-    headcount = []
-    for _ in range(52 * len(years)):
-        m.step()
-        headcount.append(m.tallies.role_headcount[_NURSE])
-    deps = m.departures()
-    nurse_weeks = deps.loc[deps["role"] == "nurse", "week"].to_numpy()
-    out = {}
-    for i, year in enumerate(years):
-        leavers = np.count_nonzero((nurse_weeks >= 52 * i) & (nurse_weeks < 52 * (i + 1)))
-        out[year] = float(leavers / np.mean(headcount[52 * i : 52 * (i + 1)]))
-    return out
-
-
-def later_years_table(per_seed: Sequence[Mapping[int, float]]) -> pd.DataFrame:
-    """Published NSI turnover by year against the model's mean and range over seeds."""
-    rows = []
-    for year in per_seed[0]:
-        vals = np.array([d[year] for d in per_seed])
-        rows.append(
-            {
-                "year": year,
-                "published": NSI_TURNOVER_BY_YEAR.get(year, math.nan),
-                "model": float(vals.mean()),
-                "model_low": float(np.percentile(vals, 2.5)),
-                "model_high": float(np.percentile(vals, 97.5)),
-            }
-        )
-    table = pd.DataFrame(rows)
-    table["difference"] = table["model"] - table["published"]
-    return table
-
-
-def later_years_markdown(table: pd.DataFrame) -> str:
-    """The later-years table as Markdown."""
-    rows = [
-        (
-            str(r.year),
-            f"{100 * r.published:.1f} %",
-            f"{100 * r.model:.1f} % ({100 * r.model_low:.1f} to {100 * r.model_high:.1f} %)",
-            f"{100 * r.difference:+.1f} points",
-        )
-        for r in table.itertuples()
-    ]
-    columns = ("year", "NSI RN turnover", "model mean (95 % range over seeds)", "model - NSI")
-    return to_markdown(pd.DataFrame(rows, columns=columns)) + "\n"
-
-
-# ---------------------------------------------------------------------------------------------
-# The command.
 def load_config(overrides: Sequence[str] = ()) -> DictConfig:
     """Compose ``conf/calibration.yaml`` with ``overrides``."""
     with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
@@ -893,14 +286,10 @@ def run(overrides: Sequence[str] = ()) -> Path:
             screen=float(cfg.screen),
         )
     else:
-        value = loss(
-            *_swap(
-                mean_values(
-                    simulate, start, list(cfg.seeds), frozenset(TARGETS_BY_NAME), cfg.n_jobs
-                ),
-                TARGETS,
-            )
+        means, errors = mean_values(
+            simulate, start, list(cfg.seeds), frozenset(TARGETS_BY_NAME), cfg.n_jobs
         )
+        value = loss(means, TARGETS, errors)
         result = FitResult(dict(start), dict(start), value, value)
     params = result.parameters
     log("evaluating on the evaluation seeds")

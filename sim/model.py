@@ -10,7 +10,6 @@ import pandas as pd
 
 from sim import accounting, inputs, turnover, workload
 from sim.agents import Supervisor, Worker
-from sim.datacollector import WeeklyDataCollector
 from sim.layout import UI, UNIT_INPUTS, UNIT_LOAD, UNIT_STATE, UNIT_SUMS, US
 from sim.metrics import (
     model_reporters,
@@ -26,6 +25,7 @@ from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_scenario
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
+from sim.tallies import Coefficients, WeeklyTallies
 from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import (
     METRIC_KEYS,
@@ -34,7 +34,7 @@ from sim.week_close import (
     close_week,
     week_events,
 )
-from sim.weekly_pass import Coefficients, WeeklyTallies, staffing_pass, worker_pass
+from sim.weekly_pass import staffing_pass, worker_pass
 from sim.wellbeing import classify_wellbeing
 
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
@@ -194,7 +194,7 @@ class WorkforceModel(mesa.Model):
             if p.record_agents
             else None
         )
-        self.datacollector = WeeklyDataCollector(
+        self.datacollector = mesa.DataCollector(
             model_reporters=reporters, agenttype_reporters=agenttype_reporters
         )
         self._collect()
@@ -232,10 +232,15 @@ class WorkforceModel(mesa.Model):
                 mods.attention_load += intervention.attention * intervention.active_units(self)
         return float(sum(float(i.apply(self)) for i in self.interventions))
 
-    def run_for(self, weeks: int) -> None:  # type: ignore[override]
-        """Run ``weeks`` weekly steps."""
-        for _ in range(inputs.whole_number("weeks", weeks, 0)):
-            self.step()
+    def run_for(self, duration: int) -> None:
+        """Run ``duration`` weeks through Mesa's ``run_for`` (one ``step`` a week).
+
+        Only a whole number of weeks >= 0 is accepted: Mesa's clock would stop part-way through a
+        week otherwise; zero weeks does nothing (Mesa would warn).
+        """
+        weeks = inputs.whole_number("weeks", duration, 0)
+        if weeks:
+            super().run_for(weeks)
 
     # ---------------------------------------------------------------------------------------
     def _take_ids(self, k: int) -> int:

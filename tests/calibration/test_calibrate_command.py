@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from analysis.calibration import TARGETS
-from experiments.calibrate import dosed_settings, load_config, parse_config, run
+from experiments.calibrate import load_config, parse_config, run
+from experiments.calibration_model import dosed_settings
 
 TINY = [
     "budget=2",

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from analysis.calibration import TARGETS, fit_table
-from experiments.calibrate import Design, evaluate, model_simulator
+from experiments.calibrate import evaluate
+from experiments.calibration_model import Design, model_simulator
 from sim.interventions import INTERVENTIONS
 from sim.parameters import ModelParameters
 

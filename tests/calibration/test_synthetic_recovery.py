@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from analysis.calibration import Target
-from experiments.calibrate import Block, UncertainParameter, fit
+from analysis.fitting import Block, UncertainParameter, fit
 
 TRUE = {"rate": 0.3, "slope": 2.0}
 

@@ -11,6 +11,9 @@ import pytest
 
 from analysis.sensitivity import ISHIGAMI_ANALYTIC
 from experiments import sensitivity as sweep
+from experiments import sensitivity_jobs as jobs
+from experiments import sensitivity_space as space_config
+from experiments.sensitivity_outputs import seed_noise
 
 # A tiny organization over a few weeks: enough to push every stage through the launchers fast.
 TINY = [
@@ -167,20 +170,20 @@ def test_command_line_prints_the_output_folder_last_and_fails_fast(tmp_path):
 
 def test_row_seeds_share_a_block_and_prefix_the_larger_design():
     """Rows of a Saltelli block share a seed; an N design's seeds prefix the 2N design's."""
-    small = sweep.row_seeds(7, "per_block", 4 * 5, 5)
-    large = sweep.row_seeds(7, "per_block", 8 * 5, 5)
+    small = jobs.row_seeds(7, "per_block", 4 * 5, 5)
+    large = jobs.row_seeds(7, "per_block", 8 * 5, 5)
     np.testing.assert_array_equal(large[:20], small)
     assert len(set(small[:5])) == 1 and len(set(small[::5])) == 4
-    assert len(set(sweep.row_seeds(7, "fixed", 20, 5))) == 1
+    assert len(set(jobs.row_seeds(7, "fixed", 20, 5))) == 1
     with pytest.raises(ValueError, match="seed_mode must be"):
-        sweep.row_seeds(7, "per_row", 20, 5)
+        jobs.row_seeds(7, "per_row", 20, 5)
 
 
 def test_bundle_settings_scale_member_defaults():
     """An effect scale multiplies the listed members' defaults; '*' reaches every member."""
     cfg, _ = sweep.compose_config([])
-    space = sweep.parameter_space(cfg)
-    settings = sweep.bundle_settings(
+    space = space_config.parameter_space(cfg)
+    settings = space_config.bundle_settings(
         cfg,
         space,
         "individual_bundle",
@@ -203,26 +206,26 @@ def test_a_resubmitted_batch_is_not_simulated_twice(tmp_path, monkeypatch):
     cfg, _ = sweep.compose_config(
         ["sensitivity=ishigami", "n=8", f"design={out / 'design.npz'}", "batch=1"]
     )
-    before = sweep.batch_path(out, 1).stat().st_mtime_ns
-    monkeypatch.setitem(sweep.EVALUATORS, "ishigami", None)  # would fail if called
-    assert sweep.run_batch(cfg) == str(sweep.batch_path(out, 1))
-    assert sweep.batch_path(out, 1).stat().st_mtime_ns == before
+    before = jobs.batch_path(out, 1).stat().st_mtime_ns
+    monkeypatch.setitem(jobs.EVALUATORS, "ishigami", None)  # would fail if called
+    assert jobs.run_batch(cfg) == str(jobs.batch_path(out, 1))
+    assert jobs.batch_path(out, 1).stat().st_mtime_ns == before
 
 
 def test_replicates_average_the_outputs_of_several_seeds():
     """With replicates=2 a sample's outputs are the mean of its seed's and a derived seed's."""
     cfg, _ = sweep.compose_config([*TINY, "replicates=2"])
-    design = sweep.plan(cfg)
+    design = jobs.plan(cfg)
     row, seed = design.X[:1], int(design.seeds[0])
-    averaged = sweep.simulate_workforce(cfg, design.space, row, design.seeds[:1])[0]
+    averaged = jobs.simulate_workforce(cfg, design.space, row, design.seeds[:1])[0]
     names = [param.name for param in design.space.params]
     sampled = dict(zip(names, row[0].tolist(), strict=True))
     model_params = dict(cfg.model) | {k: v for k, v in sampled.items() if "." not in k}
     singles = [
-        sweep.simulate_point(cfg, design.space, model_params, sampled, s)
-        for s in (seed, sweep.replicate_seed(seed, 1))
+        jobs.simulate_point(cfg, design.space, model_params, sampled, s)
+        for s in (seed, jobs.replicate_seed(seed, 1))
     ]
-    assert sweep.replicate_seed(seed, 1) != seed
+    assert jobs.replicate_seed(seed, 1) != seed
     np.testing.assert_allclose(averaged, np.mean(singles, axis=0))
 
 
@@ -230,7 +233,7 @@ def test_seed_noise_is_half_the_mean_squared_difference_of_pairs():
     """Noise variance is estimated from base points re-run with other seeds."""
     design = np.array([[1.0], [5.0], [3.0], [7.0]])  # blocks of 2 rows: base points 1 and 3
     again = np.array([[2.0], [1.0]])
-    table = sweep.seed_noise(design, again, 2, ["y"])
+    table = seed_noise(design, again, 2, ["y"])
     noise_var = 0.5 * ((1 - 2) ** 2 + (3 - 1) ** 2) / 2
     assert table.loc[0, "noise_sd"] == pytest.approx(np.sqrt(noise_var))
     assert table.loc[0, "noise_share"] == pytest.approx(noise_var / np.var(design))
@@ -239,7 +242,7 @@ def test_seed_noise_is_half_the_mean_squared_difference_of_pairs():
 def test_default_space_covers_the_issue_list_with_sources():
     """At least 12 parameters, each with a source, covering the mechanisms issue 5 names."""
     cfg, _ = sweep.compose_config([])
-    problem = sweep.plan(cfg).problem
+    problem = jobs.plan(cfg).problem
     names = set(problem["names"])
     assert len(names) >= 16
     assert {
@@ -264,7 +267,7 @@ def test_default_space_covers_the_issue_list_with_sources():
     assert all(len(source) > 10 for source in problem["sources"])
     assert cfg.burn_in_weeks == 104 and cfg.horizon_weeks == 260  # honest defaults
     model_only, _ = sweep.compose_config(["sensitivity=model_only", "contrast=null"])
-    assert len(sweep.parameter_space(model_only).params) == 16  # the benchmark's space
+    assert len(space_config.parameter_space(model_only).params) == 16  # the benchmark's space
 
 
 def test_the_same_config_composes_for_a_slurm_cluster():

@@ -1,0 +1,108 @@
+"""What the worker pass reads and writes besides the arrays: its coefficients and tallies."""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.layout import (
+    N_ROLES,
+    N_TALLIES,
+    N_VIOLENCE_TYPES,
+    T_ABSENT_HOURS,
+    T_BURNED,
+    T_CLASSES,
+    T_CONTRACTED,
+    T_ENGAGEMENT,
+    T_EXHAUSTION,
+    T_HEADCOUNT,
+    T_HIGH_MD,
+    T_INCIDENTS,
+    T_INTENDING,
+    T_OVERTIME,
+    T_TRUST,
+)
+from sim.state import WorkerState
+from sim.wellbeing import HIGH_MORAL_DISTRESS
+
+
+class WeeklyTallies:
+    """Counts and sums over the week's workforce, accumulated by the worker pass."""
+
+    def __init__(self, values: np.ndarray | None = None) -> None:
+        self.values = np.zeros(N_TALLIES) if values is None else values
+
+    @property
+    def role_headcount(self) -> np.ndarray:
+        """Workers of each role this week."""
+        return self.values[T_HEADCOUNT : T_HEADCOUNT + N_ROLES]
+
+    @property
+    def role_burned(self) -> np.ndarray:
+        """Burned-out workers of each role."""
+        return self.values[T_BURNED : T_BURNED + N_ROLES]
+
+    @property
+    def overtime_by_role(self) -> np.ndarray:
+        """Overtime hours worked by each role."""
+        return self.values[T_OVERTIME : T_OVERTIME + N_ROLES]
+
+    @property
+    def class_counts(self) -> np.ndarray:
+        """Workers flourishing, moderate, languishing."""
+        return self.values[T_CLASSES : T_CLASSES + 3]
+
+    @property
+    def absent_hours_by_role(self) -> np.ndarray:
+        """Contracted hours lost to sickness absence (short and long term), by role."""
+        return self.values[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES]
+
+    @property
+    def incidents(self) -> np.ndarray:
+        """Violence incidents of each type."""
+        return self.values[T_INCIDENTS : T_INCIDENTS + N_VIOLENCE_TYPES]
+
+    @classmethod
+    def from_state(cls, state: WorkerState, wellbeing_classes: np.ndarray) -> "WeeklyTallies":
+        """Tallies of the current state (before any step has run)."""
+        t = cls()
+        f = state.filled
+        t.role_headcount[:] = np.bincount(state.role, f, N_ROLES)
+        t.role_burned[:] = np.bincount(state.role, state.burned_out & f, N_ROLES)
+        t.class_counts[:] = np.bincount(wellbeing_classes[f], minlength=3)
+        t.values[T_EXHAUSTION] = state.exhaustion @ f
+        t.values[T_ENGAGEMENT] = state.engagement @ f
+        t.values[T_TRUST] = state.trust @ f
+        t.values[T_INTENDING] = np.count_nonzero((state.intent > 0.5) & f)
+        t.values[T_HIGH_MD] = np.count_nonzero((state.moral_distress >= HIGH_MORAL_DISTRESS) & f)
+        t.values[T_CONTRACTED] = state.contracted_hours @ f
+        return t
+
+
+class Coefficients(NamedTuple):
+    """The parameters the worker pass needs, as plain floats (numba reads them fast)."""
+
+    workload_effect: float
+    staffing_relief_scale: float
+    fatigue_weight: float
+    long_shift_fatigue: float
+    overtime_effect: float
+    violence_effect: float
+    moral_distress_effect: float
+    burnout_contagion: float
+    engagement_buffer: float
+    wellbeing_restoration: float
+    leadership_effect: float  # causal support of recovery by leadership delivered
+    physician_leadership_proximity: float  # share of the unit leader's leadership physicians get
+    recognition_effect: float
+    exhaustion_rate: float
+    recovery_rate: float
+    burnout_recovery_slowdown: float
+    life_event_probability: float  # weekly
+    life_event_strain: float
+    long_absence_rate: float  # yearly, at full exhaustion
+    long_absence_weeks: float
+    safety_incident_rate: float
+    supervisor_recognition_rate: float
+    peer_recognition_rate: float
+    intent_effect: float
+    retirement: bool
