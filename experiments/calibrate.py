@@ -231,9 +231,9 @@ def calibrated_yaml(
     header = [
         "Calibrated parameter set, written by `python -m experiments.calibrate`",
         "(see docs/calibration.md). `model`: keyword arguments of sim.WorkforceModel, the",
-        "defaults of sim/parameters.py; `interventions`: settings of sim.interventions.build,",
-        "the defaults of sim/interventions/*.py (doses: multiples of the reference settings",
-        "in conf/calibration.yaml, the assumptions made before calibration).",
+        "defaults of sim/parameters.py. `doses` and `interventions` are empty unless the config",
+        "fits programme doses (the default config fits none: each programme's strength comes",
+        "from its own evidence, sim/interventions/).",
         f"Loss {result.loss_start:.3f} at the start values -> {result.loss_end:.3f}; "
         f"calibration seeds {list(seeds)}.",
     ]
