@@ -30,10 +30,10 @@ bench: $(STAMP)
 	$(PY) -m experiments.benchmark $(ARGS)
 
 dashboard: $(STAMP)
-	$(PY) -m experiments.dashboard $(ARGS)
+	$(PY) -m dashboard $(ARGS)
 
 lesson-figures: $(STAMP)
-	$(PY) -m experiments.lesson_figures $(ARGS)
+	$(PY) -m dashboard.lesson_figures $(ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check . && $(PY) -m ruff format --check .

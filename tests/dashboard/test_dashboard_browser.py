@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from browser_requirement import chromium_executable
 
-from analysis.lessons import LESSONS, PAGE_DEFAULTS, ClassroomModel
-from experiments.app import headline
+from dashboard.app import headline
+from dashboard.lessons import LESSONS, PAGE_DEFAULTS, ClassroomModel
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def server():
     ARTIFACTS.mkdir(exist_ok=True)
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "experiments.dashboard", "--port", str(port)],
+            [sys.executable, "-m", "dashboard", "--port", str(port)],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from analysis.lessons import (
+from dashboard.lessons import (
     FOCUS_UNIT,
     LESSONS,
     PAGE_DEFAULTS,

@@ -3,6 +3,9 @@
 import html
 import inspect
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import ipyvuetify as v
 import ipywidgets as widgets
@@ -10,8 +13,10 @@ import pytest
 import solara
 from mesa.visualization.solara_viz import _check_model_params
 
-from analysis.lessons import LESSONS, PAGE_DEFAULTS, ClassroomModel
-from experiments import app, dashboard
+from dashboard import app, server
+from dashboard.lessons import LESSONS, PAGE_DEFAULTS, ClassroomModel
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @solara.component
@@ -164,12 +169,33 @@ def test_post_states_cover_every_post():
 def test_dashboard_command_rejects_bad_port_or_host(args, message, capsys):
     """Bad --port or --host stop the command with a message naming the setting."""
     with pytest.raises(SystemExit):
-        dashboard.main(args)
+        server.main(args)
     assert message in capsys.readouterr().err
 
 
 def test_dashboard_serves_the_app_offline_in_production():
     """The server arguments name the app, the port, production mode and no version check."""
-    args = dashboard.solara_arguments(8123, "127.0.0.1")
-    assert args[:2] == ["run", "experiments.app"]
+    args = server.solara_arguments(8123, "127.0.0.1")
+    assert args[:2] == ["run", "dashboard.app"]
     assert "8123" in args and "--production" in args and "--no-check-version" in args
+
+
+def test_old_command_line_is_an_alias_of_the_dashboard_command():
+    """``python -m experiments.dashboard`` runs the same command as ``python -m dashboard``."""
+    import dashboard.__main__
+    import experiments.dashboard
+
+    assert experiments.dashboard.main is server.main
+    assert dashboard.__main__.main is server.main
+
+
+def test_importing_the_page_and_the_figures_leaves_the_backend_alone():
+    """Only the server command picks matplotlib's backend; importing the modules does not."""
+    modules = ("dashboard.app", "dashboard.lesson_figures", "dashboard.server")
+    script = "; ".join(
+        ["import importlib, matplotlib", "matplotlib.use('pdf')"]
+        + [f"importlib.import_module({name!r})" for name in modules]
+        + ["print(matplotlib.get_backend())"]
+    )
+    backend = subprocess.check_output([sys.executable, "-c", script], cwd=ROOT, text=True)
+    assert backend.strip() == "pdf"

@@ -5,8 +5,8 @@ import json
 import pytest
 from PIL import Image
 
-from analysis.lessons import lesson
-from experiments import lesson_figures
+from dashboard import lesson_figures
+from dashboard.lessons import lesson
 
 
 def test_lesson_figures_write_png_handout_and_provenance(tmp_path, capsys):

@@ -2,8 +2,8 @@
 
 A lesson is a short systems story (a loop, a delay, a fix that fails) with one or more presets.
 A preset is a complete set of the dashboard's controls (:data:`PAGE_DEFAULTS` with some
-changed), so one click loads it on the page (experiments/app.py) and the same settings run for
-the static figures (experiments/lesson_figures.py). :class:`ClassroomModel` turns those flat
+changed), so one click loads it on the page (dashboard/app.py) and the same settings run for
+the static figures (dashboard/lesson_figures.py). :class:`ClassroomModel` turns those flat
 settings into a :class:`sim.WorkforceModel` with its interventions.
 
 Settings of the lessons are assumptions chosen so that each effect shows in one run of the

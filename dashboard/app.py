@@ -1,18 +1,19 @@
 """The teaching dashboard: a Mesa SolaraViz page of the workforce model, with lesson presets.
 
-Serve it with ``python -m experiments.dashboard --port PORT`` (or ``solara run
-experiments/app.py``). The sidebar holds Mesa's controls (Reset, Play, Step) and the
-classroom's sliders and switches; the main area shows the lesson picker with the teacher's
-text, this week's numbers, the organization (units as blocks of posts coloured by state) and
-live plots from the model's DataCollector. A lesson preset re-creates the page with its settings.
+Serve it with ``python -m dashboard --port PORT`` (or ``solara run dashboard.app``). The
+sidebar holds Mesa's controls (Reset, Play, Step) and the classroom's sliders and switches; the
+main area shows the lesson picker with the teacher's text, this week's numbers, the organization
+(units as blocks of posts coloured by state) and live plots from the model's DataCollector. A
+lesson preset re-creates the page with its settings.
+
+Every figure is a :class:`matplotlib.figure.Figure` object, so importing this module leaves
+matplotlib's backend alone; the server command (dashboard.server) chooses it.
 """
 
 import html
-import logging
 from collections.abc import Callable
 from typing import Any
 
-import matplotlib
 import numpy as np
 import solara
 from matplotlib.colors import ListedColormap
@@ -21,7 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 from mesa.visualization import SolaraViz, make_plot_component
 
-from analysis.lessons import (
+from dashboard.lessons import (
     LESSONS,
     ClassroomModel,
     Lesson,
@@ -31,9 +32,6 @@ from analysis.lessons import (
 from sim.interventions import INTERVENTIONS
 from sim.scenarios import SCENARIOS
 from sim.state import R
-
-matplotlib.use("Agg")
-logging.getLogger("MESA").setLevel(logging.WARNING)
 
 PAGE_NAME = "Burnout is a systems problem"
 # Post states in the organization view, in colour order (vacant, burned out, well).

@@ -2,13 +2,16 @@
 
 Usage::
 
-    python -m experiments.lesson_figures [--out outputs/lessons] [--seeds 1 2 3]
+    python -m dashboard.lesson_figures [--out outputs/lessons] [--seeds 1 2 3]
+    make lesson-figures ARGS="--seeds 1 2"
 
-Each lesson of analysis/lessons.py runs every preset for its weeks with each seed (the same
+Each lesson of dashboard/lessons.py runs every preset for its weeks with each seed (the same
 small organization and settings as the dashboard); the figure shows the watched series, one
 colour per preset, thin lines per seed and a thick line for their mean. ``lessons.md`` holds the
 teacher's text beside each figure; ``provenance.json`` the code, versions, settings and seeds.
-Every file is written atomically; the folder is printed last.
+Every file is written atomically; the folder is printed last. Figures are drawn on
+:class:`matplotlib.figure.Figure` objects, so neither importing this module nor running it
+changes matplotlib's backend; it needs no solara either.
 """
 
 import argparse
@@ -16,15 +19,13 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-matplotlib.use("Agg")
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
-
-from analysis.lessons import LESSONS, Lesson, lesson, run_lesson  # noqa: E402
-from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic  # noqa: E402
+from artifacts.atomic import atomic_path, write_json_atomic, write_text_atomic
+from dashboard.lessons import LESSONS, Lesson, lesson, run_lesson
+from experiments.records import provenance
 
 DEFAULT_OUT = Path("outputs") / "lessons"
 DEFAULT_SEEDS = (1, 2, 3)
@@ -74,7 +75,7 @@ def handout(written: dict[str, Path], seeds: Sequence[int]) -> str:
         "# Lessons: burnout as a systems problem\n",
         f"Classroom organization of {LESSONS[0].presets[0].settings()['n_workers']} posts; "
         f"seeds {', '.join(map(str, seeds))} (thin lines), their mean thick. Made by "
-        "`python -m experiments.lesson_figures`; the dashboard loads the same presets.\n",
+        "`python -m dashboard.lesson_figures`; the dashboard loads the same presets.\n",
     ]
     for item in LESSONS:
         if item.key not in written:
