@@ -41,7 +41,7 @@ from typing import Any
 import hydra
 import numpy as np
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from analysis.comparison import to_markdown
 from analysis.dose_response import (
@@ -54,6 +54,7 @@ from analysis.dose_response import (
     plot_dose_response,
     unit_correlation,
 )
+from experiments.hydra_app import model_values
 from experiments.hydra_job import number_setting, run_job, scenario_name, whole_setting
 from experiments.records import provenance, write_json_atomic, write_text_atomic
 from sim.model import WorkforceModel
@@ -139,7 +140,7 @@ def settings_from(cfg: DictConfig) -> DoseResponseSettings:
     """
     if not isinstance(cfg.quick, bool):
         raise ValueError(f"setting 'quick' = {cfg.quick!r}; allowed: true or false")
-    model = dict(OmegaConf.to_container(cfg.model, resolve=True) or {})
+    model = model_values(cfg.model)
     taken = sorted(set(model) & set(DESIGN_KEYS))
     if taken:
         raise ValueError(

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra import compose, initialize_config_module
+from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.core.override_parser.overrides_parser import OverridesParser
@@ -44,6 +45,11 @@ ModelOverrides = dataclasses.make_dataclass(
     [(f.name, f.type | None, field(default=None)) for f in dataclasses.fields(ModelParameters)],
     namespace={"__doc__": "Model parameters (sim.parameters); null keeps the model's default."},
 )
+
+# The same typed node for the apps configured by YAML files alone (dose_response,
+# tipping_point): their defaults list merges it under `model`, so `model.<parameter>=` works
+# there without a `+`, as in every other command.
+ConfigStore.instance().store(group="schema", name="model", node=ModelOverrides)
 
 FREE_NODES = ("settings",)
 """Nodes whose keys are new on the command line (``+settings.KEY=VALUE``), checked by the job."""

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from analysis.tipping_point import MIN_LEVELS
+from experiments.hydra_app import model_values
 from experiments.hydra_job import number_setting, scenario_name, whole_setting
 from sim.parameters import ModelParameters
 from sim.scenarios import Scenario, ScenarioState
@@ -186,7 +187,7 @@ def settings_from(cfg: DictConfig) -> TippingSettings:
     """
     if not isinstance(cfg.quick, bool):
         raise ValueError(f"setting 'quick' = {cfg.quick!r}; allowed: true or false")
-    model = dict(OmegaConf.to_container(cfg.model, resolve=True) or {})
+    model = model_values(cfg.model)
     if "demand_level" in model:
         raise ValueError(
             "setting 'model.demand_level' is set by the experiment; use sweep.demand_min, "
