@@ -1,11 +1,18 @@
 """Calibrate the model's uncertain parameters to published evidence.
 
-Usage::
+Usage (a Hydra app over ``conf/calibration.yaml``; ``--help``, ``--cfg job``, ``--info`` and
+``hydra.run.dir=`` work as in any Hydra app)::
 
     python -m experiments.calibrate                    # fit, evaluate, write conf/calibrated.yaml
     python -m experiments.calibrate budget=8 seeds=[11] eval_seeds=[101,102] \
         calibrated_path=null                           # a quick run
     python -m experiments.calibrate method=none        # only evaluate the current defaults
+    python -m experiments.calibrate experiment=quick   # a smoke run in about a minute
+
+``experiment=NAME`` picks a preset of ``conf/calibration_experiment/`` (the group is not
+``conf/experiment/``, whose presets are the main comparison's). A bad key or value stops the
+command with one line before anything runs. The output folder (``output_dir=``, else
+``hydra.run.dir``, by default ``outputs/calibration/<date>/<time>``) is printed last.
 
 Method (config ``conf/calibration.yaml``):
 
@@ -34,12 +41,16 @@ import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import hydra
 import numpy as np
 import pandas as pd
-from hydra import compose, initialize_config_module
+from hydra.core.config_store import ConfigStore
+from hydra.core.hydra_config import HydraConfig
 from matplotlib.figure import Figure
 from omegaconf import DictConfig, OmegaConf
 
@@ -70,17 +81,78 @@ from experiments.calibration_model import (
     pandemic_turnover,
     split_doses,
 )
+from experiments.hydra_app import check_command_line, compose_checked
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
 from sim.parameters import ModelParameters
 
-CONFIG_MODULE = "conf"
 CONFIG_NAME = "calibration"
+COMMAND = "python -m experiments.calibrate"
+PRESETS = "calibration_experiment"
+"""The config group of ``experiment=NAME`` (``conf/calibration_experiment/``)."""
+
+
+DesignSchema = dataclasses.make_dataclass(
+    "DesignSchema",
+    [(f.name, f.type, field(default=f.default)) for f in dataclasses.fields(Design)],
+    namespace={"__doc__": "What is simulated for each seed (``design``; checked by Design)."},
+)
+
+
+@dataclass
+class PandemicSchema:
+    """Later years, not fitted: the pandemic surge run forward (``pandemic``)."""
+
+    start_week: float = 2.0
+    years: list[int] = field(default_factory=lambda: [2020, 2021, 2022, 2023, 2024])
+
+
+@dataclass
+class CalibrationSchema:
+    """The command's structured config (``calibration_schema``; values in the YAML file).
+
+    ``parameters``, ``doses`` and ``blocks`` are open and checked by :func:`parse_config`.
+    """
+
+    method: str = "nelder_mead"
+    budget: int = 150
+    seeds: list[int] = field(default_factory=list)
+    n_jobs: int = 2
+    eval_seeds: list[int] = field(default_factory=list)
+    initial_step: float = 0.6
+    screen: float = 0.3
+    output_dir: str | None = None
+    calibrated_path: str | None = None
+    figures_dir: str | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+    doses: dict[str, Any] = field(default_factory=dict)
+    blocks: list[Any] = field(default_factory=list)
+    design: Any = field(default_factory=DesignSchema)
+    pandemic: PandemicSchema = field(default_factory=PandemicSchema)
+
+
+ConfigStore.instance().store(name="calibration_schema", node=CalibrationSchema)
+OmegaConf.register_new_resolver(  # hydra.run.dir: output_dir if given, else the dated default
+    "calibration_output",
+    lambda chosen, default: default if chosen is None else chosen,
+    replace=True,
+)
+
+
+def command_overrides(overrides: Sequence[str]) -> list[str]:
+    """``overrides`` with ``experiment=NAME`` spelled as the preset group's override."""
+    return [
+        f"{PRESETS}={o.partition('=')[2]}" if o.startswith("experiment=") else o for o in overrides
+    ]
 
 
 def load_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """Compose ``conf/calibration.yaml`` with ``overrides``."""
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base=None):
-        return compose(config_name=CONFIG_NAME, overrides=list(overrides))
+    """Compose ``conf/calibration.yaml`` with ``overrides``; every key and type checked.
+
+    Raises:
+        ValueError: On an unknown key or a value of the wrong type (values in range are checked
+            by :func:`parse_config`).
+    """
+    return compose_checked(CONFIG_NAME, command_overrides(overrides), lambda cfg: cfg)
 
 
 def parse_config(
@@ -254,15 +326,23 @@ def _rounded(values: Mapping[str, float]) -> dict[str, float]:
 
 
 def run(overrides: Sequence[str] = ()) -> Path:
-    """Run the calibration; return the output folder."""
+    """Run the calibration (Python use, outside Hydra's app); return the output folder.
+
+    The folder is ``output_dir``, else ``outputs/calibration/<date>/<time>``.
+    """
     cfg = load_config(overrides)
-    space, blocks, design, start, dose_scales = parse_config(cfg)
-    t0 = time.time()
     out_dir = (
         Path(cfg.output_dir)
         if cfg.output_dir
         else Path("outputs/calibration") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
     )
+    return calibrate(cfg, out_dir, " ".join([COMMAND, *overrides]))
+
+
+def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
+    """Check ``cfg``, fit, evaluate and write every output into ``out_dir``; return it."""
+    space, blocks, design, start, dose_scales = parse_config(cfg)
+    t0 = time.time()
     out_dir.mkdir(parents=True, exist_ok=True)
     log_lines: list[str] = []
 
@@ -323,7 +403,7 @@ def run(overrides: Sequence[str] = ()) -> Path:
     write_json_atomic(
         out_dir / "run_info.json",
         {
-            "command": "python -m experiments.calibrate " + " ".join(overrides),
+            "command": command,
             "config": OmegaConf.to_container(cfg, resolve=True),
             "seeds": list(cfg.seeds),
             "eval_seeds": list(cfg.eval_seeds),
@@ -347,16 +427,31 @@ def run(overrides: Sequence[str] = ()) -> Path:
     return out_dir
 
 
-def main() -> None:
-    """Command-line entry: ``key=value`` overrides; prints the fit table and the output folder."""
+@hydra.main(version_base="1.3", config_path="pkg://conf", config_name=CONFIG_NAME)
+def app(cfg: DictConfig) -> None:
+    """Hydra app: calibrate into Hydra's output folder; print the tables, then the folder."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
+    hydra_cfg = HydraConfig.get()
+    command = " ".join([COMMAND, *hydra_cfg.overrides.task]).replace(f"{PRESETS}=", "experiment=")
     try:
-        out_dir = run(sys.argv[1:])
+        out_dir = calibrate(cfg, Path(hydra_cfg.runtime.output_dir), command)
     except ValueError as error:
-        sys.exit(f"experiments.calibrate: {error}")
+        sys.exit(f"{COMMAND}: {error}")
     print((out_dir / "fit_table.md").read_text())
     print((out_dir / "later_years.md").read_text())
     print(out_dir, flush=True)
+
+
+def main() -> None:
+    """Command-line entry (``burnout-calibrate``): check the command line, then run the app."""
+    sys.argv[1:] = command_overrides(sys.argv[1:])
+    try:
+        check_command_line(COMMAND, CONFIG_NAME, parse_config)
+    except SystemExit as error:
+        if isinstance(error.code, str):  # the one-line message, in the user's spelling
+            sys.exit(error.code.replace(f"{PRESETS}=", "experiment="))
+        raise
+    app()
 
 
 if __name__ == "__main__":

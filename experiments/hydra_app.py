@@ -110,6 +110,8 @@ def check_keys(overrides: Sequence[str], base: DictConfig, groups: Iterable[str]
                     f"{key}: intervention settings are new keys; write +{override.input_line}"
                 )
             continue
+        if (override.is_add() or override.is_force_add()) and _open_parent(base, key):
+            continue  # a new key of an open dict (``dict[str, Any]``): checked by its job
         if not _has_key(base, key):
             hint = did_you_mean(key, valid)
             if not hint and key.startswith("params."):
@@ -124,6 +126,15 @@ def _has_key(node: Any, key: str) -> bool:
             return False
         node = OmegaConf.select(node, part, throw_on_missing=False)
     return True
+
+
+def _open_parent(base: DictConfig, key: str) -> bool:
+    """Whether dotted ``key``'s parent is an open dict of ``base`` (not a structured node)."""
+    parent, dot, _ = key.rpartition(".")
+    if not dot or not _has_key(base, parent):
+        return False
+    node = OmegaConf.select(base, parent, throw_on_missing=False)
+    return isinstance(node, DictConfig) and OmegaConf.get_type(node) is dict
 
 
 def _one_line(error: Exception) -> str:

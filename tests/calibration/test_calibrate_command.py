@@ -1,6 +1,9 @@
 """The calibration command: config checks, and a tiny end-to-end run writing every output."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +13,7 @@ from analysis.calibration import TARGETS
 from experiments.calibrate import load_config, parse_config, run
 from experiments.calibration_model import dosed_settings
 
+ROOT = Path(__file__).resolve().parents[2]
 TINY = [
     "budget=2",
     "seeds=[3]",
@@ -42,6 +46,8 @@ def test_default_config_is_valid():
     ("override", "message"),
     [
         ("method=annealing", "method"),
+        ("budgte=3", "did you mean 'budget'"),
+        ("budget=abc", "budget"),
         ("budget=0", "budget"),
         ("seeds=[]", "seeds"),
         ("+parameters.speed={low:0,high:1}", "not a model parameter"),
@@ -97,3 +103,76 @@ def test_tiny_run_writes_every_output(tmp_path):
     written = yaml.safe_load(calibrated.read_text())
     assert set(written["model"]) == set(load_config().parameters)
     assert written["model"] == yaml.safe_load((out / "calibrated.yaml").read_text())["model"]
+
+
+def command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``python -m experiments.calibrate ARGS`` from the project root."""
+    return subprocess.run(
+        [sys.executable, "-m", "experiments.calibrate", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+@pytest.mark.parametrize(
+    ("bad", "fragment"),
+    [
+        ("budgte=3", "unknown argument 'budgte' (did you mean 'budget'?)"),
+        ("design.hospitls=4", "did you mean 'design.hospitals'"),
+        ("experiment=quik", "experiment=quik is not one of the valid names (did you mean 'quick'"),
+        ("budget=0", "budget = 0; allowed: a whole number >= 1"),
+        ("screen=1.5", "screen = 1.5; allowed: [0, 1)"),
+        ("design.hospitals=2", "design.hospitals = 2"),
+        ("budget=abc", "full_key: budget"),
+        ("seeds=[a]", "full_key: seeds[0]"),
+        ("n_jobs=[2]", "n_jobs"),
+    ],
+)
+def test_bad_override_is_one_line_before_any_simulation(bad, fragment, tmp_path):
+    """A typo'd key, an out-of-range or mistyped value: exit 1, one line, no job started."""
+    out = command(bad, f"hydra.run.dir={tmp_path / 'run'}")
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr and out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("python -m experiments.calibrate: ") and fragment in lines[0]
+    assert not (tmp_path / "run").exists()
+
+
+def test_cfg_job_and_help_work():
+    """``--cfg job`` prints the composed config (presets applied); ``--help`` the usage."""
+    out = command("experiment=quick", "budget=3", "--cfg", "job")
+    assert out.returncode == 0, out.stderr
+    cfg = yaml.safe_load(out.stdout)
+    assert cfg["budget"] == 3 and cfg["seeds"] == [11] and cfg["calibrated_path"] is None
+    assert cfg["design"]["n_workers"] == 100 and "_recruitment_targets" not in cfg
+    out = command("--help")
+    assert out.returncode == 0, out.stderr
+    assert "experiment=quick" in out.stdout and "initial_step: 0.6" in out.stdout
+
+
+def test_documented_overrides_compose():
+    """The README's and docs/calibration.md's command lines still compose and check."""
+    for overrides in (
+        ["budget=8", "seeds=[11]", "eval_seeds=[101,102]", "calibrated_path=null"],
+        ["method=none", "calibrated_path=null"],
+        ["budget=100", "seeds=[11,12,13]", "output_dir=outputs/x", "figures_dir=figs"],
+        ["experiment=quick", "+parameters.intent_effect={low:0.5,high:2}"],
+    ):
+        cfg = load_config(overrides)
+        space, *_ = parse_config(cfg)
+        assert space
+    assert load_config(["experiment=quick"]).budget == 4
+
+
+@pytest.mark.slow
+def test_quick_preset_runs_under_hydra(tmp_path):
+    """``experiment=quick`` runs as a Hydra app into ``hydra.run.dir``, printed last."""
+    out = command("experiment=quick", f"hydra.run.dir={tmp_path / 'run'}", timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == str(tmp_path / "run")
+    info = json.loads((tmp_path / "run" / "run_info.json").read_text())
+    assert info["command"] == "python -m experiments.calibrate experiment=quick"
+    assert info["config"]["seeds"] == [11] and (tmp_path / "run" / "fit_table.csv").exists()
