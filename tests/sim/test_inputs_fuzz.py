@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -220,18 +221,34 @@ def _check_run(model: WorkforceModel) -> None:
     assert not pd.isna(table["wellbeing_class"]).any()
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-@given(
-    kw=model_kwargs(),
-    scen=scenario(),
-    ints=interventions(),
-    weeks=st.integers(1, 4),
-)
+FUZZED = {
+    "kw": model_kwargs(),
+    "scen": scenario(),
+    "ints": interventions(),
+    "weeks": st.integers(1, 4),
+}
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
+
+
+@pytest.mark.slow  # about 15 s: the full search, run by `make test` and CI
+@settings(max_examples=300, **SETTINGS)
+@given(**FUZZED)
 def test_fuzzed_inputs_run_or_name_the_key(kw, scen, ints, weeks):
+    """A short run with finite results when every input is valid, else a ValueError naming one."""
+    run_or_name_the_key(kw, scen, ints, weeks)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(**FUZZED)
+def test_fuzzed_inputs_run_or_name_the_key_briefly(kw, scen, ints, weeks):
+    """The same check on fewer examples, for the fast set (``-m "not slow"``)."""
+    run_or_name_the_key(kw, scen, ints, weeks)
+
+
+def run_or_name_the_key(kw, scen, ints, weeks) -> None:
     """A short run with finite results when every input is valid, else a ValueError naming one."""
     kwargs, bad_kwargs = kw
     scen_spec, bad_scen = scen
