@@ -98,6 +98,19 @@ FIELDS = {f.name: f for f in dataclasses.fields(ModelParameters)}
 
 
 @st.composite
+def burn_in(draw: st.DrawFn) -> Drawn:
+    """Burn-in weeks: invalid outside the model's range [0, 1040], valid ones kept short (0-4).
+
+    (Drawing against [0, 4] called an accepted whole number such as 5.0 invalid.)
+    """
+    value, bad = draw(number(0, 1040, integer=True))
+    if not bad:
+        weeks = draw(st.integers(0, 4))
+        value = draw(st.sampled_from([weeks, float(weeks), _numpy_of(weeks, True)]))
+    return value, bad
+
+
+@st.composite
 def model_kwargs(draw: st.DrawFn) -> tuple[dict[str, Any], set[str]]:
     """Keywords for WorkforceModel (parameters, burn-in, rng, collect_data) and the invalid keys."""
     names = ["n_workers"] + draw(st.lists(st.sampled_from(sorted(FIELDS)), max_size=6, unique=True))
@@ -108,7 +121,7 @@ def model_kwargs(draw: st.DrawFn) -> tuple[dict[str, Any], set[str]]:
         if invalid:
             bad.add(name)
     extras = {
-        "burn_in_weeks": number(0, 4, integer=True),
+        "burn_in_weeks": burn_in(),
         "rng": number(0, 2**40, integer=True),
         "collect_data": st.sampled_from(
             [(True, False), (np.bool_(False), False)] * 5 + [("no", True)]
