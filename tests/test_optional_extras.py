@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 # Top-level modules of the [dashboard] extra (pyproject.toml); None in sys.modules blocks them.
 DASHBOARD_EXTRA = ("solara", "altair", "ipyvue", "ipyvuetify", "solara_assets", "reacton")
@@ -16,6 +18,7 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a fresh interpreter checking the block itself; the main check stays fast
 def test_blocking_works():
     """The block is real: with it, solara and Mesa's visualization cannot be imported."""
     done = _python("import mesa.visualization\n")
@@ -48,6 +51,7 @@ def test_every_module_outside_the_page_imports_without_the_dashboard_extra():
         assert name in imported
 
 
+@pytest.mark.slow  # a fresh interpreter; the extra's imports are checked fast above
 def test_dashboard_command_without_the_extra_says_how_to_install_it():
     """Without solara the server command stops at once with the extra's install command."""
     done = _python(

@@ -12,7 +12,10 @@ from experiments.hydra_app import did_you_mean
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# (module, extra arguments so only the bad one is wrong, bad override, key named, fragment)
+# (module, extra arguments so only the bad one is wrong, bad override, key named, fragment).
+# Each case is a fresh interpreter (about 3 s): one case of each command stays in the fast
+# set (-m "not slow"), the others are marked slow; `make test` and CI run them all.
+FAST_BAD = {"model.job_markt=1", "seeds=4,1"}
 BAD = [
     ("experiments.trial", ["intervention=mindfulness"], "n_worker=50", "n_worker", "did you mean"),
     (
@@ -55,7 +58,10 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("module", "extra", "bad", "key", "fragment"), BAD)
+@pytest.mark.parametrize(
+    ("module", "extra", "bad", "key", "fragment"),
+    [pytest.param(*case, marks=() if case[2] in FAST_BAD else pytest.mark.slow) for case in BAD],
+)
 def test_bad_override_is_one_line_naming_the_key(module, extra, bad, key, fragment, tmp_path):
     """Rejected before any simulation: exit 1, no traceback, one line naming the key."""
     out = subprocess.run(
@@ -76,8 +82,9 @@ def test_bad_override_is_one_line_naming_the_key(module, extra, bad, key, fragme
 @pytest.mark.parametrize(
     ("module", "line"),
     [
-        ("experiments.trial", "randomize: auto"),
-        ("experiments.crisis_vs_sustained", "crisis_on: 0.5"),
+        # fresh interpreters: Hydra's own flags stay fast through ``--cfg job`` (test_trial_cli)
+        pytest.param("experiments.trial", "randomize: auto", marks=pytest.mark.slow),
+        pytest.param("experiments.crisis_vs_sustained", "crisis_on: 0.5", marks=pytest.mark.slow),
     ],
 )
 def test_help_is_hydras(module, line):

@@ -62,6 +62,7 @@ def test_two_jobs_started_at_once_keep_their_own_outputs(tmp_path):
         assert_complete(folder, scenario)
 
 
+@pytest.mark.slow  # two whole jobs; one job's own folder stays fast in the next test
 def test_jobs_in_the_same_second_get_their_own_folders(tmp_path, monkeypatch):
     """With the clock stopped, a second job gets ``<time>_quick-2``, not the first's folder."""
 
@@ -127,7 +128,14 @@ def clean_run(tmp_path_factory):
     return out, root / "runs"
 
 
-@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+# Each case is a whole (tiny) comparison job; two stay in the fast set, all run in `make test`.
+FAST_CORRUPTIONS = {"truncated", "week short, record matching"}
+
+
+@pytest.mark.parametrize(
+    "corruption",
+    [pytest.param(c, marks=() if c in FAST_CORRUPTIONS else pytest.mark.slow) for c in CORRUPTIONS],
+)
 def test_bad_stored_run_is_named_and_recomputed(
     corruption, clean_run, tmp_path, monkeypatch, capsys
 ):

@@ -59,6 +59,7 @@ def test_cfg_job_prints_the_config_without_running():
     assert "n_workers: 100" in out.stdout
 
 
+@pytest.mark.slow  # a fresh interpreter; bad trial overrides stay fast in test_command_lines
 def test_cli_bad_setting_exits_with_one_line():
     """A bad intervention setting stops the command before anything runs, naming the setting."""
     out = trial_command("intervention=mindfulness", "+settings.uptake=2")

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,19 @@ FIELDS = {f.name: f for f in dataclasses.fields(ModelParameters)}
 
 
 @st.composite
+def burn_in(draw: st.DrawFn) -> Drawn:
+    """Burn-in weeks: invalid outside the model's range [0, 1040], valid ones kept short (0-4).
+
+    (Drawing against [0, 4] called an accepted whole number such as 5.0 invalid.)
+    """
+    value, bad = draw(number(0, 1040, integer=True))
+    if not bad:
+        weeks = draw(st.integers(0, 4))
+        value = draw(st.sampled_from([weeks, float(weeks), _numpy_of(weeks, True)]))
+    return value, bad
+
+
+@st.composite
 def model_kwargs(draw: st.DrawFn) -> tuple[dict[str, Any], set[str]]:
     """Keywords for WorkforceModel (parameters, burn-in, rng, collect_data) and the invalid keys."""
     names = ["n_workers"] + draw(st.lists(st.sampled_from(sorted(FIELDS)), max_size=6, unique=True))
@@ -107,7 +121,7 @@ def model_kwargs(draw: st.DrawFn) -> tuple[dict[str, Any], set[str]]:
         if invalid:
             bad.add(name)
     extras = {
-        "burn_in_weeks": number(0, 4, integer=True),
+        "burn_in_weeks": burn_in(),
         "rng": number(0, 2**40, integer=True),
         "collect_data": st.sampled_from(
             [(True, False), (np.bool_(False), False)] * 5 + [("no", True)]
@@ -220,18 +234,34 @@ def _check_run(model: WorkforceModel) -> None:
     assert not pd.isna(table["wellbeing_class"]).any()
 
 
-@settings(
-    max_examples=300,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-@given(
-    kw=model_kwargs(),
-    scen=scenario(),
-    ints=interventions(),
-    weeks=st.integers(1, 4),
-)
+FUZZED = {
+    "kw": model_kwargs(),
+    "scen": scenario(),
+    "ints": interventions(),
+    "weeks": st.integers(1, 4),
+}
+SETTINGS = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+}
+
+
+@pytest.mark.slow  # about 15 s: the full search, run by `make test` and CI
+@settings(max_examples=300, **SETTINGS)
+@given(**FUZZED)
 def test_fuzzed_inputs_run_or_name_the_key(kw, scen, ints, weeks):
+    """A short run with finite results when every input is valid, else a ValueError naming one."""
+    run_or_name_the_key(kw, scen, ints, weeks)
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(**FUZZED)
+def test_fuzzed_inputs_run_or_name_the_key_briefly(kw, scen, ints, weeks):
+    """The same check on fewer examples, for the fast set (``-m "not slow"``)."""
+    run_or_name_the_key(kw, scen, ints, weeks)
+
+
+def run_or_name_the_key(kw, scen, ints, weeks) -> None:
     """A short run with finite results when every input is valid, else a ValueError naming one."""
     kwargs, bad_kwargs = kw
     scen_spec, bad_scen = scen
