@@ -116,18 +116,27 @@ def command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
     )
 
 
+# Each case starts a fresh Python (about 4-5 s): one stays in `make test-fast`, the rest are slow.
 @pytest.mark.parametrize(
     ("bad", "fragment"),
     [
         ("budgte=3", "unknown argument 'budgte' (did you mean 'budget'?)"),
-        ("design.hospitls=4", "did you mean 'design.hospitals'"),
-        ("experiment=quik", "experiment=quik is not one of the valid names (did you mean 'quick'"),
-        ("budget=0", "budget = 0; allowed: a whole number >= 1"),
-        ("screen=1.5", "screen = 1.5; allowed: [0, 1)"),
-        ("design.hospitals=2", "design.hospitals = 2"),
-        ("budget=abc", "full_key: budget"),
-        ("seeds=[a]", "full_key: seeds[0]"),
-        ("n_jobs=[2]", "n_jobs"),
+        pytest.param(
+            "design.hospitls=4", "did you mean 'design.hospitals'", marks=pytest.mark.slow
+        ),
+        pytest.param(
+            "experiment=quik",
+            "experiment=quik is not one of the valid names (did you mean 'quick'",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(
+            "budget=0", "budget = 0; allowed: a whole number >= 1", marks=pytest.mark.slow
+        ),
+        pytest.param("screen=1.5", "screen = 1.5; allowed: [0, 1)", marks=pytest.mark.slow),
+        pytest.param("design.hospitals=2", "design.hospitals = 2", marks=pytest.mark.slow),
+        pytest.param("budget=abc", "full_key: budget", marks=pytest.mark.slow),
+        pytest.param("seeds=[a]", "full_key: seeds[0]", marks=pytest.mark.slow),
+        pytest.param("n_jobs=[2]", "n_jobs", marks=pytest.mark.slow),
     ],
 )
 def test_bad_override_is_one_line_before_any_simulation(bad, fragment, tmp_path):
@@ -141,6 +150,7 @@ def test_bad_override_is_one_line_before_any_simulation(bad, fragment, tmp_path)
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_cfg_job_and_help_work():
     """``--cfg job`` prints the composed config (presets applied); ``--help`` the usage."""
     out = command("experiment=quick", "budget=3", "--cfg", "job")
