@@ -322,7 +322,7 @@ def draw_leadership_scores(
         return np.full(k, fixed)
     m = (mean - 12.0) / 48.0
     v = (sd / 48.0) ** 2
-    if v <= 0 or m <= 0 or m >= 1:
+    if sd < 1e-6 or m <= 0 or m >= 1:  # no spread to speak of (a tiny SD would overflow nu)
         return np.full(k, mean)
     v = min(v, 0.99 * m * (1 - m))
     nu = m * (1 - m) / v - 1
