@@ -108,8 +108,10 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
             ``burnout_prevalence``, ``flourishing_share``, ``headcount``, ``vacancies``,
             ``leavers``, ``total_cost`` cumulative since week 0).
         run_costs: One row per run (``RUN_KEYS``) with ``cost_interventions``.
+
+    A ``draw`` column of ``weekly`` (the posterior draw of the run) is kept as a key.
     """
-    keys = list(RUN_KEYS)
+    keys = [*RUN_KEYS, *([DRAW] if DRAW in weekly else [])]
     frame = weekly.assign(burned_out=weekly["burnout_prevalence"] * weekly["headcount"])
     grouped = frame.groupby(keys, observed=True, sort=False)
     weeks = grouped["week"].count()
@@ -131,11 +133,13 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
     )
     for channel in CHANNELS:
         out[f"channel_{channel}"] = grouped[channel].mean()
-    costs = run_costs.set_index(keys)
-    out["intervention_cost"] = costs["cost_interventions"].reindex(out.index).to_numpy()
-    out["sick_pay"] = costs["cost_sick_pay"].reindex(out.index).to_numpy()
+    cost_keys = [k for k in keys if k in run_costs]
+    costs = run_costs.set_index(cost_keys)
+    index = out.index.droplevel([k for k in keys if k not in cost_keys])
+    out["intervention_cost"] = costs["cost_interventions"].reindex(index).to_numpy()
+    out["sick_pay"] = costs["cost_sick_pay"].reindex(index).to_numpy()
     for item in COST_LABELS:
-        out[item] = costs[item].reindex(out.index).to_numpy()
+        out[item] = costs[item].reindex(index).to_numpy()
     return out[[*OUTCOMES, *EXPLANATORY]].reset_index()
 
 
