@@ -49,17 +49,23 @@ def interval_text(drawn: bool, posterior: str | None = None) -> str:
 
 
 def share_table(summary: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario and arm, the share of each interval's variance from parameters (text)."""
+    """Per scenario and arm, the share of each interval's variance from parameters (text).
+
+    A NaN share reads "not estimated" without draws and "no spread" when the measure did not
+    vary at all.
+    """
     table = pd.DataFrame(
         {
             "Scenario": [labels.scenario(s) for s in summary["scenario"]],
             "Intervention": [labels.arm(a) for a in summary["arm"]],
         }
     )
+    missing = np.where(summary["draws"] > 0, "no spread", "not estimated")
     for name in SHARE_MEASURES:
         values = summary[f"{name}_parameter_share"].to_numpy(dtype=float)
         table[labels.measure(name)] = [
-            "not estimated" if np.isnan(v) else f"{100 * v:.0f} %" for v in values
+            why if np.isnan(v) else f"{100 * v:.0f} %"
+            for v, why in zip(values, missing, strict=True)
         ]
     return table
 
@@ -96,7 +102,7 @@ def best_buy_lines(ceac: pd.DataFrame, points: Mapping[str, Sequence[float]]) ->
                     f"at {wording.money(w)} per {EFFECTS[effect][0]}, {name} is the best buy "
                     f"with probability {p:.0f} %"
                     if not parts
-                    else f"at {wording.money(w)}, {name} ({p:.0f} %)"
+                    else f"at {wording.money(w)}, {name}, {p:.0f} %"
                 )
             if parts:
                 lines.append(f"{labels.scenario_phrase(scenario)}, " + "; ".join(parts) + ".")
@@ -117,11 +123,9 @@ def evpi_table(evpi: pd.DataFrame, points: Mapping[str, Sequence[float]]) -> pd.
                 "Willingness to pay": f"{wording.money(w)} per {EFFECTS[str(effect)][0]}",
             }
             for group in groups:
-                title = "EVPI (all parameters)" if group == "all parameters" else group
+                title = "EVPI" if group == "all parameters" else f"Partial EVPI: {group}"
                 value = at.get(group, np.nan)
-                row[title.capitalize()] = (
-                    "not computed" if np.isnan(value) else wording.money(value)
-                )
+                row[title] = "not computed" if np.isnan(value) else wording.money(value)
             rows.append(row)
     return pd.DataFrame(rows)
 
