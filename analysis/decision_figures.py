@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis import labels
 from analysis.decision import EFFECTS, REFERENCE
-from analysis.figures import save
+from analysis.figures import key_below, save
 
 NEVER_BEST = 0.005
 """Arms whose probability of being the best buy stays below this everywhere share one grey line."""
@@ -76,13 +76,6 @@ def acceptability_curves(ceac: pd.DataFrame, path: str | Path, draws_note: str =
     if never:
         names = textwrap.fill("Never the best: " + "; ".join(labels.arm(a) for a in never), 80)
         handles.append(Line2D([], [], color="#aaaaaa", lw=0.8, label=names))
-    fig.legend(
-        handles=handles,
-        fontsize=8,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncols=2 if len(effects) > 1 else 1,
-        frameon=False,
-    )
+    key_below(fig, handles, 2 if len(effects) > 1 else 1)
     fig.suptitle(f"Cost-effectiveness acceptability curves{draws_note}")
     return save(fig, path)
