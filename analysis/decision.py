@@ -8,8 +8,10 @@ Each arm is set against no intervention, for one effect measure at a time (:data
   excess cost, the intervention's own cost included. No intervention has INB 0.
 - **Uncertainty** is taken over posterior draws: the seeds of a draw are averaged first, which
   removes as much stochastic noise as the design allows, so each draw's INB stands for the
-  expected INB given that parameter set. Without draws each replicate counts as one draw and
-  the results reflect stochastic noise only (say so; EVPI is then not computed).
+  expected INB given that parameter set. Draws count as equally likely samples of the posterior
+  (``compare`` picks the rows by weight); a row drawn twice counts twice. Without draws each
+  replicate counts as one draw and the results reflect stochastic noise only (the report says
+  so; EVPI is then not computed: chance events of one organization are not worth researching).
 - **Cost-effectiveness acceptability curve** (CEAC): the share of draws in which each arm, no
   intervention included, has the highest net benefit (ties split evenly).
 - **EVPI** = ``E[max_j NB_j] - max_j E[NB_j]`` over draws; **partial EVPI** of a group of
@@ -18,6 +20,8 @@ Each arm is set against no intervention, for one effect measure at a time (:data
   (:func:`regression_fit`), capped at the EVPI (an estimate above it is the regression's
   overfitting). Unit: US dollars per organization over the horizon, undiscounted; the value of
   resolving the uncertainty for one organization's decision, not for a population of them.
+  The noise left in a draw's mean of two seeds counts as uncertainty here, so the EVPI is a
+  little high; the regression's fitted values carry less of it.
 """
 
 from collections.abc import Mapping, Sequence
