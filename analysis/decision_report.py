@@ -37,14 +37,15 @@ def interval_text(drawn: bool, posterior: str | None = None) -> str:
         )
     name = f" {posterior!r}" if posterior else ""
     return (
-        f"Replicates drew model parameters from the posterior ensemble{name} (two "
-        "seeds per draw). Each interval is the 95 % prediction interval of an arm's expected "
-        "effect for a new draw (the mean of a draw's seeds, t-quantile over draws, Monte Carlo "
-        "error of the mean included): it includes parameter uncertainty. A one-way "
-        "random-effects ANOVA by draw splits its variance into parameter uncertainty and the "
-        "stochastic noise left after averaging a draw's seeds; the parameter share "
-        "(summary.csv, columns ending in _parameter_share) is the first part's share. More "
-        "seeds per draw shrink the noise part; only better evidence shrinks the parameter part."
+        f"Replicates drew model parameters from the posterior ensemble{name}, each draw run "
+        "with two or more seeds, every arm with the same draw and seed. Each interval is the "
+        "95 % prediction interval of an arm's expected effect for a new draw (the mean of a "
+        "draw's seeds, t-quantile over draws, Monte Carlo error of the mean included): it "
+        "includes parameter uncertainty. A one-way random-effects ANOVA by draw splits its "
+        "variance into parameter uncertainty and the stochastic noise left after averaging a "
+        "draw's seeds; the parameter share (summary.csv, columns ending in _parameter_share) is "
+        "the first part's share. More seeds per draw shrink the noise part; only better "
+        "evidence shrinks the parameter part."
     )
 
 
