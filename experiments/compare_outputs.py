@@ -451,7 +451,7 @@ def write_sweep_summary(
     """``sweep_summary.csv``: every point's summary rows, with the swept values as columns."""
     frames = []
     for folder, point in zip(folders, points, strict=True):
-        frame = pd.read_csv(folder / "summary.csv")
+        frame = pd.read_csv(folder / "summary.csv").copy()  # one block: inserts stay cheap
         values = {override_key(o): o.split("=", 1)[1] for o in point if "=" in o}
         for position, key in enumerate(sorted(swept)):
             frame.insert(position, key, values.get(key))
