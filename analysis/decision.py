@@ -135,47 +135,50 @@ def net_benefit_matrix(
     return wide
 
 
-def acceptability(nb: np.ndarray) -> np.ndarray:
-    """Per arm (column), the share of draws (rows) in which it has the highest net benefit."""
+def acceptability(nb: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Per arm (column), the weighted share of draws (rows) in which it has the highest NB."""
     nb = np.asarray(nb, dtype=float)
     best = np.isclose(nb, nb.max(axis=1, keepdims=True), rtol=0.0, atol=1e-9)
-    return (best / best.sum(axis=1, keepdims=True)).mean(axis=0)
+    return np.average(best / best.sum(axis=1, keepdims=True), axis=0, weights=weights)
 
 
-def evpi(nb: np.ndarray) -> float:
+def evpi(nb: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Expected value of perfect information: ``E[max_j NB_j] - max_j E[NB_j]`` over rows."""
     nb = np.asarray(nb, dtype=float)
-    return float(nb.max(axis=1).mean() - nb.mean(axis=0).max())
+    perfect = np.average(nb.max(axis=1), weights=weights)
+    return float(perfect - np.average(nb, axis=0, weights=weights).max())
 
 
-def regression_fit(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+def regression_fit(y: np.ndarray, x: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Fitted values of ``y`` (draws by arms) regressed on parameters ``x`` (draws by p).
 
-    Ordinary least squares on standardized parameters with an intercept, linear terms and, when
-    there are at least three draws per coefficient, squares (no interactions): a low-order
-    polynomial that a few dozen draws can fit without following the noise (a GAM or Gaussian
-    process, Strong et al.'s choices, need hundreds of draws for several parameters). Returns
-    NaN when there are fewer than ``p + 3`` draws.
+    Weighted least squares on standardized parameters with an intercept, linear terms and,
+    when there are at least three draws per coefficient, their squares (no interactions): a
+    low-order polynomial that a few dozen draws can fit without following the noise (a GAM or
+    Gaussian process, Strong et al.'s choices, need hundreds of draws for several parameters).
+    NaN when there are fewer than three draws per coefficient of the linear fit.
     """
     y, x = np.asarray(y, dtype=float), np.asarray(x, dtype=float)
     n = x.shape[0]
     spread = x.std(axis=0)
     z = (x[:, spread > 0] - x[:, spread > 0].mean(axis=0)) / spread[spread > 0]
-    if n < z.shape[1] + 3:
+    p = z.shape[1]
+    if n < 3 * (1 + p):
         return np.full_like(y, np.nan)
     design = np.column_stack([np.ones(n), z])
-    if n >= 3 * (1 + 2 * z.shape[1]):
+    if n >= 3 * (1 + 2 * p):
         design = np.column_stack([design, z**2])
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
+    root = np.sqrt(np.ones(n) if weights is None else np.asarray(weights, dtype=float))
+    coef = np.linalg.lstsq(design * root[:, None], y * root[:, None], rcond=None)[0]
     return design @ coef
 
 
-def partial_evpi(nb: np.ndarray, x: np.ndarray) -> float:
+def partial_evpi(nb: np.ndarray, x: np.ndarray, weights: np.ndarray | None = None) -> float:
     """Partial EVPI of the parameters ``x`` by the regression method, capped at the EVPI."""
-    fitted = regression_fit(nb, x)
+    fitted = regression_fit(nb, x, weights)
     if np.isnan(fitted).any():
         return float("nan")
-    return min(evpi(fitted), evpi(nb))
+    return min(evpi(fitted, weights), evpi(nb, weights))
 
 
 def parameter_groups(columns: Sequence[str]) -> dict[str, list[str]]:
@@ -222,10 +225,13 @@ def decision_tables(
                 nb = net_benefit_matrix(block, w, arms)
                 head = {"scenario": scenario, "effect": effect, "wtp": w, "draws": len(nb)}
                 head["uncertainty"] = label
-                repeats = runs.loc[nb.index].to_numpy()
-                values = np.repeat(nb.to_numpy(), repeats, axis=0)
-                low, high = np.quantile(values, [0.025, 0.975], axis=0)
-                for j, (arm, p) in enumerate(zip(nb.columns, acceptability(values), strict=True)):
+                weights = runs.loc[nb.index].to_numpy(dtype=float)
+                values = nb.to_numpy()
+                spread = np.repeat(values, weights.astype(int), axis=0)
+                low, high = np.quantile(spread, [0.025, 0.975], axis=0)
+                for j, (arm, p) in enumerate(
+                    zip(nb.columns, acceptability(values, weights), strict=True)
+                ):
                     rows["ceac"].append({**head, "arm": arm, "probability_best": p})
                     if arm == REFERENCE:
                         continue
@@ -233,18 +239,20 @@ def decision_tables(
                         {
                             **head,
                             "arm": arm,
-                            "inb_mean": values[:, j].mean(),
+                            "inb_mean": np.average(values[:, j], weights=weights),
                             "inb_low": low[j],
                             "inb_high": high[j],
-                            "probability_cost_effective": (values[:, j] > 0).mean(),
+                            "probability_cost_effective": np.average(
+                                values[:, j] > 0, weights=weights
+                            ),
                         }
                     )
-                total = evpi(values) if drawn else float("nan")
+                total = evpi(values, weights) if drawn else float("nan")
                 rows["evpi"].append(
                     {**head, "group": "all parameters", "parameters": "", "value": total}
                 )
                 for group, (names, x) in groups.items():
-                    value = partial_evpi(values, np.repeat(x.loc[nb.index].to_numpy(), repeats, 0))
+                    value = partial_evpi(values, x.loc[nb.index].to_numpy(), weights)
                     rows["evpi"].append(
                         {**head, "group": group, "parameters": " ".join(names), "value": value}
                     )

@@ -95,9 +95,24 @@ def test_seeds_of_a_draw_are_averaged_and_repeated_draws_count_twice():
     frame.loc[frame["replicate"] == 0, "departures_avoided"] = 3.0  # seeds 3 and 1: mean 2
     means = decision.draw_means(frame, "departure").set_index("draw")
     assert means.loc[0, "effect"] == 2.0 and means.loc[0, "runs"] == 2
-    frame.loc[frame["draw"] == 1, "draw"] = 0  # the same posterior row for both pairs
-    table = decision.decision_tables(frame, {"departure": [1.0]})["ceac"]
-    assert table["draws"].iloc[0] == 1
+    # three replicate pairs; the first two drew the same posterior row (effect +1), the third
+    # another (effect -1): the arm is best in two of three pairs, not one of two rows
+    frame = diff_table({"a": np.array([1.0, 1.0, -1.0])}, {"a": np.zeros(3)}, seeds=2)
+    frame["draw"] = frame["draw"].replace({1: 0})
+    tables = decision.decision_tables(frame, {"departure": [1.0]})
+    ceac = tables["ceac"].set_index("arm")
+    assert ceac.loc["a", "draws"] == 2
+    assert ceac.loc["a", "probability_best"] == pytest.approx(2 / 3)
+    assert tables["net_benefit"]["inb_mean"].iloc[0] == pytest.approx(1 / 3)
+
+
+def test_partial_evpi_needs_three_draws_per_coefficient():
+    rng = np.random.default_rng(2)
+    nb = np.column_stack([np.zeros(8), rng.normal(size=8)])
+    assert np.isnan(decision.partial_evpi(nb, rng.normal(size=(8, 2))))  # 8 < 3 * 3
+    assert np.isfinite(decision.partial_evpi(nb, rng.normal(size=(8, 1))))  # linear only
+    constant = decision.partial_evpi(nb, np.ones((8, 1)))  # nothing to learn: intercept only
+    assert constant == pytest.approx(0.0, abs=1e-12)
 
 
 def test_without_draws_replicates_stand_in_and_evpi_is_not_computed():
