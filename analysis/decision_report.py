@@ -181,7 +181,9 @@ def method_text(drawn: bool, draws: int, horizon: str) -> str:
         "the same with each arm's net benefit replaced by its regression on the group's "
         "parameters (Strong, Oakley & Brennan 2014; least squares on linear and, with enough "
         "draws, squared terms), capped at the EVPI; it says which uncertainty is worth "
-        "researching before deciding."
+        "researching before deciding. The noise left in a draw's mean of seeds counts as "
+        "uncertainty in these numbers, so the EVPI is somewhat overstated, more so with fewer "
+        "seeds per draw; the partial EVPIs, being regressions, carry less of it."
     )
 
 

@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.formula.api import ols
+from statsmodels.stats.anova import anova_lm
 
 from analysis import comparison, intervals, uncertainty
 
@@ -35,6 +37,17 @@ def test_components_equal_the_anova_formulas_for_unbalanced_groups():
     assert parts["msw"] == pytest.approx(msw)
     assert parts["msb"] == pytest.approx(msb)
     assert parts["sigma2_b"] == pytest.approx((msb - msw) / n0)
+
+
+def test_mean_squares_equal_statsmodels_anova_and_share_is_one_minus_one_over_f():
+    values, draws = nested(15, 3, sd_b=1.0, sd_w=1.0, seed=9)
+    frame = pd.DataFrame({"y": values, "draw": draws})
+    table = anova_lm(ols("y ~ C(draw)", data=frame).fit())
+    parts = uncertainty.variance_components(values, draws)
+    assert parts["msb"] == pytest.approx(table.loc["C(draw)", "mean_sq"])
+    assert parts["msw"] == pytest.approx(table.loc["Residual", "mean_sq"])
+    share = uncertainty.effect_interval(values, draws).parameter_share
+    assert share == pytest.approx(max(0.0, 1 - 1 / table.loc["C(draw)", "F"]))
 
 
 def test_negative_between_component_is_clipped_and_the_share_is_zero():
