@@ -78,10 +78,11 @@ def share_lines(summary: pd.DataFrame) -> list[str]:
         shares = rows["burnout_prevalence_parameter_share"].to_numpy(dtype=float)
         if np.isnan(shares).all():
             continue
+        low, high = f"{100 * np.nanmin(shares):.0f}", f"{100 * np.nanmax(shares):.0f}"
         lines.append(
             f"{labels.scenario(scenario)}: of the 95 % intervals of the difference in burnout "
-            f"prevalence, {100 * np.nanmin(shares):.0f} to {100 * np.nanmax(shares):.0f} % of "
-            "the variance is parameter uncertainty, the rest stochastic noise."
+            f"prevalence, {low if low == high else f'{low} to {high}'} % of the variance is "
+            "parameter uncertainty (by intervention), the rest stochastic noise."
         )
     return lines
 
@@ -224,9 +225,16 @@ def decision_section(
     )
     body += report.heading(EVPI_TITLE)
     if drawn:
+        partial = set(tables["evpi"]["group"]) != {"all parameters"}
         body += report.paragraph(
             f"US dollars per organization {horizon}, at {draws} draws; 'not computed' where a "
             "group has too few draws for its regression."
+            + (
+                ""
+                if partial
+                else " Partial EVPI is not computed: the posterior's parameter sets were not "
+                "available (config key posterior)."
+            )
         ) + report.table(evpi_table(tables["evpi"], points))
     else:
         body += report.paragraph("Not computed: the run has no posterior draws.")

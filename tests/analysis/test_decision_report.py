@@ -68,6 +68,23 @@ def test_evpi_table_is_in_dollars_and_says_when_not_computed():
     assert "stochastic noise only" in markdown and "Not computed" in markdown
 
 
+def test_decision_section_says_when_partial_evpi_has_no_parameters():
+    summary = pd.DataFrame(
+        {
+            "scenario": ["baseline"],
+            "arm": ["mindfulness"],
+            "draws": [10],
+            **{f"{m}_parameter_share": [0.5] for m in decision_report.SHARE_MEASURES},
+        }
+    )
+    tables = made_up_tables(drawn=True)
+    tables["evpi"] = tables["evpi"][tables["evpi"]["group"] == "all parameters"]
+    wtp = {"departure": [0.0, 100_000.0]}
+    body = decision_report.decision_section(tables, wtp, None, summary, "over one year").body
+    assert "Partial EVPI is not computed" in body
+    assert decision_report.EVPI_TITLE in body and "50 % of the variance" in body
+
+
 def test_acceptability_figure_has_a_panel_per_scenario_and_effect(tmp_path):
     path = decision_figures.acceptability_curves(made_up_tables(True)["ceac"], tmp_path / "c.png")
     assert path.stat().st_size > 20_000
