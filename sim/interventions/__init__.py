@@ -14,7 +14,7 @@ by name with :func:`build`, list them with :func:`describe`, and pass any number
 from typing import Any
 
 from sim.inputs import show
-from sim.interventions.base import COMMON_SETTINGS, Intervention
+from sim.interventions.base import ACTORS, COMMON_SETTINGS, Intervention
 from sim.interventions.codesign import Codesign
 from sim.interventions.individual import Counselling, Mindfulness, ResilienceTraining
 from sim.interventions.organizational import (
@@ -106,8 +106,22 @@ def build(name: str, **settings: Any) -> list[Intervention]:
     return [INTERVENTIONS[m](**per_member[m]) for m in members]
 
 
+def actors_of(name: str) -> tuple[str, ...]:
+    """Who must act to deliver ``name``: keys of ``ACTORS``, in that order.
+
+    A bundle needs all of its members' actors. Raises ValueError for an unknown name.
+    """
+    if name in BUNDLES:
+        needed = {INTERVENTIONS[m].actor for m in BUNDLES[name]}
+    elif name in INTERVENTIONS:
+        needed = {INTERVENTIONS[name].actor}
+    else:
+        raise ValueError(f"unknown intervention {name!r}; valid names: {', '.join(valid_names())}")
+    return tuple(a for a in ACTORS if a in needed)
+
+
 def describe() -> list[dict[str, Any]]:
-    """One row per intervention: name, level, what it changes, default costs and source."""
+    """One row per intervention: name, level, who can act, what it changes, costs and source."""
     rows = []
     for name, cls in INTERVENTIONS.items():
         spec = cls.settings_spec()
@@ -115,6 +129,7 @@ def describe() -> list[dict[str, Any]]:
             {
                 "name": name,
                 "level": cls.level,
+                "actor": cls.actor,
                 "acts_on": cls.acts_on,
                 "changes": cls.changes,
                 "fixed_cost": spec["fixed_cost"].default,
@@ -127,4 +142,13 @@ def describe() -> list[dict[str, Any]]:
     return rows
 
 
-__all__ = ["BUNDLES", "INTERVENTIONS", "Intervention", "build", "describe", "valid_names"]
+__all__ = [
+    "ACTORS",
+    "BUNDLES",
+    "INTERVENTIONS",
+    "Intervention",
+    "actors_of",
+    "build",
+    "describe",
+    "valid_names",
+]

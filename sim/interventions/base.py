@@ -118,6 +118,14 @@ def work_pressure(model: "WorkforceModel") -> np.ndarray:
     return work_pressures(inputs[UI["intensity"]], inputs[UI["overtime"]])
 
 
+ACTORS: dict[str, str] = {
+    "unit_leader": "unit leader",
+    "executive": "executive",
+    "government": "government",
+}
+"""Who can enact an intervention (key) and how reports name them (value)."""
+
+
 class Intervention:
     """Base class: schedule, reach, uptake, fidelity, onset, maintenance, cost and mode.
 
@@ -133,6 +141,10 @@ class Intervention:
     name: ClassVar[str] = "intervention"
     level: ClassVar[str] = "individual"  # individual / organizational / system
     acts_on: ClassVar[str] = "posts"  # posts / units / organization
+    # Who can enact it within its own mandate and budget (one of ACTORS): the unit leader, the
+    # organization's executive, or government (seed 003 takeaway 4; seed 000: leaders have
+    # limited mandates, system change needs every level).
+    actor: ClassVar[str] = "executive"
     changes: ClassVar[str] = ""
     source: ClassVar[str] = ""
     stressor: ClassVar[str | None] = None  # the unit stressor it addresses (co-design targeting)

@@ -103,6 +103,7 @@ class Codesign(Intervention):
 
     name = "codesign"
     level = "organizational"
+    actor = "unit_leader"
     acts_on = "units"
     changes = (
         "trust_target, engagement_target; puts the programme answering the main stressor first"

@@ -196,6 +196,7 @@ class Recognition(Intervention):
 
     name = "recognition"
     level = "organizational"
+    actor = "unit_leader"
     acts_on = "units"
     stressor = "recognition"
     changes = "recognition_extra: weekly chance of being recognized"
@@ -275,6 +276,7 @@ class SchedulingLimits(Intervention):
 
     name = "scheduling_limits"
     level = "organizational"
+    actor = "unit_leader"
     acts_on = "units"
     stressor = "workload"
     changes = "overtime_cap_hours; extra_clinical_hours covering hours above the cap"
