@@ -18,7 +18,8 @@ __all__ = [
     "ratio_interval",
 ]
 
-RUN_KEYS = ("scenario", "arm", "replicate", "seed")
+RUN_KEYS = ("scenario", "arm", "replicate", "draw", "seed")
+"""Columns that name a run; ``draw`` is the posterior parameter set (-1: none, or absent)."""
 
 OUTCOMES: dict[str, str] = {
     "burnout_prevalence": "mean weekly share of the workforce burned out over the horizon",
@@ -108,7 +109,7 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
             ``leavers``, ``total_cost`` cumulative since week 0).
         run_costs: One row per run (``RUN_KEYS``) with ``cost_interventions``.
     """
-    keys = list(RUN_KEYS)
+    keys = [key for key in RUN_KEYS if key in weekly]
     frame = weekly.assign(burned_out=weekly["burnout_prevalence"] * weekly["headcount"])
     grouped = frame.groupby(keys, observed=True, sort=False)
     weeks = grouped["week"].count()
@@ -147,7 +148,7 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
     Raises:
         ValueError: If a run of an arm has no reference run with the same seed.
     """
-    keys = ["scenario", "replicate", "seed"]
+    keys = [key for key in ("scenario", "replicate", "draw", "seed") if key in outcomes]
     ref = outcomes[outcomes["arm"] == reference].set_index(keys)
     arms = outcomes[outcomes["arm"] != reference].set_index(keys)
     missing = arms.index.difference(ref.index)

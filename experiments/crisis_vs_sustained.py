@@ -142,7 +142,7 @@ def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:
     """The organization after burn-in, before any intervention (shared by all arms)."""
     return WorkforceModel(
         rng=seed,
-        scenario=config.scenario,
+        pressure=config.scenario,
         collect_data=False,
         n_workers=config.n_workers,
         **config.params,

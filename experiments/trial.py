@@ -232,7 +232,7 @@ def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: s
     components = build(config.intervention, **config.settings)
     kwargs = {"n_workers": config.n_workers, **config.params}
     treated_model = WorkforceModel(
-        rng=seed, scenario=config.scenario, interventions=components, **kwargs
+        rng=seed, pressure=config.scenario, interventions=components, **kwargs
     )
     treated_posts, treated_units = assign_arms(rng, treated_model, randomize)
     if design == "within":
@@ -244,7 +244,7 @@ def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: s
             c.setup(treated_model)
         control_model = treated_model
     else:
-        control_model = WorkforceModel(rng=seed, scenario=config.scenario, **kwargs)
+        control_model = WorkforceModel(rng=seed, pressure=config.scenario, **kwargs)
     s = treated_model.workers
     arms = _Arms(
         np.where(s.filled, s.person_id, -1),
