@@ -24,7 +24,8 @@ Usage (a Hydra app, ``conf/crisis.yaml``; ``--help``, ``--cfg job`` and ``--mult
     python -m experiments.crisis_vs_sustained --config-name crisis_quick   # seconds
 
 ``model.KEY`` sets a model parameter (sim.parameters), ``+settings.KEY`` an intervention setting;
-``intervention=`` and ``scenario=`` pick files of ``conf/intervention/`` and ``conf/scenario/``.
+``intervention=`` and ``scenario=`` pick files of ``conf/intervention/`` and ``conf/scenario/``
+(the outside pressure, passed to the model as ``pressure=``).
 A bad key or value stops the command with one line before anything runs.
 
 Prints one JSON object (arms, budgets, differences with intervals, config and seeds) and writes

@@ -43,7 +43,7 @@ def number_setting(
 
 
 def scenario_name(choice: Any) -> str:
-    """The external scenario chosen from ``conf/scenario/`` (exactly one), checked.
+    """The outside pressure chosen from ``conf/scenario/`` (exactly one), checked.
 
     The group is shared with the main job: each file holds ``<label>: {name: ..., ...}``, and
     ``name`` is a scenario of ``sim.scenarios``. A plain name is accepted too.

@@ -23,7 +23,8 @@ Usage (a Hydra app, ``conf/trial.yaml``; ``--help``, ``--cfg job`` and ``--multi
 
 ``+settings.KEY`` sets an intervention (or, as ``+settings.member.KEY``, a bundle member)
 setting; ``model.KEY`` sets a model parameter (sim.parameters); ``scenario=`` picks a file of
-``conf/scenario/``. A bad key or value stops the command with one line before anything runs.
+``conf/scenario/`` (the outside pressure, the model's ``pressure=``). A bad key or value stops
+the command with one line before anything runs.
 Prints one JSON object and writes it to ``trial.json`` in the Hydra output folder.
 """
 
