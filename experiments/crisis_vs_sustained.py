@@ -36,19 +36,15 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import hydra
 import numpy as np
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
 from analysis.intervals import mean_interval
 from experiments.hydra_app import (
+    JsonCommand,
     ModelOverrides,
-    check_command_line,
-    compose_checked,
     job_fields,
-    legacy_overrides,
-    run_json_job,
 )
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
@@ -58,7 +54,6 @@ from sim.scenarios import make_scenario
 
 OUTCOMES = ("burnout_prevalence", "annual_turnover_rate", "vacancy_rate", "total_cost")
 ARMS = ("none", "crisis", "sustained")
-COMMAND = "python -m experiments.crisis_vs_sustained"
 
 
 @dataclass
@@ -128,15 +123,6 @@ def settings_from(cfg: DictConfig) -> CrisisConfig:
     )
     config.validate()
     return config
-
-
-def parse_args(argv: list[str]) -> CrisisConfig:
-    """The checked :class:`CrisisConfig` of command-line overrides (Python use).
-
-    The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
-    ``settings.KEY`` for ``+settings.KEY``.
-    """
-    return compose_checked("crisis", legacy_overrides(argv), settings_from)
 
 
 def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:
@@ -259,16 +245,11 @@ def _stat(values: np.ndarray) -> dict[str, float]:
     return {"mean": round(mean, 6), "ci": [round(low, 6), round(high, 6)]}
 
 
-@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="crisis")
-def app(cfg: DictConfig) -> None:
-    """Hydra app: run the comparison, print its JSON report and write it to the output folder."""
-    run_json_job(cfg, COMMAND, settings_from, compare, "crisis.json")
-
-
-def main() -> None:
-    """Command-line entry (``burnout-crisis``): check the command line, then run the app."""
-    check_command_line(COMMAND, "crisis", settings_from)
-    app()
+COMMAND = JsonCommand(
+    "experiments.crisis_vs_sustained", "crisis", settings_from, compare, "crisis.json"
+)
+parse_args = COMMAND.parse_args
+main = COMMAND.main
 
 
 if __name__ == "__main__":

@@ -204,10 +204,9 @@ def test_bundle_settings_scale_member_defaults():
 
 def test_a_resubmitted_batch_is_not_simulated_twice(tmp_path, monkeypatch):
     """A job whose pieces are already stored for the same design keeps them."""
-    out = sweep.run(["sensitivity=ishigami", "n=8", "batches=2", f"output_dir={tmp_path}"])
-    cfg, _ = sweep.compose_config(
-        ["sensitivity=ishigami", "n=8", f"design={out / 'design.npz'}", "batch=1"]
-    )
+    basic = ["sensitivity=ishigami", "n=8", "hydra/launcher=basic"]
+    out = sweep.run([*basic, "batches=2", f"output_dir={tmp_path}"])
+    cfg, _ = sweep.compose_config([*basic, f"design={out / 'design.npz'}", "batch=1"])
     design = jobs.load_design(cfg, out / "design.npz")
     paths = [
         jobs.chunk_store(out, design, 1).data_path(jobs.chunk_key(design, *piece))
@@ -221,7 +220,13 @@ def test_a_resubmitted_batch_is_not_simulated_twice(tmp_path, monkeypatch):
 
 def test_a_spoiled_piece_is_recomputed_and_the_indices_are_unchanged(tmp_path, capsys):
     """A stored piece cut short is named and simulated again by a rerun; indices stay equal."""
-    args = ["sensitivity=ishigami", "n=8", "batches=2", f"output_dir={tmp_path}"]
+    args = [
+        "sensitivity=ishigami",
+        "n=8",
+        "batches=2",
+        "hydra/launcher=basic",
+        f"output_dir={tmp_path}",
+    ]
     first = indices(sweep.run(args))
     cfg, _ = sweep.compose_config(args)
     design = jobs.load_design(cfg, tmp_path / "design.npz")
