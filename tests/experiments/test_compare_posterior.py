@@ -52,6 +52,7 @@ def test_replicates_share_draws_by_seeds_per_draw_and_keep_their_own_seeds(ensem
     assert [r.draw for r in runner.replicates(7, 3)] == [runner.NO_DRAW] * 3
 
 
+@pytest.mark.slow  # two whole comparisons; the draws and keys are checked fast below
 def test_compare_with_a_posterior_is_deterministic_and_runs_the_draws(ensemble, tmp_path):
     """Two runs with the same seed give identical tables; replicates run their draws."""
     posterior, table = ensemble

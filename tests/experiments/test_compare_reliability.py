@@ -6,6 +6,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from test_compare_job import OUTPUTS, TINY, assert_same_tables, count_simulation
 
 from experiments import compare, compare_outputs, job_folder
 from experiments.progress import Progress
+from experiments.run_store import InvalidRun, RunStore
 
 ROOT = Path(compare.__file__).resolve().parents[1]
 ONE_SCENARIO = [o for o in TINY if not o.startswith("scenario=")]
@@ -34,6 +36,10 @@ def assert_complete(folder: Path, scenario: str) -> None:
     assert set(pd.read_parquet(folder / "weekly.parquet")["scenario"]) == {scenario}
     info = json.loads((folder / "run_info.json").read_text())
     assert list(info["config"]["scenario"]) == [scenario]
+    assert info["posterior"] is None
+    outcomes = pd.read_csv(folder / "outcomes.csv")
+    assert list(outcomes.columns[:5]) == ["scenario", "arm", "replicate", "draw", "seed"]
+    assert (outcomes["draw"] == -1).all() and set(outcomes["replicate"]) == {0, 1}
 
 
 @pytest.mark.slow  # separate processes: about 10 s
@@ -128,8 +134,9 @@ def clean_run(tmp_path_factory):
     return out, root / "runs"
 
 
-# Each case is a whole (tiny) comparison job; two stay in the fast set, all run in `make test`.
-FAST_CORRUPTIONS = {"truncated", "week short, record matching"}
+# Each case is a whole (tiny) comparison job; one stays in the fast set, all run in `make test`
+# (every case is checked fast on the store alone below).
+FAST_CORRUPTIONS = {"week short, record matching"}
 
 
 @pytest.mark.parametrize(
@@ -156,6 +163,30 @@ def test_bad_stored_run_is_named_and_recomputed(
     assert f"stored run {bad} is invalid" in capsys.readouterr().err
     assert_same_tables(clean, out)
     assert compare.run_store(cfg).problem(bad.stem, replicate.seed) is None
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_the_store_names_what_is_wrong_with_a_bad_run(corruption, tmp_path):
+    """Each corruption makes the stored run invalid, with a reason; a clean one is valid."""
+    store = RunStore(tmp_path, {"weekly": (3, 2), "costs": (4,)})
+    store.save("k", 7, weekly=np.arange(6.0).reshape(3, 2), costs=np.ones(4))
+    assert store.problem("k", 7) is None and store.problem("k", 8) == "invalid (seed 7, expected 8)"
+    CORRUPTIONS[corruption](store.data_path("k"))
+    problem = store.problem("k", 7)
+    assert problem.startswith("invalid (") and store.invalid("k", 7)
+    with pytest.raises(InvalidRun, match=f"stored run .*k.npz is {re.escape(problem)}"):
+        store.load("k", 7)
+    calls = []
+    store.load_or_recompute(
+        "k",
+        7,
+        lambda: calls.append(store.save("k", 7, weekly=np.zeros((3, 2)), costs=np.ones(4))),
+        "run k",
+    )
+    assert len(calls) == 1 and store.problem("k", 7) is None
+    store.data_path("k").unlink()
+    with pytest.raises(RuntimeError, match=r"run k is missing \("):
+        store.load_or_recompute("k", 7, lambda: None, "run k")
 
 
 def test_run_spoiled_after_the_jobs_is_recomputed_when_gathered(clean_run, tmp_path):
