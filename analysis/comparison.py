@@ -12,14 +12,14 @@ import pandas as pd
 
 from analysis import labels, wording
 from analysis.intervals import mean_interval, ratio_interval
+from analysis.uncertainty import DRAW, effect_interval, has_draws
 
 __all__ = [
     "mean_interval",
     "ratio_interval",
 ]
 
-RUN_KEYS = ("scenario", "arm", "replicate", "draw", "seed")
-"""Columns that name a run; ``draw`` is the posterior parameter set (-1: none, or absent)."""
+RUN_KEYS = ("scenario", "arm", "replicate", "seed")
 
 OUTCOMES: dict[str, str] = {
     "burnout_prevalence": "mean weekly share of the workforce burned out over the horizon",
@@ -108,8 +108,10 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
             ``burnout_prevalence``, ``flourishing_share``, ``headcount``, ``vacancies``,
             ``leavers``, ``total_cost`` cumulative since week 0).
         run_costs: One row per run (``RUN_KEYS``) with ``cost_interventions``.
+
+    A ``draw`` column of ``weekly`` (the posterior draw of the run) is kept as a key.
     """
-    keys = [key for key in RUN_KEYS if key in weekly]
+    keys = [*RUN_KEYS, *([DRAW] if DRAW in weekly else [])]
     frame = weekly.assign(burned_out=weekly["burnout_prevalence"] * weekly["headcount"])
     grouped = frame.groupby(keys, observed=True, sort=False)
     weeks = grouped["week"].count()
@@ -131,11 +133,13 @@ def run_outcomes(weekly: pd.DataFrame, run_costs: pd.DataFrame) -> pd.DataFrame:
     )
     for channel in CHANNELS:
         out[f"channel_{channel}"] = grouped[channel].mean()
-    costs = run_costs.set_index(keys)
-    out["intervention_cost"] = costs["cost_interventions"].reindex(out.index).to_numpy()
-    out["sick_pay"] = costs["cost_sick_pay"].reindex(out.index).to_numpy()
+    cost_keys = [k for k in keys if k in run_costs]
+    costs = run_costs.set_index(cost_keys)
+    index = out.index.droplevel([k for k in keys if k not in cost_keys])
+    out["intervention_cost"] = costs["cost_interventions"].reindex(index).to_numpy()
+    out["sick_pay"] = costs["cost_sick_pay"].reindex(index).to_numpy()
     for item in COST_LABELS:
-        out[item] = costs[item].reindex(out.index).to_numpy()
+        out[item] = costs[item].reindex(index).to_numpy()
     return out[[*OUTCOMES, *EXPLANATORY]].reset_index()
 
 
@@ -143,12 +147,13 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
     """Each arm minus the reference arm of the same scenario and replicate (same seed).
 
     ``departures_avoided`` and ``burnout_weeks_averted`` are the reference minus the arm, so
-    that more is better; ``intervention_cost`` is the arm's own spend.
+    that more is better; ``intervention_cost`` is the arm's own spend. A ``draw`` column (the
+    posterior draw of the run) is kept as a key.
 
     Raises:
         ValueError: If a run of an arm has no reference run with the same seed.
     """
-    keys = [key for key in ("scenario", "replicate", "draw", "seed") if key in outcomes]
+    keys = ["scenario", "replicate", "seed", *([DRAW] if DRAW in outcomes else [])]
     ref = outcomes[outcomes["arm"] == reference].set_index(keys)
     arms = outcomes[outcomes["arm"] != reference].set_index(keys)
     missing = arms.index.difference(ref.index)
@@ -188,25 +193,47 @@ def paired_differences(outcomes: pd.DataFrame, reference: str = "none") -> pd.Da
 def summarize(diff: pd.DataFrame, resamples: int = 2000, seed: int = 0) -> pd.DataFrame:
     """Per scenario and arm: mean, 95 % low and high of every measure of :data:`DIFFERENCES`.
 
+    With a ``draw`` column of several values (parameters drawn from a posterior), ``_low`` and
+    ``_high`` are the interval with parameter uncertainty and ``_parameter_share`` the share of
+    its variance from parameters (:func:`analysis.uncertainty.effect_interval`); without, the
+    t-interval over replicates and a NaN share (not estimated). Cost per avoided departure is a
+    ratio of means with a paired bootstrap, over draws (the seeds of a draw averaged) when
+    there are draws; its share is always NaN.
+
     Returns:
-        One row per (scenario, arm) with ``replicates`` and ``<measure>_mean``, ``_low``,
-        ``_high`` columns, in the arms' order.
+        One row per (scenario, arm) with ``replicates``, ``draws`` and ``<measure>_mean``,
+        ``_low``, ``_high``, ``_parameter_share`` columns, in the arms' order.
     """
     rows = []
+    drawn = has_draws(diff)
     for (scenario, arm), group in diff.groupby(["scenario", "arm"], observed=True, sort=True):
-        row: dict[str, object] = {"scenario": scenario, "arm": arm, "replicates": len(group)}
+        draws = group[DRAW].to_numpy() if drawn else None
+        row: dict[str, object] = {
+            "scenario": scenario,
+            "arm": arm,
+            "replicates": len(group),
+            "draws": int(np.unique(draws).size) if drawn else 0,
+        }
         for name in [*DIFFERENCES, *(e for e in EXPLANATORY if e in group)]:
             if name == "cost_per_avoided_departure":
+                pairs = (
+                    group.groupby(DRAW)[["total_cost", "departures_avoided"]].mean()
+                    if drawn
+                    else group
+                )
                 values = ratio_interval(
-                    group["total_cost"].to_numpy(),
-                    group["departures_avoided"].to_numpy(),
+                    pairs["total_cost"].to_numpy(),
+                    pairs["departures_avoided"].to_numpy(),
                     resamples,
                     seed,
                 )
+                share = float("nan")
             else:
-                values = mean_interval(group[name].to_numpy())
+                part = effect_interval(group[name].to_numpy(), draws)
+                values, share = (part.mean, part.low, part.high), part.parameter_share
             for suffix, value in zip(("mean", "low", "high"), values, strict=True):
                 row[f"{name}_{suffix}"] = value
+            row[f"{name}_parameter_share"] = share
         rows.append(row)
     return pd.DataFrame(rows)
 

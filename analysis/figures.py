@@ -195,16 +195,21 @@ def cost_effectiveness_plane(
         )
         for n, arm in enumerate(arms, start=1)
     ]
+    key_below(fig, handles, 2 if len(scenarios) > 1 else 1)
+    fig.suptitle("Cost-effectiveness plane: each arm against no intervention (95 % intervals)")
+    return save(fig, path)
+
+
+def key_below(fig: Figure, handles: Sequence[Line2D], columns: int) -> None:
+    """A frameless key of ``handles`` under the figure, in ``columns`` columns."""
     fig.legend(
         handles=handles,
         fontsize=8,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),
-        ncols=2 if len(scenarios) > 1 else 1,
+        ncols=columns,
         frameon=False,
     )
-    fig.suptitle("Cost-effectiveness plane: each arm against no intervention (95 % intervals)")
-    return save(fig, path)
 
 
 def _number_points(ax: Axes, x: np.ndarray, y: np.ndarray, numbers: Sequence[str]) -> None:

@@ -76,6 +76,25 @@ def table(frame: pd.DataFrame, raw: Sequence[str] = ()) -> str:
     return cells.to_html(index=False, escape=False, border=0, na_rep="")
 
 
+def figure(item: Figure) -> str:
+    """A figure embedded as a data URI, with its caption."""
+    caption = html.escape(item.caption)
+    return (
+        f'<figure><img alt="{caption}" src="{embed_png(item.path)}">'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
+
+
+def bullets(items: Sequence[str]) -> str:
+    """Escaped lines as a bulleted list."""
+    return "<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>"
+
+
+def heading(text: str, level: int = 3) -> str:
+    """An escaped sub-heading of a section."""
+    return f"<h{level}>{html.escape(text)}</h{level}>"
+
+
 def details(summary: str, body: str) -> str:
     """A collapsed block (for long reference tables)."""
     return f"<details><summary>{html.escape(summary)}</summary>{body}</details>"
@@ -101,12 +120,7 @@ def render(
         sections: Further sections (assumptions, provenance), in order.
         top: Plain-text top lines (one per scenario), shown first, before the introduction.
     """
-    head = "".join(f"<li>{html.escape(line)}</li>" for line in headline)
-    figs = "".join(
-        f'<figure><img alt="{html.escape(f.caption)}" src="{embed_png(f.path)}">'
-        f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
-        for f in figures
-    )
+    figs = "".join(figure(f) for f in figures)
     rest = "".join(
         f'<h2 id="{_slug(s.title)}">{html.escape(s.title)}</h2>{s.body}' for s in sections
     )
@@ -122,7 +136,7 @@ def render(
         f'<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{STYLE}</style></head><body>"
         f"<h1>{html.escape(title)}</h1>{brief}{paragraph(intro)}"
-        f"<h2>Main findings</h2><ul>{head}</ul>"
+        f"<h2>Main findings</h2>{bullets(headline)}"
         f"<h2>Results</h2>{results}"
         f"<h2>Figures</h2>{figs}"
         f"{rest}</body></html>\n"

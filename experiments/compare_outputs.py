@@ -15,7 +15,18 @@ from typing import Any
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
-from analysis import comparison, figures, labels, references, report, wording
+from analysis import (
+    comparison,
+    decision,
+    decision_figures,
+    decision_report,
+    figures,
+    labels,
+    references,
+    report,
+    uncertainty,
+    wording,
+)
 from experiments import schema
 from experiments.overrides import override_key
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
@@ -25,28 +36,67 @@ LIMITATIONS = (
     "they are as good as those settings and the model's calibration (docs/calibration.md; "
     "sources in docs/references.md), not measurements. Costs are the excess costs that "
     "retention can save (replacement, overtime and agency premiums) plus the interventions' "
-    "own; base pay of budgeted posts is not counted. "
+    "own; base pay of budgeted posts is not counted. Amounts are US dollars."
+)
+NOISE_ONLY = (
     "Intervals describe the model's run-to-run variation over the replicates, not uncertainty "
-    "in its parameters (see experiments.sensitivity for that). Amounts are US dollars."
+    "in its parameters (see experiments.sensitivity for that)."
+)
+WITH_POSTERIOR = (
+    "Intervals include parameter uncertainty as far as the posterior ensemble captures it "
+    "(the calibrated parameters; the others keep their defaults, docs/calibration.md)."
 )
 
 
-def gather_tables(cfg: DictConfig) -> dict[str, pd.DataFrame]:
-    """Weekly rows, outcomes per run, paired differences, the summary and reference levels."""
-    from experiments.compare import gather
+def limitations(drawn: bool) -> str:
+    """The report's limitations; what the intervals include depends on posterior draws."""
+    return f"{LIMITATIONS} {WITH_POSTERIOR if drawn else NOISE_ONLY}"
 
-    weekly, run_costs = gather(cfg)
-    outcomes = comparison.run_outcomes(weekly, run_costs)
+
+def posterior_name(cfg: DictConfig) -> str | None:
+    """The posterior ensemble the runs drew from (config key ``posterior``), if any."""
+    value = OmegaConf.select(cfg, "posterior", default=None)
+    if isinstance(value, DictConfig):
+        value = value.get("name")
+    return str(value) if value else None
+
+
+def posterior_parameters(cfg: DictConfig, outcomes: pd.DataFrame) -> pd.DataFrame | None:
+    """The posterior's parameter sets (index: draw) for partial EVPI; None without draws."""
+    name = posterior_name(cfg)
+    if name is None or not uncertainty.has_draws(outcomes):
+        return None
+    from sim.posterior import load_posterior
+
+    return load_posterior(name).draws
+
+
+def analyse(cfg: DictConfig, outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Paired differences, the summary, reference levels, variance components, decision tables.
+
+    ``outcomes`` is one row per run (:func:`analysis.comparison.run_outcomes`), with a ``draw``
+    column when the runs drew parameters from a posterior.
+    """
     diff = comparison.paired_differences(outcomes, schema.REFERENCE_ARM)
     summary = comparison.summarize(diff, resamples=int(cfg.bootstrap), seed=int(cfg.seed))
-    levels = comparison.reference_levels(outcomes, schema.REFERENCE_ARM)
+    measures = [m for m in comparison.DIFFERENCES if m in diff]
+    wtp = {key: list(grid) for key, grid in cfg.willingness_to_pay.items()}
     return {
-        "weekly": weekly,
         "outcomes": outcomes,
         "differences": diff,
         "summary": summary,
-        "levels": levels,
+        "levels": comparison.reference_levels(outcomes, schema.REFERENCE_ARM),
+        "uncertainty": uncertainty.decompose(diff, measures),
+        **decision.decision_tables(diff, wtp, posterior_parameters(cfg, outcomes)),
     }
+
+
+def gather_tables(cfg: DictConfig) -> dict[str, pd.DataFrame]:
+    """Weekly rows and the tables of :func:`analyse`."""
+    from experiments.compare import gather
+
+    weekly, run_costs = gather(cfg)
+    return {"weekly": weekly, **analyse(cfg, comparison.run_outcomes(weekly, run_costs))}
 
 
 def describe_run(cfg: DictConfig) -> str:
@@ -103,6 +153,9 @@ def summary_markdown(
                     comparison.display_table(comparison.ranked(tables["summary"]), levels)
                 ),
                 "\n".join(f"- {line}" for line in comparison.findings(tables["summary"])),
+                decision_report.decision_markdown(
+                    tables, cfg.willingness_to_pay, wording.duration(int(cfg.horizon_weeks))
+                ),
                 "## Measures\n\n" + meanings,
                 "Sources: docs/references.md in the repository.",
             ]
@@ -171,6 +224,7 @@ def report_sections(
     record: Mapping[str, Any],
     settings: Mapping[str, Any],
     document: str = "docs/references.md",
+    drawn: bool = False,
 ) -> list[report.Section]:
     """The report's assumptions, sources and provenance.
 
@@ -179,6 +233,7 @@ def report_sections(
         record: The run record (``run_info.json``).
         settings: Each arm's build and settings (:func:`experiments.compare.arm_spec`).
         document: Relative path from the report to the repository's ``docs/references.md``.
+        drawn: Whether the runs drew parameters from a posterior (what intervals include).
     """
     changed, every = parameter_rows(cfg)
     arms = {labels.arm(arm): _settings_text(spec) for arm, spec in settings.items()}
@@ -189,13 +244,15 @@ def report_sections(
     statistics = (
         "Each arm is compared with no intervention within each replicate: both start from the "
         "same burned-in organization with the same seed, so their difference is the "
-        "intervention's effect in that replicate. Intervals are 95 % t-intervals of these "
-        "paired differences over replicates. Cost per departure avoided is the mean difference "
-        "in total cost over the mean departures avoided, with a 95 % paired percentile bootstrap "
-        f"interval ({cfg.bootstrap} resamples). It is not defined when an arm avoids no "
-        "departures on average, and the upper end of its interval is not defined when more "
-        "than 2.5 % of resamples avoid none; a negative ratio means the arm saves money while "
-        "avoiding departures. Interventions start at week 0, right after the burn-in."
+        "intervention's effect in that replicate. "
+        + decision_report.interval_text(drawn, posterior_name(cfg))
+        + " Cost per departure avoided is the mean difference in total cost over the mean "
+        "departures avoided, with a 95 % paired percentile bootstrap interval "
+        f"({cfg.bootstrap} resamples{', over draws' if drawn else ''}). It is not defined "
+        "when an arm avoids no departures on average, and the upper end of its interval is "
+        "not defined when more than 2.5 % of resamples avoid none; a negative ratio means the "
+        "arm saves money while avoiding departures. Interventions start at week 0, right "
+        "after the burn-in."
     )
     provenance_text = (
         f"git commit {record.get('git_commit')} (uncommitted changes: {record.get('git_dirty')}); "
@@ -208,7 +265,7 @@ def report_sections(
         for frame in (changed, every)
     ]
     cited = references.cited(
-        [*(str(v.description) for v in cfg.scenario.values()), LIMITATIONS]
+        [*(str(v.description) for v in cfg.scenario.values()), limitations(drawn)]
         + [str(t) for t in every["source"]]
         + [row["source"] for row in _described(cfg)]
     )
@@ -239,7 +296,7 @@ def report_sections(
                 report.table(shown[1], raw=["source"]),
             ),
         ),
-        report.Section("Limitations", report.paragraph(LIMITATIONS)),
+        report.Section("Limitations", report.paragraph(limitations(drawn))),
         report.Section(
             "References",
             report.paragraph(
@@ -290,6 +347,8 @@ def write_outputs(
     write_text_atomic(out_dir / "outcomes.csv", tables["outcomes"].to_csv(index=False))
     summary = tables["summary"].assign(level=[levels[str(a)] for a in tables["summary"]["arm"]])
     write_text_atomic(out_dir / "summary.csv", summary.to_csv(index=False))
+    for name in ("uncertainty", "net_benefit", "ceac", "evpi"):
+        write_text_atomic(out_dir / f"{name}.csv", tables[name].to_csv(index=False))
     markdown = summary_markdown(cfg, tables, levels)
     write_text_atomic(out_dir / "summary.md", markdown)
 
@@ -333,6 +392,18 @@ def write_outputs(
             "Burnout-weeks averted against the difference in total cost (below 0: saves money).",
         ),
     ]
+    drawn = uncertainty.has_draws(tables["outcomes"])
+    span = wording.duration(int(cfg.horizon_weeks))
+    ceac = report.Figure(
+        decision_figures.acceptability_curves(
+            tables["ceac"],
+            figure_dir / "ceac.png",
+            "" if drawn else " (over replicates: stochastic noise only)",
+        ),
+        "Cost-effectiveness acceptability curves: the probability that each arm has the highest "
+        "net benefit, "
+        + ("over posterior draws." if drawn else "over replicates (stochastic noise only)."),
+    )
     settings = {arm: arm_spec(cfg, arm) for arm in cfg.intervention}
     record = {
         "command": "python -m experiments.compare " + " ".join(overrides),
@@ -364,9 +435,14 @@ def write_outputs(
         )
         + report.table(comparison.display_table(comparison.ranked(summary), levels)),
         figures=figs,
-        sections=report_sections(
-            cfg, record, settings, os.path.relpath(references.PATH, out_dir.resolve())
-        ),
+        sections=[
+            decision_report.decision_section(
+                tables, cfg.willingness_to_pay, ceac, summary, span, posterior_name(cfg)
+            ),
+            *report_sections(
+                cfg, record, settings, os.path.relpath(references.PATH, out_dir.resolve()), drawn
+            ),
+        ],
     )
     write_json_atomic(out_dir / "run_info.json", record)
     return markdown
@@ -378,7 +454,7 @@ def write_sweep_summary(
     """``sweep_summary.csv``: every point's summary rows, with the swept values as columns."""
     frames = []
     for folder, point in zip(folders, points, strict=True):
-        frame = pd.read_csv(folder / "summary.csv")
+        frame = pd.read_csv(folder / "summary.csv").copy()  # one block: inserts stay cheap
         values = {override_key(o): o.split("=", 1)[1] for o in point if "=" in o}
         for position, key in enumerate(sorted(swept)):
             frame.insert(position, key, values.get(key))

@@ -16,6 +16,7 @@ before composing ``conf/config.yaml`` yourself::
 """
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,24 @@ ModelSchema = dataclasses.make_dataclass(
 )
 
 
+WTP_DEFAULT = [float(v) for v in range(0, 100_001, 5_000)]
+"""Default willingness-to-pay grid, US dollars per unit of effect: 0 to 100,000 by 5,000."""
+
+
+@dataclass
+class WillingnessToPay:
+    """Willingness-to-pay grids of the decision analysis (:mod:`analysis.decision`).
+
+    Attributes:
+        burnout_year: US dollars per burnout-year averted (one worker spared a year of burnout).
+        departure: US dollars per departure avoided, on top of the replacement, overtime and
+            agency costs already in the total cost.
+    """
+
+    burnout_year: list[float] = field(default_factory=lambda: list(WTP_DEFAULT))
+    departure: list[float] = field(default_factory=lambda: list(WTP_DEFAULT))
+
+
 @dataclass
 class CompareConfig:
     """Every key of ``conf/config.yaml`` with its type (see the comments there for meanings)."""
@@ -82,6 +101,7 @@ class CompareConfig:
     jobs: int = 4
     bootstrap: int = 2000
     trajectory_arms: list[str] = field(default_factory=list)
+    willingness_to_pay: WillingnessToPay = field(default_factory=WillingnessToPay)
     output_dir: str | None = None
     runs_dir: str = "outputs/compare/runs"
     posterior: str | None = None
@@ -168,6 +188,14 @@ def validate(cfg: DictConfig) -> None:
             )
     if cfg.batch is not None:
         raise ValueError("batch is set by the driver for each Hydra job; do not set it")
+    _check_keys(cfg.willingness_to_pay, WillingnessToPay, "willingness_to_pay.")
+    for key, grid in cfg.willingness_to_pay.items():
+        values = list(grid)
+        if not values or not all(math.isfinite(v) and v >= 0 for v in values):
+            raise ValueError(
+                f"willingness_to_pay.{key} = {values!r}; allowed: a non-empty list of finite "
+                "numbers >= 0 (US dollars per unit of effect)"
+            )
     model_parameters(cfg)
     check_posterior(cfg)
     if not cfg.scenario:

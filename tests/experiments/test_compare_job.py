@@ -88,7 +88,7 @@ def test_main_job_writes_every_output_and_prints_the_folder_last(tmp_path, monke
     logs = list(out.glob("jobs/*/*.log"))
     assert len(logs) == 2 and not any("MESA" in log.read_text() for log in logs)
     html = (out / "report.html").read_text()
-    assert html.count('src="data:image/png;base64,') == 5  # incl. absence and safety
+    assert html.count('src="data:image/png;base64,') == 6  # incl. absence, safety, CEAC
     assert "http://" not in html and "https://" not in html  # nothing fetched when opened
     assert "Limitations" in html and "Organizational bundle (six workplace measures)" in html
     assert "In brief" in html and "References" in html
