@@ -12,9 +12,11 @@ the model test that claim rather than assume it. For one intervention or bundle 
    every seed runs with it, and both spends are reported.
 3. **No intervention**, the reference.
 
-Every arm of a seed starts from the same burned-in organization (one burn-in, copied), so arms
-differ only by the interventions (common random numbers). Differences from no intervention are
-averaged over seeds with a 95 % t-interval.
+The ``seeds`` seeds are those of the runner (:func:`experiments.runner.replicate_seeds`: children
+of ``SeedSequence(seed)``, as in the main comparison). Every arm of a seed starts from the same
+burned-in organization (one burn-in, copied), so arms differ only by the interventions (common
+random numbers). Differences from no intervention are averaged over seeds with a 95 %
+t-interval.
 
 Usage (a Hydra app, ``conf/crisis.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
 
@@ -46,6 +48,7 @@ from experiments.hydra_app import (
     ModelOverrides,
     job_fields,
 )
+from experiments.runner import replicate_seeds
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
 from sim.model import WorkforceModel
@@ -202,7 +205,7 @@ def matching_unit_count(
 def compare(config: CrisisConfig) -> dict[str, Any]:
     """Run the three arms for every seed; return the JSON-ready comparison."""
     config.validate()
-    seeds = [config.seed + i for i in range(config.seeds)]
+    seeds = replicate_seeds(config.seed, config.seeds)
     bases = {seed: burned_in(config, seed) for seed in seeds}
     crisis = {seed: run_arm(config, bases[seed], "crisis") for seed in seeds}
     budget = float(np.mean([r["intervention_cost"] for r in crisis.values()]))
