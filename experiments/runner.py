@@ -1,7 +1,8 @@
 """The one runner every experiment uses to simulate batches of runs.
 
-Four pieces, each used by the main comparison (:mod:`experiments.compare`) and the sensitivity
-analysis (:mod:`experiments.sensitivity`):
+Four pieces: the main comparison (:mod:`experiments.compare`) uses all four, the sensitivity
+analysis (:mod:`experiments.sensitivity`) works through its batches and launches them here, and
+the crisis-versus-sustained comparison takes its seeds from here.
 
 - **Replicates** (:func:`replicate_seeds`, :func:`replicates`): replicate ``r`` runs with the
   ``r``-th child of ``numpy.random.SeedSequence(seed).spawn(n)`` (as Mesa 4's
