@@ -256,12 +256,10 @@ def launch(
 ) -> None:
     """Run ``jobs`` jobs per sweep point through the configured launcher (one launch in all).
 
-    Raises:
-        ConfigurationError: If a sweep point changes Hydra's own settings (the launcher).
+    Every point has the same ``hydra`` settings (:func:`run` rejects sweeps over them); the
+    first point's choose the launcher.
     """
     split = [split_hydra(point) for point in points]
-    if any(own != split[0][0] for own, _ in split):
-        raise ConfigurationError("hydra.* and hydra/... settings cannot be swept; give one value")
     driver = [f"runs_dir={quote_override(runs_dir)}", f"pinned=[{','.join(pinned)}]"]
     job_overrides = [[*job, *driver, f"batch={batch}"] for _, job in split for batch in range(jobs)]
     runner.launch(CONFIG_NAME, split[0][0], job_overrides, out_dir / "jobs", run_batch, "compare")
@@ -374,6 +372,12 @@ def run(argv: Sequence[str] = ()) -> Path:
     try:
         user_overrides, multirun = parse_args(argv)
         points, swept = sweep_points(user_overrides, multirun)
+        hydra_swept = sorted(k for k in swept if k == "hydra" or k.startswith(("hydra.", "hydra/")))
+        if hydra_swept:
+            raise ValueError(
+                f"{', '.join(hydra_swept)}: Hydra's own settings (the launcher) cannot be swept; "
+                "allowed: one value for every point"
+            )
         composed = [compose_config(point) for point in points]
     except ValueError as error:
         raise ConfigurationError(str(error)) from error

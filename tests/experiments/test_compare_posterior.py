@@ -114,12 +114,13 @@ def test_the_run_key_includes_the_parameter_set(ensemble):
         ("posterior=nosuch", "posterior: posterior 'nosuch' not found"),
         ("seeds_per_draw=0", "seeds_per_draw = 0 is out of range; allowed: a whole number in"),
         ("pinned=[demand_levl]", "pinned: 'demand_levl' is not a model parameter (did you mean"),
+        ("hydra.launcher.n_jobs=1,2", "hydra.launcher.n_jobs: Hydra's own settings (the"),
     ],
 )
-def test_bad_posterior_settings_are_one_line_before_any_simulation(tmp_path, override, message):
-    """An unknown posterior lists the shipped ones; nothing is created or simulated."""
+def test_bad_posterior_or_launcher_sweep_is_one_line_before_running(tmp_path, override, message):
+    """An unknown posterior lists the shipped ones; nothing is created or simulated (with -m)."""
     with pytest.raises(compare.ConfigurationError) as error:
-        compare.run([*POSTERIOR_RUN, override, f"output_dir={tmp_path / 'out'}"])
+        compare.run(["-m", *POSTERIOR_RUN, override, f"output_dir={tmp_path / 'out'}"])
     text = str(error.value)
     assert message in text and "\n" not in text
     if override.startswith("posterior="):
