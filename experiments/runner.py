@@ -208,14 +208,21 @@ def split_hydra(overrides: Sequence[str]) -> tuple[list[str], list[str]]:
 class JobCallbacks:
     """The configured ``hydra.callbacks``, called around each job as Hydra's own runs call them.
 
-    Kept as plain data, so that launchers can send it to other processes and machines.
+    Sent to other processes and machines as plain data (the callbacks' configs); each process
+    makes the callbacks once, when its first job starts.
     """
 
     def __init__(self, configs: Any) -> None:
         self.configs = OmegaConf.to_container(configs, resolve=False) if configs else {}
+        self._made: list[Any] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"configs": self.configs, "_made": None}
 
     def _callbacks(self) -> list[Any]:
-        return [instantiate(c) for c in (self.configs or {}).values()]
+        if self._made is None:
+            self._made = [instantiate(c) for c in (self.configs or {}).values()]
+        return self._made
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Call each callback's ``on_job_start``."""

@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+import experiments.schema  # noqa: F401 (registers compare_schema, which conf/config.yaml uses)
 from experiments import runner
 
 STARTED: list[int] = []
@@ -13,11 +14,16 @@ STARTED: list[int] = []
 class NoteJobs:
     """A Hydra callback that notes each job's batch (configured through ``hydra.callbacks``)."""
 
+    def __init__(self):
+        self.running = None
+
     def on_job_start(self, config, **kwargs):
-        STARTED.append(int(config.batch))
+        self.running = int(config.batch)
+        STARTED.append(self.running)
 
     def on_job_end(self, config, job_return, **kwargs):
-        STARTED.append(-1 - int(config.batch))
+        assert self.running == int(config.batch)  # the same callback object sees both
+        STARTED.append(-1 - self.running)
 
 
 def batch_and_process(cfg) -> tuple[int, int]:
