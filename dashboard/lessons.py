@@ -313,7 +313,7 @@ class ClassroomModel(WorkforceModel):
         interventions = build_interventions(switches, crisis_mode, intervention_settings)
         super().__init__(
             rng=seed,
-            scenario=surge,
+            pressure=surge,
             interventions=interventions,
             burn_in_weeks=int(burn_in_weeks),
             n_workers=int(n_workers),

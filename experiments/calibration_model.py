@@ -375,7 +375,7 @@ def pandemic_turnover(
     m = WorkforceModel(
         rng=seed,
         n_workers=design.n_workers,
-        scenario=pandemic_surge(start_week),
+        pressure=pandemic_surge(start_week),
         collect_data=False,
         **params,
     )

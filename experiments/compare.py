@@ -16,22 +16,29 @@ Stages (:func:`run`):
    ``--multirun``, the points of Hydra's basic sweeper). Types are checked by the structured
    config (:mod:`experiments.schema`), values against their allowed ranges, and every arm is
    built once, all before any simulation.
-2. **Simulate** as one Hydra multirun over ``batch=range(jobs)`` (and the swept settings) through
-   the configured launcher: joblib on this machine, submitit on a cluster, basic in-process. A
-   job runs a share of the (scenario, seed) pairs. For each pair the organization is built and
-   burned in once, then copied for every arm (``copy.deepcopy``) and the arm's interventions
-   start on the copy at week 0, exactly as if passed to the constructor: arms share the seed and
-   the burn-in (common random numbers). Each arm's weekly metrics are stored in the run store
+2. **Simulate** through the runner (:mod:`experiments.runner`): ``jobs`` jobs per sweep point,
+   handed to the configured Hydra launcher through Hydra's plugin API (joblib on this machine,
+   submitit on a cluster, basic in-process). A job runs a share of the (scenario, replicate)
+   pairs. Replicate ``r`` has its own seed (``SeedSequence(seed).spawn``) and, with
+   ``posterior=NAME`` (or a path), a parameter set of that posterior ensemble
+   (:mod:`sim.posterior`): ``seeds_per_draw`` consecutive replicates share a draw. Parameters
+   set on the command line (``model.<param>=``, recorded in ``pinned``) keep their value
+   whatever the draw. For each pair the organization is built and burned in once, then copied
+   for every arm (``copy.deepcopy``) and the arm's interventions start on the copy at week 0,
+   exactly as if passed to the constructor: arms share the seed, the parameter set and the
+   burn-in (common random numbers). Each arm's weekly metrics are stored in the run store
    (:mod:`experiments.run_store`, ``runs_dir``) under a hash of everything that determines the
-   run (model parameters, scenario, weeks, the arm's settings, the model code) and its seed, with
-   a completion record; a rerun after an interruption (or a sweep that repeats a point) skips
-   what is stored and valid, and recomputes, naming it, a stored run that fails its checks. A
-   job claims a (scenario, seed) pair while computing it, so concurrent jobs never compute or
-   write the same run twice. Each job shows its progress and expected finish on stderr.
+   run (model parameters including the draw's, scenario, weeks, the arm's settings, the model
+   code) and its seed, with a completion record; a rerun after an interruption (or a sweep that
+   repeats a point) skips what is stored and valid, and recomputes, naming it, a stored run that
+   fails its checks. A job claims a (scenario, replicate) pair while computing it, so
+   concurrent jobs never compute or write the same run twice. Each job shows its progress and
+   expected finish on stderr.
 3. **Gather and write** to one folder: tidy weekly results (``weekly.parquet``), outcomes per run
-   (``outcomes.csv``), the summary (``summary.csv``, ``summary.md``: differences from no
-   intervention with 95 % intervals), three figures, ``report.html`` and ``run_info.json``
-   (config, seeds, versions, commit, timings); a sweep writes one such folder per point and
+   (``outcomes.csv``, with each run's ``replicate`` and posterior ``draw``, -1 without), the
+   summary (``summary.csv``, ``summary.md``: differences from no intervention with 95 %
+   intervals), figures, ``report.html`` and ``run_info.json`` (config, seeds, the ``posterior``
+   used, versions, commit, timings); a sweep writes one such folder per point and
    ``sweep_summary.csv`` beside them. The summary is printed; the output folder is the last
    line printed.
 
@@ -48,19 +55,17 @@ import logging
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import hydra
 import numpy as np
 import pandas as pd
 from omegaconf import DictConfig, open_dict
 
-from experiments import schema
-from experiments.compare_config import CONFIG_MODULE, CONFIG_NAME, compose_config
-from experiments.hydra_job import hydra_argv, quote_override
+from experiments import runner, schema
+from experiments.compare_config import CONFIG_NAME, compose_config
+from experiments.compare_replicates import replicate_parameters, replicates_of
 from experiments.job_folder import (
     INCOMPLETE,
     command_line,
@@ -71,16 +76,16 @@ from experiments.job_folder import (
     record_failure,
 )
 from experiments.overrides import is_given, override_key, parse_args, point_folder, sweep_points
-from experiments.progress import Progress
 from experiments.records import config_hash
-from experiments.run_store import MISSING, InvalidRun, RunShape, RunStore
+from experiments.run_store import MISSING, RunStore
+from experiments.runner import Replicate, Work, deal, quote_override, split_hydra, work_through
 
 RECORD_VERSION = 2
 """Layout of a stored run; part of its key, so a change of layout never reads old runs.
 
 Version 2: every run has a completion record (:mod:`experiments.run_store`)."""
 
-DRIVER_KEYS = ("batch", "runs_dir", "output_dir", "hydra.run.dir", "hydra.sweep.dir")
+DRIVER_KEYS = ("batch", "runs_dir", "output_dir", "pinned", "hydra.run.dir", "hydra.sweep.dir")
 """Keys the driver sets for the jobs itself."""
 
 
@@ -95,11 +100,6 @@ class JobFailed(RuntimeError):
 def progress(message: str) -> None:
     """One line of progress on stderr (visible from joblib and basic jobs)."""
     print(f"compare: {message}", file=sys.stderr, flush=True)
-
-
-def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """The seed of each replicate; the first k are the same for any number of replicates."""
-    return [int(s) for s in np.random.SeedSequence(seed).generate_state(replicates)]
 
 
 @cache
@@ -123,10 +123,10 @@ def arm_spec(cfg: DictConfig, arm: str) -> dict[str, Any]:
     return {"build": str(node.build), "settings": schema.build_settings(node)}
 
 
-def pair_facts(cfg: DictConfig, scenario: str) -> dict[str, Any]:
-    """What determines every run of a scenario, whatever its arm (the seed aside)."""
+def pair_facts(cfg: DictConfig, scenario: str, replicate: Replicate) -> dict[str, Any]:
+    """What determines every run of a scenario and replicate, whatever its arm (seed aside)."""
     return {
-        "model": asdict(schema.model_parameters(cfg)),
+        "model": replicate_parameters(cfg, replicate),
         "scenario": str(cfg.scenario[scenario].name),
         "burn_in_weeks": int(cfg.burn_in_weeks),
         "horizon_weeks": int(cfg.horizon_weeks),
@@ -135,14 +135,19 @@ def pair_facts(cfg: DictConfig, scenario: str) -> dict[str, Any]:
     }
 
 
-def run_key(cfg: DictConfig, scenario: str, arm: str, seed: int) -> str:
-    """Key of one run: a hash of everything that determines it, and its seed."""
-    return config_hash({**pair_facts(cfg, scenario), "arm": arm_spec(cfg, arm)}, seed)
+def run_key(cfg: DictConfig, scenario: str, arm: str, replicate: Replicate) -> str:
+    """Key of one run: a hash of everything that determines it, and its seed.
+
+    The model parameters hashed are the replicate's (its posterior draw's included), so a run of
+    another draw never has the same key.
+    """
+    facts = {**pair_facts(cfg, scenario, replicate), "arm": arm_spec(cfg, arm)}
+    return config_hash(facts, replicate.seed)
 
 
-def pair_key(cfg: DictConfig, scenario: str, seed: int) -> str:
-    """Key of a (scenario, seed) pair, whose arms one job computes together."""
-    return config_hash(pair_facts(cfg, scenario), seed)
+def pair_key(cfg: DictConfig, scenario: str, replicate: Replicate) -> str:
+    """Key of a (scenario, replicate) pair, whose arms one job computes together."""
+    return config_hash(pair_facts(cfg, scenario, replicate), replicate.seed)
 
 
 def run_store(cfg: DictConfig) -> RunStore:
@@ -150,47 +155,47 @@ def run_store(cfg: DictConfig) -> RunStore:
     from sim.accounting import COST_ITEMS
     from sim.week_close import METRIC_KEYS
 
-    shape = RunShape(int(cfg.horizon_weeks), len(METRIC_KEYS), len(COST_ITEMS))
-    return RunStore(cfg.runs_dir, shape)
+    shapes = {"weekly": (int(cfg.horizon_weeks), len(METRIC_KEYS)), "costs": (len(COST_ITEMS),)}
+    return RunStore(cfg.runs_dir, shapes)
 
 
-def run_path(cfg: DictConfig, scenario: str, arm: str, seed: int) -> Path:
+def run_path(cfg: DictConfig, scenario: str, arm: str, replicate: Replicate) -> Path:
     """Where the run's data is stored."""
-    return run_store(cfg).data_path(run_key(cfg, scenario, arm, seed))
+    return run_store(cfg).data_path(run_key(cfg, scenario, arm, replicate))
 
 
-def planned_runs(cfg: DictConfig) -> Iterator[tuple[str, int, int, str]]:
-    """Every run of the comparison: (scenario, replicate, seed, arm)."""
-    seeds = replicate_seeds(cfg.seed, cfg.replicates)
+def planned_runs(cfg: DictConfig) -> Iterator[tuple[str, Replicate, str]]:
+    """Every run of the comparison: (scenario, replicate, arm)."""
+    reps = replicates_of(cfg)
     for scenario in cfg.scenario:
-        for replicate, seed in enumerate(seeds):
+        for replicate in reps:
             for arm in schema.arm_names(cfg):
-                yield scenario, replicate, seed, arm
+                yield scenario, replicate, arm
 
 
 # --------------------------------------------------------------------------------------------
 # Simulation (inside each Hydra job)
 
 
-def simulate_pair(cfg: DictConfig, scenario: str, seed: int) -> int:
-    """Simulate every arm not validly stored for one scenario and seed; return how many ran.
+def simulate_pair(cfg: DictConfig, scenario: str, replicate: Replicate) -> int:
+    """Simulate every arm not validly stored for one scenario and replicate; return how many ran.
 
     The job holds the pair's claim meanwhile (another job computing it is waited for). The
     organization is built and burned in once; each arm runs on a copy of it (the last on the
     original), so the arms share the seed and the burn-in, and an arm's result does not depend
     on which other arms ran.
     """
-    store = run_store(cfg)
-    keys = {arm: run_key(cfg, scenario, arm, seed) for arm in schema.arm_names(cfg)}
-    with store.claim(pair_key(cfg, scenario, seed)):
+    store, seed = run_store(cfg), replicate.seed
+    keys = {arm: run_key(cfg, scenario, arm, replicate) for arm in schema.arm_names(cfg)}
+    with store.claim(pair_key(cfg, scenario, replicate)):
         todo = [arm for arm, key in keys.items() if store.invalid(key, seed)]
         if todo:
-            simulate_arms(cfg, scenario, seed, {arm: keys[arm] for arm in todo}, store)
+            simulate_arms(cfg, scenario, replicate, {arm: keys[arm] for arm in todo}, store)
     return len(todo)
 
 
 def simulate_arms(
-    cfg: DictConfig, scenario: str, seed: int, keys: dict[str, str], store: RunStore
+    cfg: DictConfig, scenario: str, replicate: Replicate, keys: dict[str, str], store: RunStore
 ) -> None:
     """Simulate the arms ``keys`` names from one burned-in organization; store each run."""
     from sim import WorkforceModel
@@ -198,10 +203,10 @@ def simulate_arms(
     from sim.metrics import weekly_metrics
 
     todo = list(keys)
-    params = asdict(schema.model_parameters(cfg))
+    params = replicate_parameters(cfg, replicate)
     base = WorkforceModel(
-        rng=seed,
-        scenario=str(cfg.scenario[scenario].name),
+        rng=replicate.seed,
+        pressure=str(cfg.scenario[scenario].name),
         burn_in_weeks=int(cfg.burn_in_weeks),
         collect_data=False,
         **params,
@@ -216,13 +221,14 @@ def simulate_arms(
             model.step()
             weekly_metrics(model)
             weekly[week] = model.metric_values
-        store.save(keys[arm], seed, weekly, model.ledger.totals.copy())
+        store.save(keys[arm], replicate.seed, weekly=weekly, costs=model.ledger.totals.copy())
 
 
 def run_batch(cfg: DictConfig) -> int:
-    """Hydra task: simulate job ``cfg.batch``'s share of the (scenario, seed) pairs.
+    """Hydra task: simulate job ``cfg.batch``'s share of the (scenario, replicate) pairs.
 
-    Pairs are dealt round-robin over ``cfg.jobs`` jobs. Returns the number of runs simulated.
+    Pairs are dealt round-robin over ``cfg.jobs`` jobs (:mod:`experiments.runner`). Returns the
+    number of runs simulated.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     if cfg.batch is None:
@@ -230,46 +236,33 @@ def run_batch(cfg: DictConfig) -> int:
             "run_batch is a job of the comparison; run `python -m experiments.compare`"
         )
     batch, jobs = int(cfg.batch), int(cfg.jobs)
-    seeds = replicate_seeds(cfg.seed, cfg.replicates)
-    pairs = [(s, r) for r in range(len(seeds)) for s in cfg.scenario]
-    queue = pairs[batch::jobs] if batch < jobs else []
-    store = run_store(cfg)
-    shown = Progress(f"compare: job {batch + 1}/{jobs}", len(queue), position=batch % 8)
-    simulated = 0
-    while queue:
-        # Pairs another job is computing (same runs, another command) wait till the end.
-        scenario, replicate = next(
-            (p for p in queue if not store.claimed_elsewhere(pair_key(cfg, p[0], seeds[p[1]]))),
-            queue[0],
-        )
-        queue.remove((scenario, replicate))
-        began = time.perf_counter()
-        ran = simulate_pair(cfg, scenario, seeds[replicate])
-        simulated += ran
-        shown.advance(
-            f"{scenario} replicate {replicate + 1}/{len(seeds)}: "
-            + (f"{ran} arms in {time.perf_counter() - began:.1f} s" if ran else "stored")
-        )
-    shown.close()
-    return simulated
-
-
-_hydra_jobs = hydra.main(
-    config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME, version_base="1.3"
-)(run_batch)
-
-
-def launch(overrides: Sequence[str], out_dir: Path, runs_dir: Path, jobs: int) -> None:
-    """Run the jobs as one Hydra multirun (the user's sweeps times ``batch=range(jobs)``)."""
-    args = [
-        "--multirun",
-        *overrides,
-        f"runs_dir={quote_override(runs_dir)}",
-        f"batch=range(0,{jobs})",
-        f"hydra.sweep.dir={quote_override(out_dir / 'jobs')}",
+    reps = replicates_of(cfg)
+    pairs = [
+        Work((s, r), pair_key(cfg, s, r), f"{s} replicate {r.index + 1}/{len(reps)}")
+        for r in reps
+        for s in cfg.scenario
     ]
-    with hydra_argv(args):
-        _hydra_jobs()
+    return work_through(
+        f"compare: job {batch + 1}/{jobs}",
+        deal(pairs, batch, jobs),
+        run_store(cfg),
+        lambda pair: simulate_pair(cfg, *pair),
+        position=batch % 8,
+    )
+
+
+def launch(
+    points: Sequence[Sequence[str]], out_dir: Path, runs_dir: Path, jobs: int, pinned: list[str]
+) -> None:
+    """Run ``jobs`` jobs per sweep point through the configured launcher (one launch in all).
+
+    Every point has the same ``hydra`` settings (:func:`run` rejects sweeps over them); the
+    first point's choose the launcher.
+    """
+    split = [split_hydra(point) for point in points]
+    driver = [f"runs_dir={quote_override(runs_dir)}", f"pinned=[{','.join(pinned)}]"]
+    job_overrides = [[*job, *driver, f"batch={batch}"] for _, job in split for batch in range(jobs)]
+    runner.launch(CONFIG_NAME, split[0][0], job_overrides, out_dir / "jobs", run_batch, "compare")
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,22 +282,19 @@ def gather(cfg: DictConfig) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     store = run_store(cfg)
     labels, blocks, costs = [], [], []
-    for scenario, replicate, seed, arm in planned_runs(cfg):
-        key = run_key(cfg, scenario, arm, seed)
-        try:
-            stored = store.load(key, seed)
-        except InvalidRun:
-            if store.problem(key, seed) == MISSING:
-                raise RuntimeError(
-                    f"run {scenario}/{arm}/seed {seed} is missing ({store.data_path(key)})"
-                ) from None
-            simulate_pair(cfg, scenario, seed)
-            stored = store.load(key, seed)
-        blocks.append(stored.weekly)
-        costs.append(stored.costs)
-        labels.append((scenario, arm, replicate, seed))
+    for scenario, replicate, arm in planned_runs(cfg):
+        key, seed = run_key(cfg, scenario, arm, replicate), replicate.seed
+        stored = store.load_or_recompute(
+            key,
+            seed,
+            lambda: simulate_pair(cfg, scenario, replicate),  # noqa: B023 (called now)
+            f"run {scenario}/{arm}/seed {seed}",
+        )
+        blocks.append(stored["weekly"])
+        costs.append(stored["costs"])
+        labels.append((scenario, arm, replicate.index, replicate.draw, seed))
     weeks = int(cfg.horizon_weeks)
-    index = pd.DataFrame(labels, columns=["scenario", "arm", "replicate", "seed"])
+    index = pd.DataFrame(labels, columns=["scenario", "arm", "replicate", "draw", "seed"])
     weekly = pd.DataFrame(np.concatenate(blocks), columns=list(METRIC_KEYS))
     for key in INTEGER_METRICS:
         weekly[key] = weekly[key].astype(np.int64)
@@ -358,9 +348,9 @@ def plan(composed: Sequence[tuple[DictConfig, Any]], runs_dir: Path) -> tuple[in
         with open_dict(cfg):
             cfg.runs_dir = str(runs_dir)
         store = run_store(cfg)
-        for scenario, _, seed, arm in planned_runs(cfg):
-            key = run_key(cfg, scenario, arm, seed)
-            problem = store.problem(key, seed)
+        for scenario, replicate, arm in planned_runs(cfg):
+            key = run_key(cfg, scenario, arm, replicate)
+            problem = store.problem(key, replicate.seed)
             if problem not in (None, MISSING):
                 progress(f"stored run {store.data_path(key)} is {problem}: it will be recomputed")
             total += 1
@@ -382,6 +372,12 @@ def run(argv: Sequence[str] = ()) -> Path:
     try:
         user_overrides, multirun = parse_args(argv)
         points, swept = sweep_points(user_overrides, multirun)
+        hydra_swept = sorted(k for k in swept if k == "hydra" or k.startswith(("hydra.", "hydra/")))
+        if hydra_swept:
+            raise ValueError(
+                f"{', '.join(hydra_swept)}: Hydra's own settings (the launcher) cannot be swept; "
+                "allowed: one value for every point"
+            )
         composed = [compose_config(point) for point in points]
     except ValueError as error:
         raise ConfigurationError(str(error)) from error
@@ -392,7 +388,6 @@ def run(argv: Sequence[str] = ()) -> Path:
     except OSError as error:
         raise JobFailed(f"{failure_line(error)}; no output folder was made") from error
     runs_dir = Path(first.runs_dir).resolve()
-    passed = [o for o in user_overrides if override_key(o) not in DRIVER_KEYS]
     folders = [point_folder(out_dir, n, point, swept) for n, point in enumerate(points)]
     command = command_line("experiments.compare", list(argv))
     try:
@@ -406,7 +401,13 @@ def run(argv: Sequence[str] = ()) -> Path:
         )
         planned = time.perf_counter()
         if todo:
-            launch(passed, out_dir, runs_dir, jobs)
+            launch(
+                [[o for o in p if override_key(o) not in DRIVER_KEYS] for p in points],
+                out_dir,
+                runs_dir,
+                jobs,
+                list(first.pinned),
+            )
         simulated = time.perf_counter()
         texts = []
         for point, folder, (cfg, point_facts) in zip(points, folders, composed, strict=True):

@@ -57,8 +57,22 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
         raise ValueError(f"hydra: {error}".replace("\n", " ")) from error
     with open_dict(cfg):
         del cfg["hydra"]
+    cfg.pinned = pinned_parameters(cfg, overrides)
     schema.validate(cfg)
     return cfg, facts
+
+
+def pinned_parameters(cfg: DictConfig, overrides: Sequence[str]) -> list[str]:
+    """``cfg.pinned`` and every model parameter set by a ``model.<param>=`` override, sorted.
+
+    These keep their configured value when parameter sets are drawn from a posterior.
+    """
+    given = {
+        key.removeprefix("model.")
+        for key in (o.split("=", 1)[0].lstrip("+~") for o in overrides if "=" in o)
+        if key.startswith("model.")
+    }
+    return sorted(set(cfg.pinned) | given)
 
 
 def group_options(group: str) -> list[str]:

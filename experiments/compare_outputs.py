@@ -335,7 +335,9 @@ def write_outputs(
     timings: Mapping[str, Any],
 ) -> str:
     """Write every output of one comparison to ``out_dir``; return the printed summary."""
-    from experiments.compare import arm_levels, arm_spec, code_fingerprint, replicate_seeds
+    from experiments.compare import arm_levels, arm_spec, code_fingerprint
+    from experiments.compare_replicates import posterior_record
+    from experiments.runner import replicate_seeds
 
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = gather_tables(cfg)
@@ -411,6 +413,7 @@ def write_outputs(
         "launcher": facts.get("launcher"),
         "arms": {arm: {"level": levels[arm], **arm_spec(cfg, arm)} for arm in levels},
         "seeds": {"root": int(cfg.seed), "replicates": replicate_seeds(cfg.seed, cfg.replicates)},
+        "posterior": posterior_record(cfg),
         "runs": len(tables["outcomes"]),
         "runs_dir": str(cfg.runs_dir),
         "code_fingerprint": code_fingerprint(),

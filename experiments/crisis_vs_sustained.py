@@ -12,9 +12,11 @@ the model test that claim rather than assume it. For one intervention or bundle 
    every seed runs with it, and both spends are reported.
 3. **No intervention**, the reference.
 
-Every arm of a seed starts from the same burned-in organization (one burn-in, copied), so arms
-differ only by the interventions (common random numbers). Differences from no intervention are
-averaged over seeds with a 95 % t-interval.
+The ``seeds`` seeds are those of the runner (:func:`experiments.runner.replicate_seeds`: children
+of ``SeedSequence(seed)``, as in the main comparison). Every arm of a seed starts from the same
+burned-in organization (one burn-in, copied), so arms differ only by the interventions (common
+random numbers). Differences from no intervention are averaged over seeds with a 95 %
+t-interval.
 
 Usage (a Hydra app, ``conf/crisis.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
 
@@ -24,7 +26,8 @@ Usage (a Hydra app, ``conf/crisis.yaml``; ``--help``, ``--cfg job`` and ``--mult
     python -m experiments.crisis_vs_sustained --config-name crisis_quick   # seconds
 
 ``model.KEY`` sets a model parameter (sim.parameters), ``+settings.KEY`` an intervention setting;
-``intervention=`` and ``scenario=`` pick files of ``conf/intervention/`` and ``conf/scenario/``.
+``intervention=`` and ``scenario=`` pick files of ``conf/intervention/`` and ``conf/scenario/``
+(the outside pressure, passed to the model as ``pressure=``).
 A bad key or value stops the command with one line before anything runs.
 
 Prints one JSON object (arms, budgets, differences with intervals, config and seeds) and writes
@@ -35,20 +38,17 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-import hydra
 import numpy as np
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
 from analysis.intervals import mean_interval
 from experiments.hydra_app import (
+    JsonCommand,
     ModelOverrides,
-    check_command_line,
-    compose_checked,
     job_fields,
-    legacy_overrides,
-    run_json_job,
 )
+from experiments.runner import replicate_seeds
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
 from sim.model import WorkforceModel
@@ -57,7 +57,6 @@ from sim.scenarios import make_scenario
 
 OUTCOMES = ("burnout_prevalence", "annual_turnover_rate", "vacancy_rate", "total_cost")
 ARMS = ("none", "crisis", "sustained")
-COMMAND = "python -m experiments.crisis_vs_sustained"
 
 
 @dataclass
@@ -129,20 +128,11 @@ def settings_from(cfg: DictConfig) -> CrisisConfig:
     return config
 
 
-def parse_args(argv: list[str]) -> CrisisConfig:
-    """The checked :class:`CrisisConfig` of command-line overrides (Python use).
-
-    The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
-    ``settings.KEY`` for ``+settings.KEY``.
-    """
-    return compose_checked("crisis", legacy_overrides(argv), settings_from)
-
-
 def burned_in(config: CrisisConfig, seed: int) -> WorkforceModel:
     """The organization after burn-in, before any intervention (shared by all arms)."""
     return WorkforceModel(
         rng=seed,
-        scenario=config.scenario,
+        pressure=config.scenario,
         collect_data=False,
         n_workers=config.n_workers,
         **config.params,
@@ -215,7 +205,7 @@ def matching_unit_count(
 def compare(config: CrisisConfig) -> dict[str, Any]:
     """Run the three arms for every seed; return the JSON-ready comparison."""
     config.validate()
-    seeds = [config.seed + i for i in range(config.seeds)]
+    seeds = replicate_seeds(config.seed, config.seeds)
     bases = {seed: burned_in(config, seed) for seed in seeds}
     crisis = {seed: run_arm(config, bases[seed], "crisis") for seed in seeds}
     budget = float(np.mean([r["intervention_cost"] for r in crisis.values()]))
@@ -258,16 +248,11 @@ def _stat(values: np.ndarray) -> dict[str, float]:
     return {"mean": round(mean, 6), "ci": [round(low, 6), round(high, 6)]}
 
 
-@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="crisis")
-def app(cfg: DictConfig) -> None:
-    """Hydra app: run the comparison, print its JSON report and write it to the output folder."""
-    run_json_job(cfg, COMMAND, settings_from, compare, "crisis.json")
-
-
-def main() -> None:
-    """Command-line entry (``burnout-crisis``): check the command line, then run the app."""
-    check_command_line(COMMAND, "crisis", settings_from)
-    app()
+COMMAND = JsonCommand(
+    "experiments.crisis_vs_sustained", "crisis", settings_from, compare, "crisis.json"
+)
+parse_args = COMMAND.parse_args
+main = COMMAND.main
 
 
 if __name__ == "__main__":

@@ -224,7 +224,7 @@ def simulate_organization(
     """
     model = WorkforceModel(
         rng=seed,
-        scenario=settings.scenario,
+        pressure=settings.scenario,
         burn_in_weeks=settings.burn_in_weeks,
         collect_data=False,
         **params,

@@ -7,7 +7,9 @@ API (:func:`check_command_line`): every key against the config (with a "did you 
 ``--multirun`` sweep, so a bad key or value ends the process with one line naming it before
 any simulation. Informational flags (``--help``, ``--cfg``, ``--info``, ...) go straight to
 Hydra. The job (:func:`run_json_job`) then prints the report as JSON on stdout and writes it,
-with the job's record, into Hydra's output folder.
+with the job's record, into Hydra's output folder. :class:`JsonCommand` puts the pieces together:
+a command module declares its config name, settings and job once and takes its ``main`` and
+``parse_args`` from it.
 
 ``model.<parameter>`` is a parameter of :class:`sim.parameters.ModelParameters` (the typed node
 :data:`ModelOverrides`, null meaning the model's default); intervention settings are new keys
@@ -20,10 +22,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import hydra
 from hydra import compose, initialize_config_module
 from hydra.core.config_store import ConfigStore
 from hydra.core.global_hydra import GlobalHydra
@@ -254,6 +257,54 @@ def run_json_job[Settings](
     write_json_atomic(out_dir / "run_info.json", {**job_record(cfg, command), **provenance()})
     print(json.dumps(report, indent=2, allow_nan=False), flush=True)
     return report
+
+
+@dataclass(frozen=True)
+class JsonCommand[Settings]:
+    """A command that checks its settings, runs one job and prints its report as JSON.
+
+    Attributes:
+        module: The command's module (``python -m <module>``; its Hydra job's name).
+        config_name: Its config in ``conf/`` (a structured config registered in the ConfigStore).
+        settings_from: Checks a composed config and returns the job's settings (ValueError).
+        run: The job: settings in, JSON-ready report out.
+        report_name: The report's file in the job's output folder.
+    """
+
+    module: str
+    config_name: str
+    settings_from: Callable[[DictConfig], Settings]
+    run: Callable[[Settings], dict[str, Any]]
+    report_name: str
+
+    @property
+    def command(self) -> str:
+        """How the command is typed, for messages and records."""
+        return f"python -m {self.module}"
+
+    def parse_args(self, argv: Sequence[str]) -> Settings:
+        """The checked settings of command-line overrides (Python use).
+
+        The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
+        ``settings.KEY`` for ``+settings.KEY``.
+        """
+        return compose_checked(self.config_name, legacy_overrides(argv), self.settings_from)
+
+    def job(self, cfg: DictConfig) -> dict[str, Any]:
+        """The Hydra job: run, print the JSON report and write it to the output folder."""
+        return run_json_job(cfg, self.command, self.settings_from, self.run, self.report_name)
+
+    def main(self) -> None:
+        """Command-line entry: check the command line (one line if bad), then run the app."""
+        check_command_line(self.command, self.config_name, self.settings_from)
+
+        def app(cfg: DictConfig) -> None:
+            self.job(cfg)
+
+        app.__module__ = self.module  # Hydra names the job (and its log) after the module
+        hydra.main(version_base="1.3", config_path="pkg://conf", config_name=self.config_name)(
+            app
+        )()
 
 
 def legacy_overrides(argv: Sequence[str], model_keys: Iterable[str] = ("n_workers",)) -> list[str]:

@@ -1,16 +1,15 @@
-"""Hydra plumbing shared by the experiments: checked settings, job wrapper, launching jobs.
+"""Hydra plumbing shared by the experiments: checked settings and the single-job wrapper.
 
 The single-job commands (dose-response, tipping point) check their settings before any work, run
 one job that writes its outputs into Hydra's output folder, print a summary and then the folder
 as the last line; after a ``--multirun`` the :class:`PrintSweepFolder` callback prints the sweep
-folder last instead. The drivers (main comparison, sensitivity) launch their batches of runs as
-one Hydra multirun with :func:`hydra_argv` and :func:`quote_override`.
+folder last instead. The drivers (main comparison, sensitivity) launch their batches of runs
+through :mod:`experiments.runner`.
 """
 
 import logging
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,7 @@ def number_setting(
 
 
 def scenario_name(choice: Any) -> str:
-    """The external scenario chosen from ``conf/scenario/`` (exactly one), checked.
+    """The outside pressure chosen from ``conf/scenario/`` (exactly one), checked.
 
     The group is shared with the main job: each file holds ``<label>: {name: ..., ...}``, and
     ``name`` is a scenario of ``sim.scenarios``. A plain name is accepted too.
@@ -111,24 +110,3 @@ class PrintSweepFolder(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Print the folder that holds every job's output folder."""
         print(Path(config.hydra.sweep.dir).resolve(), flush=True)
-
-
-def quote_override(value: str | Path) -> str:
-    """``value`` quoted for a Hydra command-line override (paths with spaces or quotes)."""
-    text = str(value).replace("\\", "\\\\").replace("'", "\\'")
-    return f"'{text}'"
-
-
-@contextmanager
-def hydra_argv(args: Sequence[str]) -> Iterator[None]:
-    """Run a ``@hydra.main`` function with ``args`` as its command line, then restore it.
-
-    The drivers (main comparison, sensitivity) launch their jobs as one Hydra multirun this way,
-    so the configured launcher (basic, joblib, submitit) runs them.
-    """
-    saved = sys.argv
-    sys.argv = [saved[0] if saved else "experiments", *args]
-    try:
-        yield
-    finally:
-        sys.argv = saved

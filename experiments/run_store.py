@@ -1,6 +1,6 @@
-"""Stored runs of the main comparison: validated on read, claimed while they are computed.
+"""Stored runs of the experiments: validated on read, claimed while they are computed.
 
-A run is stored under ``<root>/<key>.npz`` (its weekly metrics, cost totals and seed), the key a
+A run is stored under ``<root>/<key>.npz`` (its named arrays and seed), the key a
 hash of everything that determines it. After the data, a completion record ``<key>.json`` is
 written, atomically like the data: the SHA-256 of the data file and the shapes it must have. A
 run counts as stored only if both files are there and agree: the record's checksum matches the
@@ -8,11 +8,12 @@ file, the arrays have the expected shapes (``horizon_weeks`` rows) and the seed 
 Anything else (a file cut short, emptied, a week short, written by other code, or data without
 its record) is *invalid*: :meth:`RunStore.problem` says why, and the caller recomputes the run.
 
-Jobs that share the store (two commands, or the jobs of one command) claim a (scenario, seed)
-pair with a lock file (``<root>/claims/<pair key>.lock``, :mod:`filelock`) while they compute its
-arms: a second job waits for the first, then finds the arms stored, so no run is computed twice
-and no file is written by two jobs at once. The operating system releases the lock of a job that
-dies, so a killed job leaves no stale claim.
+Jobs that share the store (two commands, or the jobs of one command) claim a group of runs (a
+(scenario, replicate) pair of the comparison, a piece of the sensitivity design) with a lock file
+(``<root>/claims/<key>.lock``, :mod:`filelock`) while they compute it: a second job waits for the
+first, then finds the runs stored, so no run is computed twice and no file is written by two jobs
+at once. The operating system releases the lock of a job that dies, so a killed job leaves no
+stale claim.
 """
 
 import hashlib
@@ -20,9 +21,8 @@ import io
 import json
 import logging
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,39 +36,20 @@ MISSING = "missing"
 """The problem of a run never stored (or whose data file was removed)."""
 
 
-@dataclass(frozen=True)
-class RunShape:
-    """The shape every stored run of one comparison has.
-
-    Attributes:
-        weeks: Rows of ``weekly`` (the horizon).
-        metrics: Columns of ``weekly`` (the model's weekly metrics).
-        costs: Entries of ``costs`` (the ledger's cost items).
-    """
-
-    weeks: int
-    metrics: int
-    costs: int
-
-
-@dataclass(frozen=True)
-class StoredRun:
-    """One run read back from the store."""
-
-    weekly: np.ndarray
-    costs: np.ndarray
-
-
 class InvalidRun(RuntimeError):
     """A stored run that is missing or fails its checks; the message names it and says why."""
 
 
 class RunStore:
-    """The runs of one comparison under ``root``, all of shape ``shape``."""
+    """Stored runs under ``root``, each a set of named arrays of the shapes ``shapes`` gives.
 
-    def __init__(self, root: str | Path, shape: RunShape) -> None:
+    The main comparison stores ``weekly`` (weeks x metrics) and ``costs`` per run; the
+    sensitivity analysis ``Y`` (rows x outputs) per batch of its design.
+    """
+
+    def __init__(self, root: str | Path, shapes: Mapping[str, tuple[int, ...]]) -> None:
         self.root = Path(root)
-        self.shape = shape
+        self.shapes = {name: tuple(shape) for name, shape in shapes.items()}
 
     def data_path(self, key: str) -> Path:
         """The run's data file."""
@@ -78,25 +59,24 @@ class RunStore:
         """The run's completion record, written after its data."""
         return self.root / f"{key}.json"
 
-    def save(self, key: str, seed: int, weekly: np.ndarray, costs: np.ndarray) -> Path:
-        """Store a run: its data, then its completion record (each atomically)."""
-        expected = (self.shape.weeks, self.shape.metrics)
-        if weekly.shape != expected or costs.shape != (self.shape.costs,):
-            raise ValueError(
-                f"run {key}: shapes {weekly.shape}, {costs.shape}; expected {expected}, "
-                f"({self.shape.costs},)"
-            )
-        path = save_npz_atomic(self.data_path(key), weekly=weekly, costs=costs, seed=seed)
+    def save(self, key: str, seed: int, **arrays: np.ndarray) -> Path:
+        """Store a run: its data, then its completion record (each atomically).
+
+        ``seed`` is the run's seed (or another number that identifies it), checked when read.
+        """
+        shapes = {name: tuple(np.shape(value)) for name, value in arrays.items()}
+        if shapes != self.shapes:
+            raise ValueError(f"run {key}: shapes {shapes}; expected {self.shapes}")
+        path = save_npz_atomic(self.data_path(key), **arrays, seed=seed)
         record = {
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "weekly_shape": list(weekly.shape),
-            "costs_shape": list(costs.shape),
+            **{f"{name}_shape": list(shape) for name, shape in shapes.items()},
             "seed": int(seed),
         }
         write_json_atomic(self.record_path(key), record)
         return path
 
-    def load(self, key: str, seed: int) -> StoredRun:
+    def load(self, key: str, seed: int) -> dict[str, np.ndarray]:
         """Read a run back, checked.
 
         Raises:
@@ -107,11 +87,27 @@ class RunStore:
             raise InvalidRun(f"stored run {self.data_path(key)} is {problem}")
         return run
 
+    def load_or_recompute(
+        self, key: str, seed: int, recompute: Callable[[], object], name: str
+    ) -> dict[str, np.ndarray]:
+        """Read a run back; one found invalid (not missing) is recomputed by ``recompute`` first.
+
+        Raises:
+            RuntimeError: If the run is missing (``name`` says which run it is).
+        """
+        try:
+            return self.load(key, seed)
+        except InvalidRun:
+            if self.problem(key, seed) == MISSING:
+                raise RuntimeError(f"{name} is missing ({self.data_path(key)})") from None
+        recompute()
+        return self.load(key, seed)
+
     def problem(self, key: str, seed: int) -> str | None:
         """None if the run is stored and valid; else :data:`MISSING` or what is wrong with it."""
         return self._read(key, seed)[1]
 
-    def _read(self, key: str, seed: int) -> tuple[StoredRun | None, str | None]:
+    def _read(self, key: str, seed: int) -> tuple[dict[str, np.ndarray] | None, str | None]:
         data, record_path = self.data_path(key), self.record_path(key)
         try:
             raw = data.read_bytes()
@@ -129,15 +125,13 @@ class RunStore:
             return None, f"invalid (checksum differs from {record_path.name}: changed or cut short)"
         try:
             with np.load(io.BytesIO(raw)) as stored:
-                run = StoredRun(stored["weekly"], stored["costs"])
+                run = {name: stored[name] for name in self.shapes}
                 stored_seed = int(stored["seed"])
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
             return None, f"invalid (unreadable data: {type(error).__name__}: {error})"
-        expected = (self.shape.weeks, self.shape.metrics)
-        if run.weekly.shape != expected:
-            return None, f"invalid (weekly shape {run.weekly.shape}, expected {expected})"
-        if run.costs.shape != (self.shape.costs,):
-            return None, f"invalid (costs shape {run.costs.shape}, expected ({self.shape.costs},))"
+        for name, expected in self.shapes.items():
+            if run[name].shape != expected:
+                return None, f"invalid ({name} shape {run[name].shape}, expected {expected})"
         if stored_seed != int(seed):
             return None, f"invalid (seed {stored_seed}, expected {seed})"
         return run, None
@@ -156,7 +150,7 @@ class RunStore:
 
     @contextmanager
     def claim(self, pair_key: str) -> Iterator[None]:
-        """Hold the claim on a (scenario, seed) pair, waiting while another job holds it."""
+        """Hold the claim on a group of runs, waiting while another job holds it."""
         with self._lock(pair_key):
             yield
 

@@ -104,6 +104,9 @@ class CompareConfig:
     willingness_to_pay: WillingnessToPay = field(default_factory=WillingnessToPay)
     output_dir: str | None = None
     runs_dir: str = "outputs/compare/runs"
+    posterior: str | None = None
+    seeds_per_draw: int = 2
+    pinned: list[str] = field(default_factory=list)
     batch: int | None = None
 
 
@@ -119,6 +122,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "seed": (0, 2**63 - 1),
     "jobs": (1, 100_000),
     "bootstrap": (0, 1_000_000),
+    "seeds_per_draw": (1, 100_000),
 }
 
 
@@ -193,6 +197,7 @@ def validate(cfg: DictConfig) -> None:
                 "numbers >= 0 (US dollars per unit of effect)"
             )
     model_parameters(cfg)
+    check_posterior(cfg)
     if not cfg.scenario:
         raise ValueError(f"scenario is empty; choose one or more of: {', '.join(SCENARIOS)}")
     for label, scenario in cfg.scenario.items():
@@ -216,6 +221,38 @@ def validate(cfg: DictConfig) -> None:
             build(arm.build, **build_settings(arm))
         except (ValueError, TypeError) as error:
             raise ValueError(f"intervention.{label}.settings: {error}") from error
+
+
+def check_posterior(cfg: DictConfig) -> None:
+    """Check ``pinned`` names model parameters, and ``posterior`` loads and fits the model.
+
+    Raises:
+        ValueError: Naming the key; an unknown posterior lists the shipped ones.
+    """
+    from experiments.hydra_app import did_you_mean
+    from experiments.runner import posterior_at, replicates
+
+    names = [f.name for f in dataclasses.fields(ModelParameters)]
+    for name in cfg.pinned:
+        if name not in names:
+            raise ValueError(
+                f"pinned: {name!r} is not a model parameter{did_you_mean(name, names)}; allowed: "
+                "names of sim.parameters.ModelParameters"
+            )
+    if cfg.posterior is None:
+        return
+    try:
+        posterior = posterior_at(str(cfg.posterior))
+    except (ValueError, OSError) as error:
+        raise ValueError(f"posterior: {error}".replace("\n", " ")) from None
+    params = plain(cfg.model)
+    for rep in replicates(cfg.seed, cfg.replicates, posterior, cfg.seeds_per_draw, cfg.pinned):
+        try:
+            ModelParameters.from_kwargs(**{**params, **rep.parameters})
+        except ValueError as error:
+            raise ValueError(
+                f"posterior: draw {rep.draw} does not fit the model settings: {error}"
+            ) from None
 
 
 def _check_keys(node: DictConfig, schema: type, prefix: str) -> None:

@@ -17,9 +17,12 @@ Stages (:func:`run`):
    or the intervention bundle knows it, and that the model accepts both ends of its range.
 2. **Sample** with SALib (Saltelli/Sobol' or Morris trajectories) and give every Saltelli block or
    Morris trajectory its own seed; write the design to the output folder.
-3. **Simulate** as one Hydra multirun over ``batch=range(K)`` through the configured launcher
-   (joblib by default, submitit on a cluster): each job simulates its rows of the design in one
-   process and writes its outputs atomically (temporary file, then ``os.replace``).
+3. **Simulate** through the runner (:mod:`experiments.runner`): ``batches`` jobs handed to the
+   configured Hydra launcher (joblib by default, submitit on a cluster) through Hydra's plugin
+   API. Each job simulates its rows of the design in one process, in pieces stored in the run
+   store (``<output folder>/batches``, :mod:`experiments.run_store`: validated on read, claimed
+   while computed), with progress and expected finish time on stderr. A rerun into the same
+   folder keeps every valid piece of the same design and simulates the rest.
 4. **Gather and analyse**: indices (:func:`analysis.sensitivity.analyze`) as a tidy CSV, bar charts
    of S1 and ST or a Morris mu*-sigma plot, a convergence check (indices at N/2 against N), a
    short text naming the parameters that matter, and a record of config, seeds, versions and git
@@ -42,25 +45,29 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-import hydra
 import numpy as np
 from hydra import compose, initialize_config_module
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from analysis.sensitivity import merge_batches
-from experiments.hydra_job import hydra_argv, quote_override
-from experiments.records import save_npz_atomic, write_text_atomic
-from experiments.sensitivity_jobs import Design, batch_path, plan, run_batch
+from experiments import runner
+from experiments.records import write_text_atomic
+from experiments.run_store import MISSING
+from experiments.runner import quote_override, split_hydra
+from experiments.sensitivity_jobs import (
+    Design,
+    chunk_key,
+    chunk_store,
+    chunks,
+    compute_chunk,
+    plan,
+    run_batch,
+    save_design,
+)
 from experiments.sensitivity_outputs import analyse, record_run, timing_text
 from experiments.sensitivity_space import arm_names
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "sensitivity"
-
-
-_hydra_batches = hydra.main(
-    config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME, version_base="1.3"
-)(run_batch)
 
 
 def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
@@ -78,35 +85,55 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
 
 
 def launch(overrides: Sequence[str], out_dir: Path, n_batches: int) -> None:
-    """Run the batches as one Hydra multirun through the configured launcher."""
-    args = [
-        "--multirun",
-        *overrides,
-        f"design={quote_override(out_dir / 'design.npz')}",
-        f"batch=range(0,{n_batches})",
-        f"hydra.sweep.dir={quote_override(out_dir / 'jobs')}",
-    ]
-    with hydra_argv(args):
-        _hydra_batches()
+    """Run the batches as jobs of the configured launcher (:func:`experiments.runner.launch`)."""
+    own, job = split_hydra(overrides)
+    design = f"design={quote_override(out_dir / 'design.npz')}"
+    jobs = [[*job, design, f"batch={batch}"] for batch in range(n_batches)]
+    runner.launch(CONFIG_NAME, own, jobs, out_dir / "jobs", run_batch, "sensitivity")
 
 
-def gather(out_dir: Path, design: Design) -> tuple[np.ndarray, float]:
-    """Read every batch's outputs back in sample order, with the jobs' summed compute time.
+def check_stored(out_dir: Path, design: Design) -> int:
+    """Rows of the design validly stored already; a stored piece that is invalid is named."""
+    rows = 0
+    for batch in range(design.n_batches):
+        for start, stop in chunks(design, batch):
+            store, key = chunk_store(out_dir, design, stop - start), chunk_key(design, start, stop)
+            problem = store.problem(key, start)
+            if problem not in (None, MISSING):
+                print(
+                    f"sensitivity: stored run {store.data_path(key)} is {problem}: it will be "
+                    "recomputed",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            rows += (stop - start) * (problem is None)
+    if rows:
+        print(f"sensitivity: {rows} of {len(design.X)} rows already stored", file=sys.stderr)
+    return rows
+
+
+def gather(cfg: DictConfig, out_dir: Path, design: Design) -> tuple[np.ndarray, float]:
+    """Read every stored piece back in sample order, with the jobs' summed compute time.
+
+    A piece found invalid here (changed since its job stored it) is simulated again.
 
     Raises:
-        RuntimeError: If a batch is missing or belongs to another design.
+        RuntimeError: If a piece is missing (its job failed; the log is under ``jobs/``).
     """
-    parts = []
+    Y = np.empty((len(design.X), len(design.problem["outputs"])))
+    seconds = 0.0
     for batch in range(design.n_batches):
-        path = batch_path(out_dir, batch)
-        if not path.exists():
-            raise RuntimeError(f"batch {batch} wrote no outputs ({path}); see {out_dir / 'jobs'}")
-        with np.load(path) as done:
-            if str(done["digest"]) != design.digest:
-                raise RuntimeError(f"{path} belongs to another design")
-            parts.append((int(done["start"]), done["Y"], float(done["seconds"])))
-    Y = merge_batches([(start, rows) for start, rows, _ in parts], n_rows=len(design.X))
-    return Y, sum(seconds for *_, seconds in parts)
+        for start, stop in chunks(design, batch):
+            store, key = chunk_store(out_dir, design, stop - start), chunk_key(design, start, stop)
+            stored = store.load_or_recompute(
+                key,
+                start,
+                lambda: compute_chunk(cfg, design, out_dir, start, stop),  # noqa: B023 (called now)
+                f"rows {start}-{stop - 1} of batch {batch} (its log: {out_dir / 'jobs'})",
+            )
+            Y[start:stop] = stored["Y"]
+            seconds += float(stored["seconds"])
+    return Y, seconds
 
 
 def default_output_dir(cfg: DictConfig) -> Path:
@@ -132,20 +159,14 @@ def run(overrides: Sequence[str] = ()) -> Path:
     if not any(o.split("=", 1)[0].lstrip("+~") == "output_dir" for o in overrides):
         overrides.append(f"output_dir={quote_override(out_dir)}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    problem = design.problem
-    save_npz_atomic(
-        out_dir / "design.npz",
-        X=design.X,
-        seeds=design.seeds,
-        names=np.array(problem["names"]),
-        batch_size=design.batch_size,
-        digest=design.digest,
-    )
+    save_design(design, out_dir / "design.npz")
     write_text_atomic(out_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
     sampled = time.perf_counter()
 
-    launch(overrides, out_dir, design.n_batches)
-    Y, job_seconds = gather(out_dir, design)
+    stored = check_stored(out_dir, design)
+    if stored < len(design.X):
+        launch(overrides, out_dir, design.n_batches)
+    Y, job_seconds = gather(cfg, out_dir, design)
     simulated = time.perf_counter()
 
     report = analyse(cfg, design, Y, out_dir)

@@ -14,6 +14,8 @@ from omegaconf import DictConfig
 
 from analysis.sensitivity import build_problem, ishigami, sample, split_batches
 from experiments.records import save_npz_atomic
+from experiments.run_store import RunStore
+from experiments.runner import Work, work_through
 from experiments.sensitivity_space import (
     STATUS_QUO,
     Space,
@@ -203,7 +205,7 @@ def simulate_point(
 
     arms = arm_names(cfg)
     base = WorkforceModel(
-        rng=seed, scenario=cfg.scenario, burn_in_weeks=cfg.burn_in_weeks, **model_params
+        rng=seed, pressure=cfg.scenario, burn_in_weeks=cfg.burn_in_weeks, **model_params
     )
     results = {}
     for i, arm in enumerate(arms):
@@ -232,43 +234,103 @@ EVALUATORS: Mapping[str, Callable[[DictConfig, Space, np.ndarray, np.ndarray], n
 """How each kind of parameter space turns samples into outputs."""
 
 
-def batch_path(out_dir: Path, batch: int) -> Path:
-    """Where job ``batch`` writes its outputs."""
-    return out_dir / "batches" / f"batch_{batch:05d}.npz"
+CHUNKS_PER_BATCH = 10
+"""Pieces each batch is stored in: a job's progress and resumption go piece by piece."""
 
 
-def run_batch(cfg: DictConfig) -> str:
-    """Hydra task: simulate one batch of the design and write its outputs atomically.
+def chunks(design: Design, batch: int) -> list[tuple[int, int]]:
+    """The (start, stop) rows of each stored piece of batch ``batch``."""
+    first = batch * design.batch_size
+    last = min(first + design.batch_size, len(design.X))
+    size = max(1, -(-(last - first) // CHUNKS_PER_BATCH))
+    return [(start, min(start + size, last)) for start in range(first, last, size)]
 
-    A batch already written for the same design is kept (a resubmitted job does no work twice).
+
+def chunk_store(out_dir: Path, design: Design, rows: int) -> RunStore:
+    """The store of the design's results (``<out_dir>/batches``), for pieces of ``rows`` rows."""
+    outputs = len(design.problem["outputs"])
+    return RunStore(out_dir / "batches", {"Y": (rows, outputs), "seconds": ()})
+
+
+def chunk_key(design: Design, start: int, stop: int) -> str:
+    """Key of the piece of rows ``start:stop`` of this design (another design never matches)."""
+    return f"rows_{start:07d}_{stop:07d}_{design.digest}"
+
+
+def compute_chunk(cfg: DictConfig, design: Design, out_dir: Path, start: int, stop: int) -> int:
+    """Simulate rows ``start:stop`` unless validly stored (holding their claim); return rows run."""
+    store, key = chunk_store(out_dir, design, stop - start), chunk_key(design, start, stop)
+    with store.claim(key):
+        if not store.invalid(key, start):
+            return 0
+        began = time.perf_counter()
+        evaluate = EVALUATORS[cfg.sensitivity.evaluator]
+        Y = np.asarray(evaluate(cfg, design.space, design.X[start:stop], design.seeds[start:stop]))
+        seconds = time.perf_counter() - began
+        store.save(key, start, Y=Y, seconds=np.float64(seconds))
+    return stop - start
+
+
+def save_design(design: Design, path: Path) -> Path:
+    """Write the design (samples, seeds, how it is cut) for the jobs to read."""
+    return save_npz_atomic(
+        path,
+        X=design.X,
+        seeds=design.seeds,
+        names=np.array(design.problem["names"]),
+        outputs=np.array(design.problem["outputs"]),
+        n_design=design.n_design,
+        block=design.block,
+        batch_size=design.batch_size,
+        digest=design.digest,
+    )
+
+
+def load_design(cfg: DictConfig, path: Path) -> Design:
+    """The design the driver wrote to ``path``, for a job of ``cfg``.
+
+    Raises:
+        RuntimeError: If the job's parameter space is not the design's, or the file changed.
+    """
+    with np.load(path) as stored:
+        X, seeds = stored["X"], stored["seeds"]
+        names = [str(name) for name in stored["names"]]
+        outputs = [str(name) for name in stored["outputs"]]
+        sizes = [int(stored[key]) for key in ("n_design", "block", "batch_size")]
+        digest = str(stored["digest"])
+    space = parameter_space(cfg)
+    if [param.name for param in space.params] != names:
+        raise RuntimeError(f"the job's parameter space is not the design's {names} ({path})")
+    if hashlib.sha256(X.tobytes() + seeds.tobytes()).hexdigest()[:16] != digest:
+        raise RuntimeError(f"{path} changed since it was written (digest differs)")
+    problem = {"names": names, "outputs": outputs}
+    return Design(problem, space, X, seeds, sizes[0], sizes[1], sizes[2], digest)
+
+
+def run_batch(cfg: DictConfig) -> int:
+    """Hydra task: simulate batch ``cfg.batch`` of the design, piece by piece, with progress.
+
+    Pieces already stored validly for the same design are kept (a resubmitted job does no work
+    twice); a piece another job is computing is waited for, not computed again.
 
     Returns:
-        The path of the batch's outputs.
+        The number of rows simulated.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
     if cfg.design is None or cfg.batch is None:
         raise ValueError(
             "run_batch is a job of the sensitivity driver; run `python -m experiments.sensitivity`"
         )
-    design_path = Path(cfg.design)
-    with np.load(design_path) as design:
-        X, seeds = design["X"], design["seeds"]
-        stored_names = [str(name) for name in design["names"]]
-        batch_size, digest = int(design["batch_size"]), str(design["digest"])
-    batch = int(cfg.batch)
-    out = batch_path(design_path.parent, batch)
-    if out.exists():
-        with np.load(out) as done:
-            if str(done["digest"]) == digest:
-                return str(out)
-    start = batch * batch_size
-    rows = slice(start, start + batch_size)
-    began = time.perf_counter()
-    space = parameter_space(cfg)
-    names = [param.name for param in space.params]
-    if names != stored_names:
-        raise RuntimeError(f"the job's parameter space {names} is not the design's {stored_names}")
-    Y = np.asarray(EVALUATORS[cfg.sensitivity.evaluator](cfg, space, X[rows], seeds[rows]))
-    seconds = time.perf_counter() - began
-    save_npz_atomic(out, start=start, Y=Y, seconds=seconds, digest=digest)
-    return str(out)
+    design_path, batch = Path(cfg.design), int(cfg.batch)
+    design, out_dir = load_design(cfg, design_path), design_path.parent
+    pieces = [
+        Work((start, stop), chunk_key(design, start, stop), f"rows {start}-{stop - 1}")
+        for start, stop in chunks(design, batch)
+    ]
+    return work_through(
+        f"sensitivity: job {batch + 1}/{design.n_batches}",
+        pieces,
+        chunk_store(out_dir, design, 0),
+        lambda rows: compute_chunk(cfg, design, out_dir, *rows),
+        position=batch % 8,
+    )

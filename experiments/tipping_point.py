@@ -99,7 +99,7 @@ def simulate_level(settings: TippingSettings, demand: float, seed: int) -> dict[
     """One organization at a fixed demand level: its equilibrium outcomes and vacancy trend."""
     model = WorkforceModel(
         rng=seed,
-        scenario=settings.scenario,
+        pressure=settings.scenario,
         burn_in_weeks=settings.burn_in_weeks,
         demand_level=demand,
         **settings.model,
@@ -143,7 +143,7 @@ def simulate_surge(settings: TippingSettings) -> pd.DataFrame:
         for arm, scenario in (("surge", path), ("control", base)):
             model = WorkforceModel(
                 rng=seed,
-                scenario=scenario,
+                pressure=scenario,
                 burn_in_weeks=settings.burn_in_weeks,
                 demand_level=plan.baseline_demand,
                 **settings.model,

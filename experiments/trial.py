@@ -23,26 +23,23 @@ Usage (a Hydra app, ``conf/trial.yaml``; ``--help``, ``--cfg job`` and ``--multi
 
 ``+settings.KEY`` sets an intervention (or, as ``+settings.member.KEY``, a bundle member)
 setting; ``model.KEY`` sets a model parameter (sim.parameters); ``scenario=`` picks a file of
-``conf/scenario/``. A bad key or value stops the command with one line before anything runs.
+``conf/scenario/`` (the outside pressure, the model's ``pressure=``). A bad key or value stops
+the command with one line before anything runs.
 Prints one JSON object and writes it to ``trial.json`` in the Hydra output folder.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-import hydra
 import numpy as np
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig
 
 from analysis.trial import Estimate, ancova_g, hedges_g, pool, prevalence_difference
 from experiments.hydra_app import (
+    JsonCommand,
     ModelOverrides,
-    check_command_line,
-    compose_checked,
     job_fields,
-    legacy_overrides,
-    run_json_job,
 )
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
@@ -53,7 +50,6 @@ from sim.scenarios import make_scenario
 FOLLOW_UP_WEEKS = {3: 13, 6: 26, 12: 52}  # months -> weeks after the start (week 0)
 RANDOMIZE = ("auto", "workers", "units")
 MBI_EXHAUSTION_MAX = 54.0  # exhaustion 0-1 is MBI emotional exhaustion / 54 (sim.state)
-COMMAND = "python -m experiments.trial"
 
 
 @dataclass
@@ -111,15 +107,6 @@ def settings_from(cfg: DictConfig) -> TrialConfig:
     config = TrialConfig(**job_fields(cfg, ("seed", "replicates", "randomize")))
     config.validate()
     return config
-
-
-def parse_args(argv: list[str]) -> TrialConfig:
-    """The checked :class:`TrialConfig` of command-line overrides (Python use).
-
-    The old spellings are accepted: ``params.KEY`` and ``n_workers`` for ``model.KEY`` and
-    ``settings.KEY`` for ``+settings.KEY``.
-    """
-    return compose_checked("trial", legacy_overrides(argv), settings_from)
 
 
 def assign_arms(
@@ -232,7 +219,7 @@ def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: s
     components = build(config.intervention, **config.settings)
     kwargs = {"n_workers": config.n_workers, **config.params}
     treated_model = WorkforceModel(
-        rng=seed, scenario=config.scenario, interventions=components, **kwargs
+        rng=seed, pressure=config.scenario, interventions=components, **kwargs
     )
     treated_posts, treated_units = assign_arms(rng, treated_model, randomize)
     if design == "within":
@@ -244,7 +231,7 @@ def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: s
             c.setup(treated_model)
         control_model = treated_model
     else:
-        control_model = WorkforceModel(rng=seed, scenario=config.scenario, **kwargs)
+        control_model = WorkforceModel(rng=seed, pressure=config.scenario, **kwargs)
     s = treated_model.workers
     arms = _Arms(
         np.where(s.filled, s.person_id, -1),
@@ -354,16 +341,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@hydra.main(version_base="1.3", config_path="pkg://conf", config_name="trial")
-def app(cfg: DictConfig) -> None:
-    """Hydra app: run the trial, print its JSON report and write it to the output folder."""
-    run_json_job(cfg, COMMAND, settings_from, run_trial, "trial.json")
-
-
-def main() -> None:
-    """Command-line entry (``burnout-trial``): check the command line, then run the app."""
-    check_command_line(COMMAND, "trial", settings_from)
-    app()
+COMMAND = JsonCommand("experiments.trial", "trial", settings_from, run_trial, "trial.json")
+parse_args = COMMAND.parse_args
+main = COMMAND.main
 
 
 if __name__ == "__main__":

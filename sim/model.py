@@ -1,12 +1,14 @@
 """The Mesa model of a health organization's workforce: burnout, well-being and retention."""
 
 import dataclasses
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
+from mesa.experimental.scenarios import Scenario as MesaScenario
 
 from sim import accounting, inputs, turnover, workload
 from sim.agents import Supervisor, Worker
@@ -22,7 +24,7 @@ from sim.organization import ROLES, UNIT_TYPES, build_layout
 from sim.parameters import ModelParameters
 from sim.random_streams import WeekKeys
 from sim.recruitment import vacancy_pass
-from sim.scenarios import Scenario, ScenarioState, make_scenario
+from sim.scenarios import Scenario, ScenarioState, make_pressure
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
 from sim.tallies import Coefficients, WeeklyTallies
@@ -46,7 +48,7 @@ class WorkforceModel(mesa.Model):
     Order of one weekly step (kept true to the code in :meth:`step`):
 
     0. **Interventions** write this week's levers (sim.modifiers) and report their cost.
-    1. **Demand**: each unit's care hours = base census x seasonality x scenario x noise.
+    1. **Demand**: each unit's care hours = base census x seasonality x pressure x noise.
     2. **Staffing and workload**: absences (rising with exhaustion) are drawn; staff present give
        contracted hours less administration (new hires less while ramping up); agency staff
        cover part of vacant posts; the rest of the gap is overtime, then extra intensity.
@@ -67,29 +69,52 @@ class WorkforceModel(mesa.Model):
 
     Args:
         rng: seed (or numpy Generator) for every random draw, as Mesa 3 expects.
-        scenario: a scenario name (``baseline``, ``pandemic_surge``, ...) or a Scenario.
+        pressure: the outside pressure on the organization over time: a name of
+            :data:`sim.scenarios.SCENARIOS` (``baseline``, ``pandemic_surge``, ...) or a
+            :class:`sim.scenarios.Scenario` (default: ``baseline``, no outside shock).
         interventions: objects with ``setup(model)`` and ``apply(model) -> weekly cost``.
         burn_in_weeks: weeks simulated before week 0 so the workforce starts settled.
         collect_data: record the weekly metrics in ``datacollector`` (on by default). Batch runs
             that need only ``summary()`` at the end can switch it off to save a fifth of the time.
+        scenario: Mesa's own :class:`mesa.experimental.scenarios.Scenario` (passed to Mesa). A
+            name or :class:`sim.scenarios.Scenario` here is the old spelling of ``pressure``:
+            still accepted with a DeprecationWarning, to be removed in the next release.
         **params: any field of :class:`sim.parameters.ModelParameters`.
     """
 
     def __init__(
         self,
         rng: int | np.random.Generator | None = None,
-        scenario: str | Scenario = "baseline",
+        pressure: str | Scenario | None = None,
         interventions: Sequence[Any] = (),
         burn_in_weeks: int = BURN_IN_WEEKS,
         collect_data: bool = True,
+        *,
+        scenario: Any = None,
         **params: Any,
     ) -> None:
+        mesa_scenario = None
+        if isinstance(scenario, MesaScenario):
+            mesa_scenario = scenario
+        elif scenario is not None:
+            warnings.warn(
+                "WorkforceModel(scenario=...) is deprecated: the outside pressure is now "
+                "pressure=... (scenario= is Mesa's own Scenario); the old name goes in the next "
+                "release",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if pressure is not None:
+                raise ValueError(
+                    "give the outside pressure once, as pressure=...; scenario= is its old name"
+                )
+            pressure = scenario
         self.params = ModelParameters.from_kwargs(**params)
         self.collect_data = inputs.boolean("collect_data", collect_data)
-        self.external = make_scenario(scenario)
+        self.external = make_pressure("baseline" if pressure is None else pressure)
         burn_in_weeks = inputs.whole_number("burn_in_weeks", burn_in_weeks, 0, 1040)
         interventions = inputs.intervention_list(interventions)
-        super().__init__(rng=inputs.seed(rng))
+        super().__init__(rng=inputs.seed(rng), scenario=mesa_scenario)
         # Seed of the interventions' own draws (enrolment), fixed by the model's seed.
         self.intervention_seed = int(self.rng.integers(0, 2**62))
         p = self.params

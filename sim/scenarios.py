@@ -152,10 +152,15 @@ SCENARIOS = {
 }
 
 
-def make_scenario(scenario: str | Scenario) -> Scenario:
-    """Return a scenario from its name (or pass one through)."""
+def make_scenario(scenario: str | Scenario, key: str = "scenario") -> Scenario:
+    """Return a scenario from its name (or pass one through); ValueError names ``key``."""
     if isinstance(scenario, Scenario):
         return scenario
     if not isinstance(scenario, str) or scenario not in SCENARIOS:
-        raise ValueError(f"scenario {show(scenario)} is unknown; allowed: {', '.join(SCENARIOS)}")
+        raise ValueError(f"{key} {show(scenario)} is unknown; allowed: {', '.join(SCENARIOS)}")
     return SCENARIOS[scenario]()
+
+
+def make_pressure(pressure: str | Scenario) -> Scenario:
+    """The outside pressure of :class:`sim.WorkforceModel`: a scenario by name, or as given."""
+    return make_scenario(pressure, "pressure")

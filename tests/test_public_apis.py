@@ -98,3 +98,19 @@ def test_no_module_over_500_lines():
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+SYS_ARGV_PATCH = re.compile(r"sys\.argv\s*=[^=]|sys\.argv\[[^\]]*\]\s*=[^=]")
+
+
+# calibrate's entry respells the user's own `experiment=` for its @hydra.main app (it launches no
+# batches through it); the calibration is being rebuilt on another branch (issue 13).
+ARGV_RESPELLED = {"experiments/calibrate.py"}
+
+
+def test_no_module_patches_sys_argv():
+    """Jobs go to Hydra's launchers through its API (experiments.runner), not a faked argv."""
+    assert SYS_ARGV_PATCH.search("sys.argv = ['x', *args]")
+    assert not SYS_ARGV_PATCH.search("args = sys.argv[1:]")
+    found = offending_lines(SYS_ARGV_PATCH, (".py",))
+    assert [line for line in found if line.split(":", 1)[0] not in ARGV_RESPELLED] == []

@@ -37,7 +37,7 @@ def test_classroom_model_is_the_workforce_model_with_the_same_settings():
     page_model = ClassroomModel(**settings)
     direct = WorkforceModel(
         rng=7,
-        scenario="baseline",
+        pressure="baseline",
         interventions=build("recognition"),
         n_workers=300,
         demand_level=1.2,

@@ -189,6 +189,7 @@ def test_old_command_line_is_an_alias_of_the_dashboard_command():
     assert dashboard.__main__.main is server.main
 
 
+@pytest.mark.slow  # a fresh interpreter importing solara; analysis' backend check stays fast
 def test_importing_the_page_and_the_figures_leaves_the_backend_alone():
     """Only the server command picks matplotlib's backend; importing the modules does not."""
     modules = ("dashboard.app", "dashboard.lesson_figures", "dashboard.server")

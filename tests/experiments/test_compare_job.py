@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import references
-from experiments import compare
+from experiments import compare, runner
 
 # A tiny organization over a few weeks: 2 arms (none, organizational bundle) x 2 seeds.
 TINY = [
@@ -102,7 +102,8 @@ def test_main_job_writes_every_output_and_prints_the_folder_last(tmp_path, monke
     assert anchors and all(f'<a id="{anchor}"></a>' in listed for anchor in anchors)
     info = json.loads((out / "run_info.json").read_text())
     assert info["config"]["model"]["n_workers"] == 60
-    assert info["seeds"]["replicates"] == compare.replicate_seeds(20261124, 2)
+    assert info["seeds"]["replicates"] == runner.replicate_seeds(20261124, 2)
+    assert info["posterior"] is None
     assert "git_commit" in info and info["versions"]["hydra-core"]
     assert info["runs"] == 8 and info["choices"]["experiment"] == "quick"
 
@@ -112,10 +113,10 @@ def count_simulations(monkeypatch, fail_after: int | None = None) -> list[int]:
     counts: list[int] = []
     real = SIMULATE_PAIR
 
-    def counted(cfg, scenario, seed):
+    def counted(cfg, scenario, replicate):
         if fail_after is not None and len(counts) >= fail_after:
             raise RuntimeError("simulated interruption")
-        counts.append(real(cfg, scenario, seed))
+        counts.append(real(cfg, scenario, replicate))
         return counts[-1]
 
     monkeypatch.setattr(compare, "simulate_pair", counted)
@@ -154,12 +155,15 @@ def test_run_keys_follow_config_and_seed():
         [*TINY, "++intervention.organizational_bundle.settings.uptake=0.5"]
     )
     key = compare.run_key
-    assert key(cfg, "baseline", "none", 1) == key(other, "baseline", "none", 1)
-    assert key(cfg, "baseline", "none", 1) != key(cfg, "baseline", "none", 2)
-    assert key(cfg, "baseline", "none", 1) != key(cfg, "pandemic_surge", "none", 1)
+    one, two = compare.replicates_of(cfg)
+    assert key(cfg, "baseline", "none", one) == key(other, "baseline", "none", one)
+    assert key(cfg, "baseline", "none", one) != key(cfg, "baseline", "none", two)
+    assert key(cfg, "baseline", "none", one) != key(cfg, "pandemic_surge", "none", one)
     bundle = "organizational_bundle"
-    assert key(cfg, "baseline", bundle, 1) != key(other, "baseline", bundle, 1)
-    assert compare.replicate_seeds(5, 3) == compare.replicate_seeds(5, 6)[:3]
+    assert key(cfg, "baseline", bundle, one) != key(other, "baseline", bundle, one)
+    assert runner.replicate_seeds(5, 3) == runner.replicate_seeds(5, 6)[:3]
+    children = np.random.SeedSequence(5).spawn(3)
+    assert runner.replicate_seeds(5, 3) == [int(c.generate_state(1)[0]) for c in children]
 
 
 def test_an_arm_equals_a_model_built_with_its_interventions(tmp_path):
@@ -169,13 +173,14 @@ def test_an_arm_equals_a_model_built_with_its_interventions(tmp_path):
     from sim.metrics import weekly_metrics
 
     cfg, _ = compare.compose_config([*TINY, f"runs_dir={tmp_path}"])
-    seed = compare.replicate_seeds(cfg.seed, 1)[0]
-    assert compare.simulate_pair(cfg, "pandemic_surge", seed) == 2
-    assert compare.simulate_pair(cfg, "pandemic_surge", seed) == 0  # stored: nothing to do
+    replicate = compare.replicates_of(cfg)[0]
+    seed = replicate.seed
+    assert compare.simulate_pair(cfg, "pandemic_surge", replicate) == 2
+    assert compare.simulate_pair(cfg, "pandemic_surge", replicate) == 0  # stored: nothing to do
     for arm, interventions in (("none", []), ("organizational_bundle", "organizational_bundle")):
         model = WorkforceModel(
             rng=seed,
-            scenario="pandemic_surge",
+            pressure="pandemic_surge",
             burn_in_weeks=10,
             collect_data=False,
             interventions=build(interventions) if interventions else [],
@@ -186,7 +191,7 @@ def test_an_arm_equals_a_model_built_with_its_interventions(tmp_path):
             model.step()
             weekly_metrics(model)
             expected.append(model.metric_values.copy())
-        with np.load(compare.run_path(cfg, "pandemic_surge", arm, seed)) as stored:
+        with np.load(compare.run_path(cfg, "pandemic_surge", arm, replicate)) as stored:
             np.testing.assert_array_equal(stored["weekly"], np.array(expected))
             np.testing.assert_array_equal(stored["costs"], model.ledger.totals)
 

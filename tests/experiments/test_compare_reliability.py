@@ -6,6 +6,7 @@ import io
 import json
 import multiprocessing
 import os
+import re
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ from test_compare_job import OUTPUTS, TINY, assert_same_tables, count_simulation
 
 from experiments import compare, compare_outputs, job_folder
 from experiments.progress import Progress
+from experiments.run_store import InvalidRun, RunStore
 
 ROOT = Path(compare.__file__).resolve().parents[1]
 ONE_SCENARIO = [o for o in TINY if not o.startswith("scenario=")]
@@ -34,6 +36,10 @@ def assert_complete(folder: Path, scenario: str) -> None:
     assert set(pd.read_parquet(folder / "weekly.parquet")["scenario"]) == {scenario}
     info = json.loads((folder / "run_info.json").read_text())
     assert list(info["config"]["scenario"]) == [scenario]
+    assert info["posterior"] is None
+    outcomes = pd.read_csv(folder / "outcomes.csv")
+    assert {"scenario", "arm", "replicate", "draw", "seed"} <= set(outcomes.columns)
+    assert (outcomes["draw"] == -1).all() and set(outcomes["replicate"]) == {0, 1}
 
 
 @pytest.mark.slow  # separate processes: about 10 s
@@ -128,8 +134,9 @@ def clean_run(tmp_path_factory):
     return out, root / "runs"
 
 
-# Each case is a whole (tiny) comparison job; two stay in the fast set, all run in `make test`.
-FAST_CORRUPTIONS = {"truncated", "week short, record matching"}
+# Each case is a whole (tiny) comparison job; one stays in the fast set, all run in `make test`
+# (every case is checked fast on the store alone below).
+FAST_CORRUPTIONS = {"week short, record matching"}
 
 
 @pytest.mark.parametrize(
@@ -147,23 +154,46 @@ def test_bad_stored_run_is_named_and_recomputed(
     for path in clean_runs.glob("*.*"):
         (runs / path.name).write_bytes(path.read_bytes())
     cfg, _ = compare.compose_config([*TINY, f"runs_dir={runs}"])
-    seed = compare.replicate_seeds(cfg.seed, 2)[1]
-    bad = compare.run_path(cfg, "pandemic_surge", "organizational_bundle", seed)
+    replicate = compare.replicates_of(cfg)[1]
+    bad = compare.run_path(cfg, "pandemic_surge", "organizational_bundle", replicate)
     CORRUPTIONS[corruption](bad)
     counts = count_simulations(monkeypatch)
     out = compare.run([*TINY, f"output_dir={tmp_path / 'out'}", f"runs_dir={runs}"])
     assert sum(counts) == 1  # that run alone
     assert f"stored run {bad} is invalid" in capsys.readouterr().err
     assert_same_tables(clean, out)
-    assert compare.run_store(cfg).problem(bad.stem, seed) is None
+    assert compare.run_store(cfg).problem(bad.stem, replicate.seed) is None
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_the_store_names_what_is_wrong_with_a_bad_run(corruption, tmp_path):
+    """Each corruption makes the stored run invalid, with a reason; a clean one is valid."""
+    store = RunStore(tmp_path, {"weekly": (3, 2), "costs": (4,)})
+    store.save("k", 7, weekly=np.arange(6.0).reshape(3, 2), costs=np.ones(4))
+    assert store.problem("k", 7) is None and store.problem("k", 8) == "invalid (seed 7, expected 8)"
+    CORRUPTIONS[corruption](store.data_path("k"))
+    problem = store.problem("k", 7)
+    assert problem.startswith("invalid (") and store.invalid("k", 7)
+    with pytest.raises(InvalidRun, match=f"stored run .*k.npz is {re.escape(problem)}"):
+        store.load("k", 7)
+    calls = []
+    store.load_or_recompute(
+        "k",
+        7,
+        lambda: calls.append(store.save("k", 7, weekly=np.zeros((3, 2)), costs=np.ones(4))),
+        "run k",
+    )
+    assert len(calls) == 1 and store.problem("k", 7) is None
+    store.data_path("k").unlink()
+    with pytest.raises(RuntimeError, match=r"run k is missing \("):
+        store.load_or_recompute("k", 7, lambda: None, "run k")
 
 
 def test_run_spoiled_after_the_jobs_is_recomputed_when_gathered(clean_run, tmp_path):
     """A run that turns bad between the jobs and the gathering is recomputed, not read."""
     clean, clean_runs = clean_run
     cfg, _ = compare.compose_config([*TINY, f"runs_dir={clean_runs}"])
-    seed = compare.replicate_seeds(cfg.seed, 2)[0]
-    path = compare.run_path(cfg, "baseline", "none", seed)
+    path = compare.run_path(cfg, "baseline", "none", compare.replicates_of(cfg)[0])
     saved = path.read_bytes()
     try:
         path.write_bytes(b"")
@@ -174,25 +204,26 @@ def test_run_spoiled_after_the_jobs_is_recomputed_when_gathered(clean_run, tmp_p
     pd.testing.assert_frame_equal(weekly, pd.read_parquet(clean / "weekly.parquet"))
 
 
-def simulate_when_released(cfg, scenario: str, seed: int, ready: Path) -> int:
+def simulate_when_released(cfg, scenario: str, replicate, ready: Path) -> int:
     """Worker process: say it is ready, then simulate the pair (waiting for its claim)."""
     (ready / str(os.getpid())).touch()
-    return compare.simulate_pair(cfg, scenario, seed)
+    return compare.simulate_pair(cfg, scenario, replicate)
 
 
 @pytest.mark.slow  # separate processes: about 10 s
 def test_concurrent_jobs_neither_duplicate_nor_clash(tmp_path):
     """Two processes asked for the same pair at the same moment compute its arms once."""
     cfg, _ = compare.compose_config([*TINY, f"runs_dir={tmp_path / 'runs'}"])
-    seed = compare.replicate_seeds(cfg.seed, 1)[0]
+    replicate = compare.replicates_of(cfg)[0]
     store = compare.run_store(cfg)
     ready = tmp_path / "ready"
     ready.mkdir()
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(2, mp_context=context) as pool:
-        with store.claim(compare.pair_key(cfg, "baseline", seed)):  # both must wait for it
+        with store.claim(compare.pair_key(cfg, "baseline", replicate)):  # both must wait for it
             futures = [
-                pool.submit(simulate_when_released, cfg, "baseline", seed, ready) for _ in range(2)
+                pool.submit(simulate_when_released, cfg, "baseline", replicate, ready)
+                for _ in range(2)
             ]
             deadline = time.monotonic() + 120
             while len(list(ready.iterdir())) < 2 and time.monotonic() < deadline:
@@ -201,7 +232,8 @@ def test_concurrent_jobs_neither_duplicate_nor_clash(tmp_path):
         ran = sorted(future.result(timeout=120) for future in futures)
     assert ran == [0, 2]  # one computed both arms; the other found them stored
     for arm in ("none", "organizational_bundle"):
-        assert store.problem(compare.run_key(cfg, "baseline", arm, seed), seed) is None
+        key = compare.run_key(cfg, "baseline", arm, replicate)
+        assert store.problem(key, replicate.seed) is None
 
 
 def test_failed_job_leaves_its_folder_marked_incomplete(tmp_path, monkeypatch, capsys):

@@ -39,9 +39,11 @@ def test_ishigami_through_the_joblib_sweep_recovers_published_indices(tmp_path):
     for index in ("S1", "ST"):
         rows = table[table["index"] == index].set_index("parameter")["value"]
         np.testing.assert_allclose(rows[["x1", "x2", "x3"]], ISHIGAMI_ANALYTIC[index], atol=0.05)
-    assert sorted(p.name for p in (out / "batches").iterdir()) == [
-        f"batch_0000{i}.npz" for i in range(3)
-    ]
+    design = jobs.load_design(sweep.compose_config(["sensitivity=ishigami"])[0], out / "design.npz")
+    pieces = [piece for batch in range(3) for piece in jobs.chunks(design, batch)]
+    assert len(pieces) == 30 and pieces[0][0] == 0 and pieces[-1][1] == 1024 * 5
+    stored = sorted(p.name for p in (out / "batches").glob("*.npz"))
+    assert stored == sorted(f"{jobs.chunk_key(design, *piece)}.npz" for piece in pieces)
     assert not list((out / "batches").glob(".*.tmp"))
     for name in ("summary.txt", "convergence.csv", "runs.csv", "config.yaml", "design.npz"):
         assert (out / name).stat().st_size > 0
@@ -201,15 +203,42 @@ def test_bundle_settings_scale_member_defaults():
 
 
 def test_a_resubmitted_batch_is_not_simulated_twice(tmp_path, monkeypatch):
-    """A job whose batch file already exists for the same design keeps it."""
-    out = sweep.run(["sensitivity=ishigami", "n=8", "batches=2", f"output_dir={tmp_path}"])
-    cfg, _ = sweep.compose_config(
-        ["sensitivity=ishigami", "n=8", f"design={out / 'design.npz'}", "batch=1"]
-    )
-    before = jobs.batch_path(out, 1).stat().st_mtime_ns
+    """A job whose pieces are already stored for the same design keeps them."""
+    basic = ["sensitivity=ishigami", "n=8", "hydra/launcher=basic"]
+    out = sweep.run([*basic, "batches=2", f"output_dir={tmp_path}"])
+    cfg, _ = sweep.compose_config([*basic, f"design={out / 'design.npz'}", "batch=1"])
+    design = jobs.load_design(cfg, out / "design.npz")
+    paths = [
+        jobs.chunk_store(out, design, 1).data_path(jobs.chunk_key(design, *piece))
+        for piece in jobs.chunks(design, 1)
+    ]
+    before = [path.stat().st_mtime_ns for path in paths]
     monkeypatch.setitem(jobs.EVALUATORS, "ishigami", None)  # would fail if called
-    assert jobs.run_batch(cfg) == str(jobs.batch_path(out, 1))
-    assert jobs.batch_path(out, 1).stat().st_mtime_ns == before
+    assert jobs.run_batch(cfg) == 0
+    assert [path.stat().st_mtime_ns for path in paths] == before
+
+
+def test_a_spoiled_piece_is_recomputed_and_the_indices_are_unchanged(tmp_path, capsys):
+    """A stored piece cut short is named and simulated again by a rerun; indices stay equal."""
+    args = [
+        "sensitivity=ishigami",
+        "n=8",
+        "batches=2",
+        "hydra/launcher=basic",
+        f"output_dir={tmp_path}",
+    ]
+    first = indices(sweep.run(args))
+    cfg, _ = sweep.compose_config(args)
+    design = jobs.load_design(cfg, tmp_path / "design.npz")
+    start, stop = jobs.chunks(design, 1)[0]
+    path = jobs.chunk_store(tmp_path, design, stop - start).data_path(
+        jobs.chunk_key(design, start, stop)
+    )
+    path.write_bytes(path.read_bytes()[:50])
+    again = indices(sweep.run(args))
+    printed = capsys.readouterr()
+    assert f"stored run {path} is invalid" in printed.out + printed.err
+    pd.testing.assert_frame_equal(first, again)
 
 
 def test_replicates_average_the_outputs_of_several_seeds():

@@ -14,7 +14,7 @@ SCRIPT = (
 
 
 def run(seed: int) -> WorkforceModel:
-    m = WorkforceModel(rng=seed, n_workers=200, scenario="pandemic_surge")
+    m = WorkforceModel(rng=seed, n_workers=200, pressure="pandemic_surge")
     m.run_for(60)
     return m
 

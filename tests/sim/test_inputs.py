@@ -67,8 +67,8 @@ def test_scenario_copies_its_waves():
 @pytest.mark.parametrize(
     ("kwargs", "key"),
     [
-        ({"scenario": ["baseline"]}, "scenario"),
-        ({"scenario": None}, "scenario"),
+        ({"pressure": ["baseline"]}, "pressure"),
+        ({"pressure": 3}, "pressure"),
         ({"interventions": "mindfulness"}, "interventions"),
         ({"interventions": [build("mindfulness")]}, "interventions[0]"),
         ({"interventions": None}, "interventions"),
@@ -90,6 +90,13 @@ def test_bad_model_argument_is_named(kwargs, key):
     message = _message(WorkforceModel, **{**SMALL, **kwargs})
     assert key in message
     assert "allowed" in message
+
+
+def test_bad_pressure_under_its_old_name_is_named_with_the_new_one():
+    """``scenario=`` (deprecated) with a bad value names ``pressure``, after the warning."""
+    with pytest.warns(DeprecationWarning, match="pressure="):
+        message = _message(WorkforceModel, **{**SMALL, "scenario": ["baseline"]})
+    assert "pressure" in message and "allowed" in message
 
 
 def test_same_intervention_twice_in_one_model_is_rejected():

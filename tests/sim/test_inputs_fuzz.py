@@ -282,7 +282,7 @@ def run_or_name_the_key(kw, scen, ints, weeks) -> None:
     bad = bad_kwargs | bad_scen | bad_ints
     try:
         model = WorkforceModel(
-            scenario=_make_scenario(scen_spec),
+            pressure=_make_scenario(scen_spec),
             interventions=_make_interventions(int_spec),
             **kwargs,
         )

@@ -40,7 +40,7 @@ def check_invariants(m: WorkforceModel) -> None:
 @pytest.mark.parametrize("scenario", ["baseline", "pandemic_surge", "violence_surge"])
 def test_invariants_hold_every_week(scenario):
     """Filled posts + vacancies = budgeted posts, states stay in bounds, no NaN, every week."""
-    m = WorkforceModel(rng=3, scenario=scenario, n_workers=300)
+    m = WorkforceModel(rng=3, pressure=scenario, n_workers=300)
     for _ in range(80):
         m.step()
         check_invariants(m)
