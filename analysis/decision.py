@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.uncertainty import DRAW
+from analysis.uncertainty import DRAW, has_draws
 
 REFERENCE = "none"
 WEEKS_PER_YEAR = 52.0
@@ -105,7 +105,7 @@ def draw_means(diff: pd.DataFrame, effect: str) -> pd.DataFrame:
         ``effect``, ``cost`` and ``runs`` (seeds averaged: a posterior row drawn for two
         replicate pairs has twice the runs, and counts twice in :func:`decision_tables`).
     """
-    unit = DRAW if DRAW in diff else "replicate"
+    unit = DRAW if has_draws(diff) else "replicate"
     frame = pd.DataFrame(
         {
             "scenario": diff["scenario"].astype(str),
@@ -212,7 +212,7 @@ def decision_tables(
         the run has no posterior draws). Every row has ``scenario``, ``effect``, ``wtp``,
         ``draws`` and ``uncertainty`` (``parameters and noise`` or ``noise only``).
     """
-    drawn = DRAW in diff and diff[DRAW].nunique() > 1
+    drawn = has_draws(diff)
     label = "parameters and noise" if drawn else "noise only"
     arms = list(dict.fromkeys(str(a) for a in diff["arm"]))
     rows: dict[str, list[dict[str, object]]] = {"net_benefit": [], "ceac": [], "evpi": []}

@@ -171,7 +171,7 @@ def decompose(
     """
     rows = []
     for key, group in diff.groupby(list(by), observed=True, sort=True):
-        draws = group[DRAW].to_numpy() if DRAW in group else None
+        draws = group[DRAW].to_numpy() if has_draws(group) else None
         for name in measures:
             part = effect_interval(group[name].to_numpy(), draws)
             rows.append({**dict(zip(by, key, strict=True)), "measure": name, **asdict(part)})

@@ -322,6 +322,16 @@ def arm_levels(cfg: DictConfig) -> dict[str, str]:
     return levels
 
 
+def arm_actors(cfg: DictConfig) -> dict[str, tuple[str, ...]]:
+    """Who can enact each arm (sim.interventions.actors_of); none for the reference arm."""
+    from sim.interventions import actors_of
+
+    actors: dict[str, tuple[str, ...]] = {schema.REFERENCE_ARM: ()}
+    for arm, node in cfg.intervention.items():
+        actors[arm] = actors_of(str(node.build))
+    return actors
+
+
 def output_folder(cfg: DictConfig, facts: dict[str, Any], overrides: Sequence[str]) -> Path:
     """The job's output folder: ``output_dir``, a Hydra folder given by the user, or a new one.
 

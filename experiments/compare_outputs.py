@@ -25,6 +25,7 @@ from analysis import (
     references,
     report,
     uncertainty,
+    who_can_act,
     wording,
 )
 from experiments import schema
@@ -335,7 +336,7 @@ def write_outputs(
     timings: Mapping[str, Any],
 ) -> str:
     """Write every output of one comparison to ``out_dir``; return the printed summary."""
-    from experiments.compare import arm_levels, arm_spec, code_fingerprint
+    from experiments.compare import arm_actors, arm_levels, arm_spec, code_fingerprint
     from experiments.compare_replicates import posterior_record
     from experiments.runner import replicate_seeds
 
@@ -346,6 +347,7 @@ def write_outputs(
         tables["weekly"].to_parquet(tmp, engine="pyarrow", index=False)
     write_text_atomic(out_dir / "outcomes.csv", tables["outcomes"].to_csv(index=False))
     summary = tables["summary"].assign(level=[levels[str(a)] for a in tables["summary"]["arm"]])
+    summary = who_can_act.with_actors(summary, arm_actors(cfg))
     write_text_atomic(out_dir / "summary.csv", summary.to_csv(index=False))
     for name in ("uncertainty", "net_benefit", "ceac", "evpi"):
         write_text_atomic(out_dir / f"{name}.csv", tables[name].to_csv(index=False))
@@ -436,6 +438,7 @@ def write_outputs(
         + report.table(comparison.display_table(comparison.ranked(summary), levels)),
         figures=figs,
         sections=[
+            who_can_act.section(summary),
             decision_report.decision_section(
                 tables, cfg.willingness_to_pay, ceac, summary, span, posterior_name(cfg)
             ),

@@ -133,3 +133,23 @@ def test_parameter_groups_put_unknown_columns_under_other():
     }
     with pytest.raises(ValueError, match="effect"):
         decision.effect_values(pd.DataFrame(), "qaly")
+
+
+def test_a_constant_draw_column_means_no_posterior():
+    """compare writes draw = -1 without a posterior: replicates are then the units, not one draw."""
+    rng = np.random.default_rng(4)
+    rows = [
+        {
+            "scenario": "baseline",
+            "arm": arm,
+            "replicate": r,
+            "draw": -1,
+            "total_cost": rng.normal(0, 1000),
+            "burnout_weeks_averted": rng.normal(10 if arm == "a" else 0, 5),
+            "departures_avoided": rng.normal(0, 1),
+        }
+        for arm in ("a", "b")
+        for r in range(6)
+    ]
+    means = decision.draw_means(pd.DataFrame(rows), "burnout_year")
+    assert len(means) == 12  # six replicates per arm, not one pooled draw

@@ -92,6 +92,8 @@ def test_main_job_writes_every_output_and_prints_the_folder_last(tmp_path, monke
     assert "http://" not in html and "https://" not in html  # nothing fetched when opened
     assert "Limitations" in html and "Organizational bundle (six workplace measures)" in html
     assert "In brief" in html and "References" in html
+    assert "Who can act" in html and "Government levers" in html
+    assert set(summary["who_can_act"].fillna("")) <= {"", "unit leader + executive", "executive"}
     readable = re.sub(r"<pre>.*?</pre>|<[^>]+>", " ", html, flags=re.S)
     assert not re.search(r"\binf\b", readable) and "organizational_bundle" not in readable
     assert "shared/" not in readable and "seed 00" not in readable, re.findall(
