@@ -321,7 +321,8 @@ def ranked(summary: pd.DataFrame, measure: str = "burnout_prevalence") -> pd.Dat
     )
 
 
-def _points(row: pd.Series) -> str:
+def points_text(row: pd.Series) -> str:
+    """A row's change in burnout prevalence in points with its 95 % interval."""
     return wording.estimate(
         100 * row["burnout_prevalence_mean"],
         100 * row["burnout_prevalence_low"],
@@ -341,7 +342,7 @@ def findings(summary: pd.DataFrame, top: int = 3) -> list[str]:
         rows = order[order["scenario"].astype(str) == scenario]
         title = labels.scenario(scenario)
         falls = "; ".join(
-            f"{labels.arm(r['arm'])}, {_points(r)}" for _, r in rows.head(top).iterrows()
+            f"{labels.arm(r['arm'])}, {points_text(r)}" for _, r in rows.head(top).iterrows()
         )
         lines.append(f"{title}: largest falls in burnout prevalence: {falls}.")
         best = rows.loc[rows["departures_avoided_mean"].idxmax()]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis import labels, report, wording
+from analysis import comparison, labels, report
 
 ACTOR_WORDS = {"unit_leader": "unit leader", "executive": "executive", "government": "government"}
 COLUMN = "who_can_act"
@@ -35,14 +35,6 @@ def with_actors(summary: pd.DataFrame, actors: Mapping[str, Sequence[str]]) -> p
     return summary.assign(**{COLUMN: [actor_text(actors.get(str(a), ())) for a in summary["arm"]]})
 
 
-def _estimate(row: pd.Series) -> str:
-    return wording.estimate(
-        100 * row["burnout_prevalence_mean"],
-        100 * row["burnout_prevalence_low"],
-        100 * row["burnout_prevalence_high"],
-    ).replace(" (", " points (", 1)
-
-
 def group_lines(summary: pd.DataFrame) -> list[str]:
     """One sentence per scenario and group of actors: what that group can do, best first.
 
@@ -64,7 +56,7 @@ def group_lines(summary: pd.DataFrame) -> list[str]:
                 head = f"nothing lowers burnout prevalence; closest is {labels.arm(best['arm'])}"
             lines.append(
                 f"{labels.scenario_phrase(scenario)}, of what {who} can do, {head}: "
-                f"{_estimate(best)}" + (f"; also: {others}." if others else ".")
+                f"{comparison.points_text(best)}" + (f"; also: {others}." if others else ".")
             )
     return lines
 
