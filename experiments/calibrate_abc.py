@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyabc
 
 from analysis.calibration import Target, loss
 
@@ -93,6 +94,38 @@ class IntervalDistance:
         return math.sqrt(loss(simulated, self.targets, self.noise))
 
 
+class EarlyRejectingModel(pyabc.IntegratedModel):
+    """The simulator as a pyabc model that stops simulating once a particle must be rejected.
+
+    A simulator with a ``stages(params)`` method yields its target values in parts; the
+    distance over the targets seen so far can only grow as more are added (a sum of squares),
+    so once it exceeds the tolerance the particle is rejected without the remaining parts:
+    exact, and cheaper (the dearest part, the simulated trials, comes last).
+    """
+
+    def __init__(self, simulator: Simulator, distance: IntervalDistance) -> None:
+        super().__init__(name="model")
+        self.simulator = simulator
+        self.distance = distance
+
+    def sample(self, pars: Mapping[str, float]) -> dict[str, float]:
+        """Every target (the prior sample that sets the first tolerance uses this)."""
+        return self.simulator(dict(pars))
+
+    def integrated_simulate(self, pars: Mapping[str, float], eps: float) -> Any:
+        """Simulate part by part; reject as soon as the partial distance exceeds ``eps``."""
+        stages = getattr(self.simulator, "stages", None)
+        parts = stages(dict(pars)) if stages else iter([self.simulator(dict(pars))])
+        values: dict[str, float] = {}
+        distance = 0.0
+        for part in parts:
+            values.update(part)
+            distance = self.distance(values, {})
+            if distance > eps:
+                return pyabc.ModelResult(accepted=False, distance=distance)
+        return pyabc.ModelResult(sum_stat=values, distance=distance, accepted=True)
+
+
 @dataclass
 class AbcResult:
     """The last generation (the posterior sample) and the run's record."""
@@ -132,8 +165,6 @@ def run_abc(
     With ``resume`` and an existing history the last run in it continues (pyabc ``ABCSMC.load``)
     up to the same stopping rules; otherwise the file is started anew.
     """
-    import pyabc
-
     t0 = time.time()
     np.random.seed(settings.seed)  # pyabc draws from numpy's global generator
     prior = pyabc.Distribution(
@@ -146,10 +177,11 @@ def run_abc(
             n_procs=settings.n_procs, check_max_eval=True
         )
     )
+    distance = IntervalDistance(targets, noise)
     abc = pyabc.ABCSMC(
-        simulator,
+        EarlyRejectingModel(simulator, distance),
         prior,
-        IntervalDistance(targets, noise),
+        distance,
         population_size=settings.population_size,
         sampler=sampler,
     )
@@ -226,6 +258,9 @@ def _generations(abc: Any, settings: AbcSettings, t0: float, log: Callable[[str]
             reason = "time or simulations left too few for another generation"
             break
         start = time.time()
+        # pyabc caches the population it sets the next tolerance from (the prior sample on the
+        # first call): clear it so that each call continues from the last generation.
+        abc._initial_population = None
         history = abc.run(
             minimum_epsilon=settings.min_epsilon,
             max_nr_populations=1,
@@ -247,8 +282,6 @@ def _generations(abc: Any, settings: AbcSettings, t0: float, log: Callable[[str]
 
 def _last_run(url: str) -> int | None:
     """The id of the last ABC run stored at ``url``, or None."""
-    import pyabc
-
     runs = pyabc.History(url).all_runs()
     return int(runs[-1].id) if runs else None
 

@@ -4,7 +4,7 @@ import hashlib
 import json
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -300,24 +300,43 @@ def _or_nan(measure: Callable[..., float], *args: Any) -> float:
         return math.nan
 
 
+def target_stages(
+    params: Mapping[str, float], seed: int, design: Design, names: frozenset[str]
+) -> Iterator[dict[str, float]]:
+    """The targets in ``names`` one simulation at a time, cheapest and most telling first.
+
+    The default hospital (13 targets), benign work, the leadership survey, the staffing study,
+    then the simulated trials (the dearest): a caller that only needs to know whether the
+    distance exceeds a tolerance can stop early (ABC's early rejection).
+    """
+    if names & BASELINE_TARGETS:
+        yield _only(observe_baseline(params, seed, design), names)
+    if "benign_burnout_prevalence" in names:
+        yield observe_benign(params, seed, design)
+    if names & SURVEY_TARGETS:
+        yield _only(observe_leadership(params, seed, design), names)
+    if "workload_odds_ratio" in names:
+        yield {
+            "workload_odds_ratio": _or_nan(
+                lambda *a: workload_odds_ratio(staffing_study(*a)), params, seed, design
+            )
+        }
+    if names & TRIAL_TARGETS:
+        yield _only(trial_effects(params, seed, design), names)
+
+
+def _only(values: Mapping[str, float], names: frozenset[str]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if k in names}
+
+
 def simulate_targets(
     params: Mapping[str, float], seed: int, design: Design, names: frozenset[str]
 ) -> dict[str, float]:
     """The model's value of each target in ``names`` for one seed: runs only what they need."""
     out: dict[str, float] = {}
-    if names & BASELINE_TARGETS:
-        out.update(observe_baseline(params, seed, design))
-    if names & SURVEY_TARGETS:
-        out.update(observe_leadership(params, seed, design))
-    if "benign_burnout_prevalence" in names:
-        out.update(observe_benign(params, seed, design))
-    if "workload_odds_ratio" in names:
-        out["workload_odds_ratio"] = _or_nan(
-            lambda *a: workload_odds_ratio(staffing_study(*a)), params, seed, design
-        )
-    if names & TRIAL_TARGETS:
-        out.update(trial_effects(params, seed, design))
-    return {k: v for k, v in out.items() if k in names}
+    for part in target_stages(params, seed, design, names):
+        out.update(part)
+    return out
 
 
 def evaluation_seed(base_seed: int, params: Mapping[str, float]) -> int:
@@ -345,10 +364,17 @@ class TargetSimulator:
 
     def __call__(self, params: Mapping[str, float], seed: int | None = None) -> dict[str, float]:
         """Simulate ``params`` (model keyword arguments) and measure the targets."""
-        params = {k: float(v) for k, v in params.items()}
-        if seed is None:
-            seed = evaluation_seed(self.base_seed, params)
-        return simulate_targets(params, seed, self.design, self.names)
+        return simulate_targets(*self._seeded(params, seed), self.design, self.names)
+
+    def stages(
+        self, params: Mapping[str, float], seed: int | None = None
+    ) -> Iterator[dict[str, float]]:
+        """The same values one simulation at a time (:func:`target_stages`)."""
+        return target_stages(*self._seeded(params, seed), self.design, self.names)
+
+    def _seeded(self, params: Mapping[str, float], seed: int | None) -> tuple[dict, int]:
+        values = {k: float(v) for k, v in params.items()}
+        return values, evaluation_seed(self.base_seed, values) if seed is None else seed
 
 
 def pandemic_turnover(

@@ -30,14 +30,14 @@ def test_abc_recovers_the_conjugate_posterior(tmp_path):
         [Prior("mu", -4.0, 6.0, "flat")],
         [target],
         {},
-        AbcSettings(population_size=300, max_generations=7, max_simulations=20_000, n_procs=1),
+        AbcSettings(population_size=200, max_generations=6, max_simulations=20_000, n_procs=1),
         tmp_path / "abc.db",
     )
     mu = result.draws["mu"].to_numpy()
     w = result.weights / result.weights.sum()
     mean = float(np.sum(w * mu))
     sd = float(np.sqrt(np.sum(w * (mu - mean) ** 2)))
-    assert len(result.draws) == 300 and result.generations["epsilon"].is_monotonic_decreasing
+    assert len(result.draws) == 200 and (result.generations["epsilon"].diff().dropna() < 0).all()
     assert mean == pytest.approx(OBSERVED, abs=0.12)
     # The ABC posterior is the exact one convolved with the last tolerance (eps x 0.1 wide).
     eps = float(result.generations["epsilon"].iloc[-1]) * 0.1
