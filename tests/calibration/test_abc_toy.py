@@ -1,7 +1,5 @@
 """The ABC-SMC code path recovers a known posterior (a normal mean under a flat prior)."""
 
-import time
-
 import numpy as np
 import pytest
 
@@ -23,7 +21,6 @@ class NormalMean:
 
 def test_abc_recovers_the_conjugate_posterior(tmp_path):
     """Weighted mean and SD of the ABC posterior match the analytic N(1.3, 0.5^2)."""
-    t0 = time.time()
     target = Target("y", "y", OBSERVED, OBSERVED - 0.1, OBSERVED + 0.1, "toy", "+-0.1")
     result = run_abc(
         NormalMean(),
@@ -42,7 +39,6 @@ def test_abc_recovers_the_conjugate_posterior(tmp_path):
     # The ABC posterior is the exact one convolved with the last tolerance (eps x 0.1 wide).
     eps = float(result.generations["epsilon"].iloc[-1]) * 0.1
     assert sd == pytest.approx(np.sqrt(NOISE_SD**2 + eps**2 / 3), rel=0.2)
-    assert time.time() - t0 < 20
 
 
 def test_resume_continues_the_stored_history(tmp_path):
@@ -61,6 +57,7 @@ def test_resume_continues_the_stored_history(tmp_path):
     assert again.resumed and not first.resumed
     assert len(first.generations) == 2 and len(again.generations) == 4
     assert again.generations["epsilon"].iloc[1] == first.generations["epsilon"].iloc[1]
+    assert (again.generations["epsilon"].diff().dropna() < 0).all()
 
 
 def test_simulate_sets_in_processes_equals_in_order():
