@@ -3,8 +3,8 @@
 Prior against posterior per parameter (and what the data do not pin down), weighted pairwise
 correlations (which parameters trade off), the posterior predictive interval of every target
 against its published interval (coverage), convergence across ABC-SMC generations, and the
-representative point. No simulation here: the calibration command simulates and passes the
-values in.
+choice of the representative point. No simulation here: the calibration command simulates and
+passes the values in.
 """
 
 import math
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis.calibration import Target
+from analysis.calibration import Target, fit_table, loss
 from analysis.comparison import to_markdown
 
 PREDICTIVE_LEVEL = 0.90
@@ -95,20 +95,24 @@ def strong_pairs(corr: pd.DataFrame, threshold: float = 0.4) -> pd.DataFrame:
     return table.reindex(table["correlation"].abs().sort_values(ascending=False).index)
 
 
-def representative_index(draws: pd.DataFrame, weights: Sequence[float]) -> int:
-    """The particle nearest the weighted posterior medians (Mahalanobis, posterior covariance).
+def closest_particles(distances: Sequence[float], k: int) -> list[int]:
+    """Indices of the ``k`` particles with the smallest ABC distance, smallest first."""
+    d = np.asarray(distances, dtype=float)
+    return [int(i) for i in np.argsort(d, kind="stable")[: max(min(k, d.size), 1)]]
 
-    A real, jointly accepted parameter set at the centre of the ensemble: unlike the medians
-    themselves it respects the parameters' correlations (a ridge's medians can lie off the
-    ridge), and unlike the smallest-distance particle it is not chosen for a lucky seed.
+
+def evaluation_loss(rows: Sequence[Mapping[str, float]], targets: Sequence[Target]) -> float:
+    """The loss of the mean over repeated simulations of one parameter set.
+
+    Each target's mean over ``rows`` against its published interval, the half-width widened by
+    the mean's Monte Carlo standard error (:func:`analysis.calibration.loss`).
     """
-    x = draws.to_numpy(dtype=float)
-    w = _normalized(weights)
-    centre = np.array([weighted_quantile(x[:, j], w, 0.5) for j in range(x.shape[1])])
-    cov = np.atleast_2d(np.cov(x, rowvar=False, aweights=w))
-    d = x - centre
-    dist = np.einsum("ij,jk,ik->i", d, np.linalg.pinv(cov), d)
-    return int(np.argmin(dist))
+    table = fit_table({t.name: [r.get(t.name, math.nan) for r in rows] for t in targets}, targets)
+    return loss(
+        dict(zip(table["target"], table["model"], strict=True)),
+        targets,
+        dict(zip(table["target"], table["se"], strict=True)),
+    )
 
 
 def target_noise(rows: Sequence[Mapping[str, float]]) -> dict[str, float]:

@@ -25,9 +25,11 @@ Method (docs/calibration.md):
 4. **Posterior**: the last generation's weighted particles, saved as ``posterior.parquet`` /
    ``.json`` in the output folder and, unless ``posterior_path=null``, as the shipped ensemble
    whose representative point becomes the defaults of sim/parameters.py.
-5. **Diagnostics**: posterior predictive simulations of ``predictive_draws`` draws (fresh seeds)
+5. **Representative point**: of the ``representative_candidates`` particles with the smallest
+   ABC distance, the one whose mean over ``eval_seeds`` fits best (its fit table is written).
+6. **Diagnostics**: posterior predictive simulations of ``predictive_draws`` draws (fresh seeds)
    against every published interval, prior vs posterior, correlations, convergence; the
-   representative point on ``eval_seeds`` (fit table) and the pandemic surge run forward.
+   pandemic surge run forward from the representative point.
 """
 
 import dataclasses
@@ -50,6 +52,8 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis.calibration import TARGETS, fit_table, plot_target, table_markdown
 from analysis.calibration_diagnostics import (
+    closest_particles,
+    evaluation_loss,
     parameter_markdown,
     parameter_table,
     plot_convergence,
@@ -58,7 +62,6 @@ from analysis.calibration_diagnostics import (
     plot_prior_posterior,
     predictive_markdown,
     predictive_table,
-    representative_index,
     strong_pairs,
     target_noise,
     weighted_correlations,
@@ -117,6 +120,7 @@ class CalibrationSchema:
     pilot_seeds: list[int] = field(default_factory=list)
     predictive_draws: int = 100
     eval_seeds: list[int] = field(default_factory=list)
+    representative_candidates: int = 10
     resume: bool = False
     output_dir: str | None = None
     posterior_path: str | None = None
@@ -161,6 +165,7 @@ class Plan:
     pilot_seeds: tuple[int, ...]
     eval_seeds: tuple[int, ...]
     predictive_draws: int
+    representative_candidates: int
 
 
 def _seeds(cfg: DictConfig, key: str) -> tuple[int, ...]:
@@ -183,6 +188,11 @@ def parse_config(cfg: DictConfig) -> Plan:
     draws = cfg.predictive_draws
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 2:
         raise ValueError(f"predictive_draws = {draws!r}; allowed: a whole number >= 2")
+    candidates = cfg.representative_candidates
+    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
+        raise ValueError(
+            f"representative_candidates = {candidates!r}; allowed: a whole number >= 1"
+        )
     abc = AbcSettings(**OmegaConf.to_container(cfg.abc))  # type: ignore[arg-type]
     fields = {f.name: f for f in dataclasses.fields(ModelParameters)}
     priors = []
@@ -212,7 +222,7 @@ def parse_config(cfg: DictConfig) -> Plan:
                 f"{sorted(names ^ set(CALIBRATED_FIELDS))} (set posterior_path=null or elsewhere)"
             )
     design = Design(**OmegaConf.to_container(cfg.design))  # type: ignore[arg-type]
-    return Plan(tuple(priors), design, abc, pilot, evals, int(draws))
+    return Plan(tuple(priors), design, abc, pilot, evals, int(draws), int(candidates))
 
 
 def _is_shipped_default(path: str) -> bool:
@@ -288,8 +298,27 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
     abc_seconds = time.time() - t0
     log(f"ABC-SMC done: {result.simulations} simulations, {len(result.generations)} generations")
     priors = {p.name: (p.low, p.high, p.source) for p in plan.priors}
-    rep_row = representative_index(result.draws, result.weights)
+    candidates = closest_particles(result.distances, plan.representative_candidates)
+    log(
+        f"representative point: the {len(candidates)} closest particles, each on eval seeds "
+        f"{list(plan.eval_seeds)}"
+    )
+    candidate_rows = simulate_sets(
+        simulator,
+        [result.draws.iloc[i].to_dict() for i in candidates for _ in plan.eval_seeds],
+        [s for _ in candidates for s in plan.eval_seeds],
+        n_procs,
+    )
+    n_eval = len(plan.eval_seeds)
+    per_candidate = [candidate_rows[j * n_eval : (j + 1) * n_eval] for j in range(len(candidates))]
+    losses = [evaluation_loss(rows, TARGETS) for rows in per_candidate]
+    best = int(np.argmin(losses))
+    rep_row, rep_rows = candidates[best], per_candidate[best]
     representative = {k: float(v) for k, v in result.draws.iloc[rep_row].items()}
+    choice = [
+        {"particle": i, "abc_distance": float(result.distances[i]), "eval_loss": float(v)}
+        for i, v in zip(candidates, losses, strict=True)
+    ]
 
     log(f"posterior predictive: {plan.predictive_draws} draws by weight, fresh seeds")
     posterior = _posterior(result, representative, "draft", {})
@@ -299,10 +328,6 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
         simulator, [posterior.parameter_set(int(i)) for i in indices], predictive_seeds, n_procs
     )
     predictive = predictive_table(predictive_rows, TARGETS)
-    log(f"representative point on eval seeds {list(plan.eval_seeds)}")
-    rep_rows = simulate_sets(
-        simulator, [representative] * len(plan.eval_seeds), plan.eval_seeds, n_procs
-    )
     per_seed = {t.name: [r.get(t.name, np.nan) for r in rep_rows] for t in TARGETS}
     fit = fit_table(per_seed)
     model = ModelParameters().replace(**representative)
@@ -360,6 +385,9 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
             "## Convergence by generation\n",
             to_markdown(result.generations.drop(columns="end_time").round(4)) + "\n",
             "## Representative point on the evaluation seeds\n",
+            f"Particle {rep_row} (ABC distance {result.distances[rep_row]:.2f}), the best of the "
+            f"{len(candidates)} closest particles by its loss over the evaluation seeds "
+            f"({losses[best]:.1f}; the others {', '.join(f'{v:.1f}' for v in losses)}).\n",
             table_markdown(fit),
             "## Later years (not fitted): pandemic surge run forward\n",
             later_years_markdown(later),
@@ -381,7 +409,9 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
             "predictive": predictive_seeds,
             "eval": list(plan.eval_seeds),
         },
-        "representative": "particle nearest the weighted posterior medians (Mahalanobis)",
+        "representative": "of the representative_candidates particles with the smallest ABC "
+        "distance, the one whose mean over the eval seeds has the smallest loss",
+        "representative_candidates": choice,
         "simulations": result.simulations,
         "abc_seconds": round(abc_seconds, 1),
         "coverage": {"hit": hits, "targets": len(predictive)},

@@ -222,13 +222,12 @@ def run_abc(
         abc_logger.removeHandler(handler)
         for h in own_handlers:
             abc_logger.addHandler(h)
-    frame, weights = history.get_distribution(m=0, t=history.max_t)
-    distances = history.get_weighted_distances(t=history.max_t)["distance"].to_numpy()
+    particles = history.get_population(t=history.max_t).particles
     names = [p.name for p in priors]
     return AbcResult(
-        draws=frame[names].reset_index(drop=True).astype(float),
-        weights=np.asarray(weights, dtype=float),
-        distances=distances,
+        draws=pd.DataFrame([{n: float(q.parameter[n]) for n in names} for q in particles]),
+        weights=np.array([q.weight for q in particles], dtype=float),
+        distances=np.array([q.distance for q in particles], dtype=float),
         generations=generation_table(history),
         simulations=int(history.total_nr_simulations),
         seconds=time.time() - t0,
