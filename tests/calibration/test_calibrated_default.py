@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 from analysis.calibration import TARGETS
-from analysis.calibration_diagnostics import representative_index
 from experiments.calibrate import load_config, parse_config
 from sim.parameters import CALIBRATED_FIELDS, ModelParameters, _representative_point
 from sim.posterior import load_posterior
@@ -26,10 +25,16 @@ def test_model_defaults_are_the_representative_point(shipped):
         assert defaults[name] == shipped.representative[name], name
 
 
-def test_representative_point_is_the_central_particle(shipped):
-    """The representative point is the particle nearest the weighted medians (as documented)."""
-    row = representative_index(shipped.draws, shipped.weights)
-    assert shipped.parameter_set(row) == pytest.approx(shipped.representative, rel=1e-12)
+def test_representative_point_is_the_best_evaluated_candidate(shipped):
+    """The representative point is the particle whose evaluation fitted best (as documented)."""
+    candidates = shipped.provenance["representative_candidates"]
+    assert len(candidates) == load_config().representative_candidates
+    best = min(candidates, key=lambda c: c["eval_loss"])
+    assert shipped.parameter_set(best["particle"]) == pytest.approx(
+        shipped.representative, rel=1e-12
+    )
+    distances = sorted(c["abc_distance"] for c in candidates)
+    assert [c["abc_distance"] for c in candidates] == distances
 
 
 def test_shipped_posterior_is_an_ensemble_with_provenance(shipped):
