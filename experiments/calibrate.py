@@ -1,43 +1,39 @@
-"""Calibrate the model's uncertain parameters to published evidence.
+"""Calibrate the model's uncertain parameters to published evidence, with uncertainty.
 
 Usage (a Hydra app over ``conf/calibration.yaml``; ``--help``, ``--cfg job``, ``--info`` and
 ``hydra.run.dir=`` work as in any Hydra app)::
 
-    python -m experiments.calibrate                    # fit, evaluate, write conf/calibrated.yaml
-    python -m experiments.calibrate budget=8 seeds=[11] eval_seeds=[101,102] \
-        calibrated_path=null                           # a quick run
-    python -m experiments.calibrate method=none        # only evaluate the current defaults
+    python -m experiments.calibrate                    # ABC-SMC; writes sim/posteriors/default.*
     python -m experiments.calibrate experiment=quick   # a smoke run in about a minute
+    python -m experiments.calibrate abc.population_size=100 posterior_path=null
+    python -m experiments.calibrate output_dir=outputs/cal resume=true   # continue a stopped run
 
-``experiment=NAME`` picks a preset of ``conf/calibration_experiment/`` (the group is not
-``conf/experiment/``, whose presets are the main comparison's). A bad key or value stops the
-command with one line before anything runs. The output folder (``output_dir=``, else
+``experiment=NAME`` picks a preset of ``conf/calibration_experiment/``. A bad key or value stops
+the command with one line before anything runs. The output folder (``output_dir=``, else
 ``hydra.run.dir``, by default ``outputs/calibration/<date>/<time>``) is printed last.
 
-Method (config ``conf/calibration.yaml``):
+Method (docs/calibration.md):
 
-1. **Targets** are the published figures of :mod:`analysis.calibration`, each with its interval
-   as tolerance; the loss is the weighted sum of squared standardized deviations.
-2. **Simulate** a candidate parameter set for every calibration seed (common random numbers: the
-   same seeds for every candidate, so differences between candidates are not seed noise): the
-   default hospital for a year after burn-in (prevalence, turnover, vacancies, days to fill,
-   violence, well-being), one large organization (leadership regressions by role), hospitals of
-   different staffing (workload regression, Aiken 2002), and one simulated trial of each
-   individual- and organization-directed intervention (experiments/trial.py).
-3. **Fit** by block-coordinate descent: each block of parameters is fitted by Nelder-Mead (in
-   logit coordinates of its search range, so bounds hold) to the targets it drives, the other
-   parameters held; only the simulations a block's targets need are run.
-4. **Evaluate** the fitted set on other seeds (``eval_seeds``): the fit table (CSV, Markdown), a
-   figure per target, the pandemic surge run forward (NSI 2020-2024 turnover, not fitted),
-   ``calibrated.yaml`` and ``run_info.json`` with the config, seeds and provenance.
-
-The fitter is :mod:`analysis.fitting`, the model's simulator
-:mod:`experiments.calibration_model`; this module reads the config and writes the outputs.
+1. **Targets** are the published figures of :mod:`analysis.calibration` (all of them, the
+   simulated-trial effects included); **priors** are uniform over the ranges of ``parameters``
+   in the config, each with the evidence that bounds it.
+2. **Noise pilot**: the current defaults are simulated on ``pilot_seeds``; each target's SD
+   widens its published half-width in the distance (history matching's implausibility).
+3. **ABC-SMC** (pyabc, :mod:`experiments.calibrate_abc`) over generations of shrinking tolerance;
+   each parameter set is simulated once on a seed of its own (a hash of ``abc.seed`` and the
+   values: :class:`experiments.calibration_model.TargetSimulator`).
+4. **Posterior**: the last generation's weighted particles, saved as ``posterior.parquet`` /
+   ``.json`` in the output folder and, unless ``posterior_path=null``, as the shipped ensemble
+   whose representative point becomes the defaults of sim/parameters.py.
+5. **Representative point**: of the ``representative_candidates`` particles with the smallest
+   ABC distance, the one whose mean over ``eval_seeds`` fits best (its fit table is written).
+6. **Diagnostics**: posterior predictive simulations of ``predictive_draws`` draws (fresh seeds)
+   against every published interval, prior vs posterior, correlations, convergence; the
+   pandemic surge run forward from the representative point.
 """
 
 import dataclasses
 import logging
-import math
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -54,48 +50,55 @@ from hydra.core.hydra_config import HydraConfig
 from matplotlib.figure import Figure
 from omegaconf import DictConfig, OmegaConf
 
-from analysis.calibration import (
-    TARGETS,
-    TARGETS_BY_NAME,
-    fit_table,
-    loss,
-    plot_target,
-    table_markdown,
+from analysis.calibration import TARGETS, fit_table, plot_target, table_markdown
+from analysis.calibration_diagnostics import (
+    closest_particles,
+    evaluation_loss,
+    parameter_markdown,
+    parameter_table,
+    plot_convergence,
+    plot_correlations,
+    plot_predictive,
+    plot_prior_posterior,
+    predictive_markdown,
+    predictive_table,
+    strong_pairs,
+    target_noise,
+    weighted_correlations,
 )
-from analysis.fitting import (
-    Block,
-    FitResult,
-    Simulator,
-    UncertainParameter,
-    fit,
-    mean_values,
-    per_seed_values,
-)
+from analysis.comparison import to_markdown
+from experiments.calibrate_abc import AbcResult, AbcSettings, Prior, run_abc, simulate_sets
 from experiments.calibration_model import (
-    DOSE_PREFIX,
     Design,
-    dosed_settings,
+    TargetSimulator,
     later_years_markdown,
     later_years_table,
-    model_simulator,
     pandemic_turnover,
-    split_doses,
 )
 from experiments.hydra_app import check_command_line, compose_checked
 from experiments.records import atomic_path, provenance, write_json_atomic, write_text_atomic
-from sim.parameters import ModelParameters
+from sim.parameters import CALIBRATED_FIELDS, ModelParameters
+from sim.posterior import POSTERIOR_DIR, Posterior, posterior_files, save_posterior
 
 CONFIG_NAME = "calibration"
 COMMAND = "python -m experiments.calibrate"
 PRESETS = "calibration_experiment"
 """The config group of ``experiment=NAME`` (``conf/calibration_experiment/``)."""
+PREDICTIVE_SEED = 900_000
+"""Posterior predictive draw i is simulated with seed PREDICTIVE_SEED + i (not an ABC seed)."""
 
 
-DesignSchema = dataclasses.make_dataclass(
-    "DesignSchema",
-    [(f.name, f.type, field(default=f.default)) for f in dataclasses.fields(Design)],
-    namespace={"__doc__": "What is simulated for each seed (``design``; checked by Design)."},
-)
+def _schema(cls: type, name: str, doc: str) -> type:
+    """A structured-config node with the fields and defaults of a settings dataclass."""
+    return dataclasses.make_dataclass(
+        name,
+        [(f.name, f.type, field(default=f.default)) for f in dataclasses.fields(cls)],
+        namespace={"__doc__": doc},
+    )
+
+
+DesignSchema = _schema(Design, "DesignSchema", "What is simulated per parameter set (design).")
+AbcSchema = _schema(AbcSettings, "AbcSchema", "ABC-SMC settings (abc; checked by AbcSettings).")
 
 
 @dataclass
@@ -110,22 +113,19 @@ class PandemicSchema:
 class CalibrationSchema:
     """The command's structured config (``calibration_schema``; values in the YAML file).
 
-    ``parameters``, ``doses`` and ``blocks`` are open and checked by :func:`parse_config`.
+    ``parameters`` is open and checked by :func:`parse_config`.
     """
 
-    method: str = "nelder_mead"
-    budget: int = 150
-    seeds: list[int] = field(default_factory=list)
-    n_jobs: int = 2
+    abc: Any = field(default_factory=AbcSchema)
+    pilot_seeds: list[int] = field(default_factory=list)
+    predictive_draws: int = 100
     eval_seeds: list[int] = field(default_factory=list)
-    initial_step: float = 0.6
-    screen: float = 0.3
+    representative_candidates: int = 10
+    resume: bool = False
     output_dir: str | None = None
-    calibrated_path: str | None = None
+    posterior_path: str | None = None
     figures_dir: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
-    doses: dict[str, Any] = field(default_factory=dict)
-    blocks: list[Any] = field(default_factory=list)
     design: Any = field(default_factory=DesignSchema)
     pandemic: PandemicSchema = field(default_factory=PandemicSchema)
 
@@ -155,174 +155,106 @@ def load_config(overrides: Sequence[str] = ()) -> DictConfig:
     return compose_checked(CONFIG_NAME, command_overrides(overrides), lambda cfg: cfg)
 
 
-def parse_config(
-    cfg: DictConfig,
-) -> tuple[
-    list[UncertainParameter], list[Block], Design, dict[str, float], dict[str, dict[str, float]]
-]:
+@dataclass(frozen=True)
+class Plan:
+    """A checked calibration: priors, design, ABC settings and the seeds of each step."""
+
+    priors: tuple[Prior, ...]
+    design: Design
+    abc: AbcSettings
+    pilot_seeds: tuple[int, ...]
+    eval_seeds: tuple[int, ...]
+    predictive_draws: int
+    representative_candidates: int
+
+
+def _seeds(cfg: DictConfig, key: str) -> tuple[int, ...]:
+    seeds = list(cfg[key])
+    if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
+        raise ValueError(f"{key} = {seeds!r}; allowed: a non-empty list of whole numbers >= 0")
+    return tuple(seeds)
+
+
+def parse_config(cfg: DictConfig) -> Plan:
     """Check the config before anything runs.
 
-    Returns the parameter space (model parameters, then programme doses ``dose.<group>``), the
-    blocks, the design, the start values (the current defaults, and the doses they correspond
-    to) and each dose group's ``intervention.setting`` reference values.
-
     Raises:
-        ValueError: unknown parameter, setting or target, bad range, start outside its range,
-            bad seeds, budget or method.
+        ValueError: unknown parameter, bad range, bad seeds, ABC settings or design, or a
+            shipped-default posterior that would not cover sim/parameters.py's calibrated fields.
     """
-    from sim.interventions import INTERVENTIONS
-
-    if cfg.method not in ("nelder_mead", "none"):
-        raise ValueError(f"method = {cfg.method!r}; allowed: nelder_mead, none")
-    if isinstance(cfg.budget, bool) or not isinstance(cfg.budget, int) or cfg.budget < 1:
-        raise ValueError(f"budget = {cfg.budget!r}; allowed: a whole number >= 1")
-    for key in ("seeds", "eval_seeds"):
-        seeds = list(cfg[key])
-        if not seeds or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds):
-            raise ValueError(f"{key} = {seeds!r}; allowed: a non-empty list of whole numbers >= 0")
-    if isinstance(cfg.n_jobs, bool) or not isinstance(cfg.n_jobs, int) or cfg.n_jobs < 1:
-        raise ValueError(f"n_jobs = {cfg.n_jobs!r}; allowed: a whole number >= 1")
-    if not 0.0 <= float(cfg.screen) < 1.0:
-        raise ValueError(f"screen = {cfg.screen}; allowed: [0, 1)")
-    if not 0.0 < float(cfg.initial_step) <= 5.0:
-        raise ValueError(f"initial_step = {cfg.initial_step}; allowed: (0, 5]")
+    pilot, evals = _seeds(cfg, "pilot_seeds"), _seeds(cfg, "eval_seeds")
+    if len(pilot) < 2:
+        raise ValueError(f"pilot_seeds = {list(pilot)}; allowed: at least 2 seeds (an SD)")
+    draws = cfg.predictive_draws
+    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 2:
+        raise ValueError(f"predictive_draws = {draws!r}; allowed: a whole number >= 2")
+    candidates = cfg.representative_candidates
+    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
+        raise ValueError(
+            f"representative_candidates = {candidates!r}; allowed: a whole number >= 1"
+        )
+    abc = AbcSettings(**OmegaConf.to_container(cfg.abc))  # type: ignore[arg-type]
     fields = {f.name: f for f in dataclasses.fields(ModelParameters)}
-    defaults = ModelParameters()
-    space = []
-    start: dict[str, float] = {}
+    priors = []
     for name, spec in cfg.parameters.items():
-        if name not in fields:
-            raise ValueError(f"parameter {name!r} is not a model parameter (sim.parameters)")
-        p = UncertainParameter(name, float(spec.low), float(spec.high), str(spec.get("source", "")))
-        meta = fields[name].metadata
-        if p.low < meta["low"] or p.high > meta["high"]:
+        if name not in fields or fields[name].metadata.get("low") is None:
             raise ValueError(
-                f"parameter {name!r}: range [{p.low}, {p.high}] leaves the model's allowed "
+                f"parameter {name!r} is not a numeric model parameter (sim.parameters)"
+            )
+        prior = Prior(name, float(spec.low), float(spec.high), str(spec.get("source", "")))
+        meta = fields[name].metadata
+        if prior.low < meta["low"] or prior.high > meta["high"]:
+            raise ValueError(
+                f"parameter {name!r}: range [{prior.low}, {prior.high}] leaves the model's allowed "
                 f"[{meta['low']}, {meta['high']}]"
             )
-        space.append(p)
-        start[name] = float(getattr(defaults, name))
-    dose_scales: dict[str, dict[str, float]] = {}
-    for group, spec in (cfg.get("doses") or {}).items():
-        p = UncertainParameter(
-            DOSE_PREFIX + group, float(spec.low), float(spec.high), str(spec.get("source", ""))
-        )
-        references: dict[str, float] = {}
-        for item, reference in spec.scales.items():
-            name, dot, setting = str(item).partition(".")
-            if not dot or name not in INTERVENTIONS:
-                raise ValueError(f"dose {group!r}: {item!r} is not 'intervention.setting'")
-            if setting not in INTERVENTIONS[name].settings_spec():
-                raise ValueError(f"dose {group!r}: {name!r} has no setting {setting!r}")
-            if not float(reference) > 0:
-                raise ValueError(f"dose {group!r}: reference of {item!r} must be > 0")
-            references[str(item)] = float(reference)
-        if p.low <= 0:
-            raise ValueError(f"dose {group!r}: range must be above 0, got [{p.low}, {p.high}]")
-        dose_scales[group] = references
-        space.append(p)
-        # The dose the current defaults correspond to (the mean over the group's settings).
-        start[p.name] = float(
-            np.mean(
-                [
-                    INTERVENTIONS[i.partition(".")[0]].settings_spec()[i.partition(".")[2]].default
-                    / ref
-                    for i, ref in references.items()
-                ]
-            )
-        )
-    for p in space:
-        if not p.low <= start[p.name] <= p.high:
+        if not prior.source:
+            raise ValueError(f"parameter {name!r}: give the evidence that bounds it (source)")
+        priors.append(prior)
+    if not priors:
+        raise ValueError("parameters is empty; allowed: at least one model parameter")
+    if cfg.posterior_path and _is_shipped_default(cfg.posterior_path):
+        names = {p.name for p in priors}
+        if names != set(CALIBRATED_FIELDS):
             raise ValueError(
-                f"parameter {p.name!r}: current default {start[p.name]} is outside its search "
-                f"range [{p.low}, {p.high}]"
+                f"posterior_path = {cfg.posterior_path!r} (the shipped default) needs exactly the "
+                f"calibrated fields of sim/parameters.py {sorted(CALIBRATED_FIELDS)}; differing: "
+                f"{sorted(names ^ set(CALIBRATED_FIELDS))} (set posterior_path=null or elsewhere)"
             )
-    names = {p.name for p in space}
-    blocks = []
-    for spec in cfg.blocks:
-        targets = list(TARGETS_BY_NAME) if spec.targets == "all" else list(spec.targets)
-        block = Block(
-            str(spec.name),
-            tuple(spec.parameters),
-            tuple(targets),
-            float(spec.get("budget_share", 1.0)),
-        )
-        unknown = [n for n in block.parameters if n not in names]
-        if unknown:
-            raise ValueError(f"block {block.name!r}: parameter(s) {unknown} not in the space")
-        bad = [t for t in block.targets if t not in TARGETS_BY_NAME]
-        if bad:
-            raise ValueError(
-                f"block {block.name!r}: unknown target(s) {bad}; known: "
-                f"{', '.join(TARGETS_BY_NAME)}"
-            )
-        if not 0.0 < block.budget_share <= 10.0:
-            raise ValueError(f"block {block.name!r}: budget_share {block.budget_share}; (0, 10]")
-        blocks.append(block)
     design = Design(**OmegaConf.to_container(cfg.design))  # type: ignore[arg-type]
-    return space, blocks, design, start, dose_scales
+    return Plan(tuple(priors), design, abc, pilot, evals, int(draws), int(candidates))
 
 
-def evaluate(
-    simulate: Simulator, params: Mapping[str, float], seeds: Sequence[int], n_jobs: int = 1
-) -> tuple[dict[str, list[float]], pd.DataFrame]:
-    """Simulate every target for each seed; return per-seed values and the fit table."""
-    rows = per_seed_values(simulate, params, seeds, frozenset(TARGETS_BY_NAME), n_jobs)
-    keys = sorted(set().union(*rows))
-    per_seed = {k: [row.get(k, math.nan) for row in rows] for k in keys}
-    return per_seed, fit_table(per_seed)
+def _is_shipped_default(path: str) -> bool:
+    table, _ = posterior_files(path)
+    return table.resolve() == (POSTERIOR_DIR / "default.parquet").resolve()
 
 
-def write_figures(per_seed: Mapping[str, Sequence[float]], folder: Path) -> list[Path]:
-    """One PNG per target: published value and interval against the model's per-seed values."""
+def _save_figure(fig: Figure, path: Path) -> Path:
+    fig.tight_layout()
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    return path
+
+
+def write_target_figures(per_seed: Mapping[str, Sequence[float]], folder: Path) -> list[Path]:
+    """One PNG per target: published value and interval against the representative point."""
     paths = []
     for target in TARGETS:
-        if target.name not in per_seed:
-            continue
-        fig = Figure(figsize=(5, 2.2))
-        plot_target(target, per_seed[target.name], fig.add_subplot())
-        fig.tight_layout()
-        path = folder / f"{target.name}.png"
-        with atomic_path(path) as tmp:
-            fig.savefig(tmp, dpi=110, format="png")
-        paths.append(path)
+        if target.name in per_seed:
+            fig = Figure(figsize=(5, 2.2))
+            plot_target(target, per_seed[target.name], fig.add_subplot())
+            paths.append(_save_figure(fig, folder / f"{target.name}.png"))
     return paths
 
 
-def calibrated_yaml(
-    params: Mapping[str, float],
-    result: FitResult,
-    seeds: Sequence[int],
-    dose_scales: Mapping[str, Mapping[str, float]],
-) -> str:
-    """The calibrated set as YAML: model parameters, and the intervention settings doses set.
-
-    A comment header, then the numbers (4 significant digits) dumped by OmegaConf.
-    """
-    model, doses = split_doses(params)
-    header = [
-        "Calibrated parameter set, written by `python -m experiments.calibrate`",
-        "(see docs/calibration.md). `model`: keyword arguments of sim.WorkforceModel, the",
-        "defaults of sim/parameters.py. `doses` and `interventions` are empty unless the config",
-        "fits programme doses (the default config fits none: each programme's strength comes",
-        "from its own evidence, sim/interventions/).",
-        f"Loss {result.loss_start:.3f} at the start values -> {result.loss_end:.3f}; "
-        f"calibration seeds {list(seeds)}.",
-    ]
-    body = {
-        "model": _rounded(model),
-        "doses": _rounded(doses),
-        "interventions": {
-            name: _rounded(settings)
-            for name, settings in dosed_settings(doses, dose_scales).items()
-        },
-    }
-    return "".join(f"# {line}\n" for line in header) + OmegaConf.to_yaml(body)
+def _frame(rows: Sequence[Mapping[str, float]], seeds: Sequence[int]) -> pd.DataFrame:
+    return pd.DataFrame([{"seed": s, **r} for s, r in zip(seeds, rows, strict=True)])
 
 
-def _rounded(values: Mapping[str, float]) -> dict[str, float]:
-    """Each value to 4 significant digits, as a plain float."""
-    return {name: float(f"{value:.4g}") for name, value in values.items()}
+def _write_csv(table: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as tmp:
+        table.to_csv(tmp, index=False)
 
 
 def run(overrides: Sequence[str] = ()) -> Path:
@@ -340,9 +272,10 @@ def run(overrides: Sequence[str] = ()) -> Path:
 
 
 def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
-    """Check ``cfg``, fit, evaluate and write every output into ``out_dir``; return it."""
-    space, blocks, design, start, dose_scales = parse_config(cfg)
+    """Check ``cfg``, run ABC-SMC and the diagnostics, write every output; return ``out_dir``."""
+    plan = parse_config(cfg)
     t0 = time.time()
+    started = provenance()  # the code version the run started from
     out_dir.mkdir(parents=True, exist_ok=True)
     log_lines: list[str] = []
 
@@ -351,80 +284,174 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
         log_lines.append(stamped)
         print(stamped, file=sys.stderr, flush=True)
 
-    simulate = model_simulator(design, dose_scales)
-    if cfg.method == "nelder_mead":
-        result = fit(
-            simulate,
-            space,
-            start,
-            blocks,
-            list(cfg.seeds),
-            int(cfg.budget),
-            initial_step=float(cfg.initial_step),
-            log=log,
-            n_jobs=int(cfg.n_jobs),
-            screen=float(cfg.screen),
-        )
-    else:
-        means, errors = mean_values(
-            simulate, start, list(cfg.seeds), frozenset(TARGETS_BY_NAME), cfg.n_jobs
-        )
-        value = loss(means, TARGETS, errors)
-        result = FitResult(dict(start), dict(start), value, value)
-    params = result.parameters
-    log("evaluating on the evaluation seeds")
-    per_seed, table = evaluate(simulate, params, list(cfg.eval_seeds), int(cfg.n_jobs))
-    model_params, _ = split_doses(params)
+    n_procs = plan.abc.n_procs
+    simulator = TargetSimulator(plan.design, base_seed=plan.abc.seed)
+    defaults = {p.name: float(getattr(ModelParameters(), p.name)) for p in plan.priors}
+    log(f"noise pilot: the current defaults on {len(plan.pilot_seeds)} seeds")
+    # In this process, so that the compiled model is inherited by the forked workers.
+    pilot = simulate_sets(simulator, [defaults] * len(plan.pilot_seeds), plan.pilot_seeds, 1)
+    noise = target_noise(pilot)
+    log(f"ABC-SMC: {len(plan.priors)} parameters, {len(TARGETS)} targets, {plan.abc}")
+    result = run_abc(
+        simulator, plan.priors, TARGETS, noise, plan.abc, out_dir / "abc.db", log, bool(cfg.resume)
+    )
+    abc_seconds = time.time() - t0
+    log(f"ABC-SMC done: {result.simulations} simulations, {len(result.generations)} generations")
+    priors = {p.name: (p.low, p.high, p.source) for p in plan.priors}
+    candidates = closest_particles(result.distances, plan.representative_candidates)
+    log(
+        f"representative point: the {len(candidates)} closest particles, each on eval seeds "
+        f"{list(plan.eval_seeds)}"
+    )
+    candidate_rows = simulate_sets(
+        simulator,
+        [result.draws.iloc[i].to_dict() for i in candidates for _ in plan.eval_seeds],
+        [s for _ in candidates for s in plan.eval_seeds],
+        n_procs,
+    )
+    n_eval = len(plan.eval_seeds)
+    per_candidate = [candidate_rows[j * n_eval : (j + 1) * n_eval] for j in range(len(candidates))]
+    losses = [evaluation_loss(rows, TARGETS) for rows in per_candidate]
+    best = int(np.argmin(losses))
+    rep_row, rep_rows = candidates[best], per_candidate[best]
+    representative = {k: float(v) for k, v in result.draws.iloc[rep_row].items()}
+    choice = [
+        {"particle": i, "abc_distance": float(result.distances[i]), "eval_loss": float(v)}
+        for i, v in zip(candidates, losses, strict=True)
+    ]
+
+    log(f"posterior predictive: {plan.predictive_draws} draws by weight, fresh seeds")
+    posterior = _posterior(result, representative, "draft", {})
+    indices = posterior.draw_indices(plan.predictive_draws, seed=plan.abc.seed)
+    predictive_seeds = [PREDICTIVE_SEED + i for i in range(len(indices))]
+    predictive_rows = simulate_sets(
+        simulator, [posterior.parameter_set(int(i)) for i in indices], predictive_seeds, n_procs
+    )
+    predictive = predictive_table(predictive_rows, TARGETS)
+    per_seed = {t.name: [r.get(t.name, np.nan) for r in rep_rows] for t in TARGETS}
+    fit = fit_table(per_seed)
+    model = ModelParameters().replace(**representative)
     later = later_years_table(
         [
             pandemic_turnover(
-                model_params, s, float(cfg.pandemic.start_week), cfg.pandemic.years, design
+                {p.name: getattr(model, p.name) for p in plan.priors},
+                s,
+                float(cfg.pandemic.start_week),
+                list(cfg.pandemic.years),
+                plan.design,
             )
-            for s in cfg.eval_seeds
+            for s in plan.eval_seeds
         ]
     )
-    figures_dir = Path(cfg.figures_dir) if cfg.figures_dir else out_dir / "figures"
-    write_figures(per_seed, figures_dir)
-    with atomic_path(out_dir / "fit_table.csv") as tmp:
-        table.to_csv(tmp, index=False)
-    write_text_atomic(out_dir / "fit_table.md", table_markdown(table))
-    with atomic_path(out_dir / "later_years.csv") as tmp:
-        later.to_csv(tmp, index=False)
-    write_text_atomic(out_dir / "later_years.md", later_years_markdown(later))
-    with atomic_path(out_dir / "per_seed.csv") as tmp:
-        pd.DataFrame({"seed": list(cfg.eval_seeds), **per_seed}).to_csv(tmp, index=False)
-    if result.evaluations:
-        with atomic_path(out_dir / "evaluations.csv") as tmp:
-            pd.DataFrame(result.evaluations).to_csv(tmp, index=False)
-    yaml_text = calibrated_yaml(params, result, list(cfg.seeds), dose_scales)
-    write_text_atomic(out_dir / "calibrated.yaml", yaml_text)
-    if cfg.calibrated_path:
-        write_text_atomic(cfg.calibrated_path, yaml_text)
+    params_table = parameter_table(result.draws, result.weights, priors)
+    corr = weighted_correlations(result.draws, result.weights)
+    pairs = strong_pairs(corr)
+
+    figures = Path(cfg.figures_dir) if cfg.figures_dir else out_dir / "figures"
+    write_target_figures(per_seed, figures / "targets")
+    fig = Figure(figsize=(11, 2.2 * -(-len(priors) // 4)))
+    plot_prior_posterior(fig, result.draws, result.weights, priors, representative)
+    _save_figure(fig, figures / "prior_posterior.png")
+    fig = Figure(figsize=(8, 7))
+    plot_correlations(fig, corr)
+    _save_figure(fig, figures / "correlations.png")
+    fig = Figure(figsize=(9, 0.32 * len(TARGETS) + 1.2))
+    plot_predictive(fig, predictive)
+    _save_figure(fig, figures / "predictive.png")
+    fig = Figure(figsize=(10, 3))
+    plot_convergence(fig, result.generations)
+    _save_figure(fig, figures / "convergence.png")
+
+    _write_csv(predictive, out_dir / "predictive.csv")
+    _write_csv(_frame(predictive_rows, predictive_seeds), out_dir / "predictive_draws.csv")
+    _write_csv(params_table, out_dir / "parameters.csv")
+    _write_csv(corr.reset_index(names="parameter"), out_dir / "correlations.csv")
+    _write_csv(result.generations, out_dir / "generations.csv")
+    _write_csv(fit, out_dir / "fit_table.csv")
+    _write_csv(later, out_dir / "later_years.csv")
+    _write_csv(_frame(pilot, plan.pilot_seeds), out_dir / "pilot.csv")
+    hits = int(predictive["hit"].sum())
+    diagnostics = "\n".join(
+        [
+            "# Calibration diagnostics\n",
+            f"`{command}`: {result.simulations} simulations in {abc_seconds:.0f} s of ABC-SMC; "
+            f"{len(posterior)} particles, ESS {posterior.effective_size:.0f}.\n",
+            "## Posterior predictive (90 %) against the published intervals\n",
+            predictive_markdown(predictive, TARGETS),
+            "## Parameters: prior and posterior\n",
+            parameter_markdown(params_table),
+            "## Strongest posterior correlations (|r| >= 0.4)\n",
+            (to_markdown(pairs.round(2)) if len(pairs) else "none") + "\n",
+            "## Convergence by generation\n",
+            to_markdown(result.generations.drop(columns="end_time").round(4)) + "\n",
+            "## Representative point on the evaluation seeds\n",
+            f"Particle {rep_row} (ABC distance {result.distances[rep_row]:.2f}), the best of the "
+            f"{len(candidates)} closest particles by its loss over the evaluation seeds "
+            f"({losses[best]:.1f}; the others {', '.join(f'{v:.1f}' for v in losses)}).\n",
+            table_markdown(fit),
+            "## Later years (not fitted): pandemic surge run forward\n",
+            later_years_markdown(later),
+        ]
+    )
+    write_text_atomic(out_dir / "diagnostics.md", diagnostics)
+    info = {
+        "method": f"ABC-SMC (pyabc {_pyabc()}), uniform priors, interval-scaled distance",
+        "settings": dataclasses.asdict(plan.abc),
+        "design": dataclasses.asdict(plan.design),
+        "targets": [dataclasses.asdict(t) for t in TARGETS],
+        "priors": [dataclasses.asdict(p) for p in plan.priors],
+        "noise_sd": noise,
+        "seeds": {
+            "abc": "each parameter set simulated once with a seed hashed from abc.seed and its "
+            "values (experiments.calibration_model.evaluation_seed)",
+            "abc_seed": plan.abc.seed,
+            "pilot": list(plan.pilot_seeds),
+            "predictive": predictive_seeds,
+            "eval": list(plan.eval_seeds),
+        },
+        "representative": "of the representative_candidates particles with the smallest ABC "
+        "distance, the one whose mean over the eval seeds has the smallest loss",
+        "representative_candidates": choice,
+        "simulations": result.simulations,
+        "abc_seconds": round(abc_seconds, 1),
+        "coverage": {"hit": hits, "targets": len(predictive)},
+        "command": command,
+        **started,
+    }
+    posterior = _posterior(result, representative, "default", info)
+    save_posterior(posterior, out_dir / "posterior")
+    if cfg.posterior_path:
+        save_posterior(posterior, Path(cfg.posterior_path))
+        log(f"wrote {cfg.posterior_path}.parquet/.json: the model's new defaults")
+    log(f"done: {hits}/{len(predictive)} published intervals overlap the 90 % predictive interval")
+    write_text_atomic(out_dir / "calibration.log", "\n".join(log_lines) + "\n")
     write_json_atomic(
         out_dir / "run_info.json",
         {
             "command": command,
             "config": OmegaConf.to_container(cfg, resolve=True),
-            "seeds": list(cfg.seeds),
-            "eval_seeds": list(cfg.eval_seeds),
-            "start": result.start,
-            "calibrated": params,
-            "loss_start": result.loss_start,
-            "loss_end": result.loss_end,
-            "n_evaluations": len(result.evaluations),
-            "targets_within": int(table["within"].sum()),
-            "targets_within_mc": int(table["within_mc"].sum()),
-            "targets": int(len(table)),
             "seconds": round(time.time() - t0, 1),
+            "resumed": result.resumed,
+            "targets_hit": hits,
+            "targets": len(predictive),
+            "representative": representative,
             "log": log_lines,
-            "provenance": provenance(),
+            "provenance": started,
         },
     )
-    log(
-        f"done: {int(table['within'].sum())}/{len(table)} targets within their intervals, "
-        f"{int(table['within_mc'].sum())} within 2 Monte Carlo s.e."
-    )
     return out_dir
+
+
+def _pyabc() -> str:
+    import pyabc
+
+    return str(pyabc.__version__)
+
+
+def _posterior(
+    result: AbcResult, representative: dict[str, float], name: str, info: dict[str, Any]
+) -> Posterior:
+    return Posterior(name, result.draws, result.weights, representative, info)
 
 
 @hydra.main(version_base="1.3", config_path="pkg://conf", config_name=CONFIG_NAME)
@@ -437,8 +464,7 @@ def app(cfg: DictConfig) -> None:
         out_dir = calibrate(cfg, Path(hydra_cfg.runtime.output_dir), command)
     except ValueError as error:
         sys.exit(f"{COMMAND}: {error}")
-    print((out_dir / "fit_table.md").read_text())
-    print((out_dir / "later_years.md").read_text())
+    print((out_dir / "diagnostics.md").read_text())
     print(out_dir, flush=True)
 
 

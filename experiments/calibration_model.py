@@ -1,8 +1,11 @@
 """The workforce model as the calibration's simulator (what each target runs); later years."""
 
+import hashlib
+import json
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -12,12 +15,12 @@ from analysis.calibration import (
     INDIVIDUAL_DIRECTED,
     NSI_TURNOVER_BY_YEAR,
     ORGANIZATION_DIRECTED,
+    TARGETS_BY_NAME,
     leadership_odds_ratio,
     shift_odds_ratio,
     workload_odds_ratio,
 )
 from analysis.comparison import to_markdown
-from analysis.fitting import Simulator
 from experiments.trial import TrialConfig, run_trial
 from sim.layout import UL
 from sim.metrics import weekly_metrics
@@ -54,6 +57,7 @@ SURVEY_TARGETS = frozenset(
 TRIAL_TARGETS = frozenset(
     {"programme_prevalence_difference", "organization_directed_smd", "individual_directed_smd"}
 )
+ALL_TARGETS = frozenset(TARGETS_BY_NAME)
 
 
 @dataclass(frozen=True)
@@ -247,50 +251,12 @@ def staffing_study(params: Mapping[str, float], seed: int, design: Design) -> pd
     return pd.concat(rows, ignore_index=True)
 
 
-DOSE_PREFIX = "dose."
+def trial_effects(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:
+    """12-month trial effects of each single intervention at its default settings.
 
-
-def split_doses(params: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """Split a candidate into model parameters and programme doses (names ``dose.<group>``)."""
-    model = {k: float(v) for k, v in params.items() if not k.startswith(DOSE_PREFIX)}
-    doses = {
-        k[len(DOSE_PREFIX) :]: float(v) for k, v in params.items() if k.startswith(DOSE_PREFIX)
-    }
-    return model, doses
-
-
-def dosed_settings(
-    doses: Mapping[str, float], scales: Mapping[str, Mapping[str, float]]
-) -> dict[str, dict[str, float]]:
-    """Per intervention, the settings a dose sets: reference x dose, clipped to the range.
-
-    ``scales`` maps a dose group to ``{"intervention.setting": reference value}``; the reference
-    is the setting's value at dose 1 (the assumption the dose multiplies), fixed in the config so
-    that re-running a calibration does not compound doses.
+    One replicate per intervention with this seed; programme strengths are each programme's own
+    evidence (sim/interventions/), never fitted here.
     """
-    from sim.interventions import INTERVENTIONS
-
-    out: dict[str, dict[str, float]] = {}
-    for group, dose in doses.items():
-        for item, reference in scales[group].items():
-            name, _, setting = item.partition(".")
-            spec = INTERVENTIONS[name].settings_spec()[setting]
-            value = float(reference) * dose
-            out.setdefault(name, {})[setting] = min(value, spec.high) if spec.high else value
-    return out
-
-
-def trial_effects(
-    params: Mapping[str, float],
-    seed: int,
-    design: Design,
-    settings: Mapping[str, Mapping[str, float]] | None = None,
-) -> dict[str, float]:
-    """12-month trial effects of each single intervention (one replicate, this seed).
-
-    ``settings`` gives intervention settings that differ from the defaults (programme doses).
-    """
-    settings = settings or {}
     out: dict[str, float] = {}
     for name in INDIVIDUAL_DIRECTED + ORGANIZATION_DIRECTED:
         report = run_trial(
@@ -299,21 +265,22 @@ def trial_effects(
                 n_workers=design.trial_workers,
                 seed=seed,
                 replicates=1,
-                settings=dict(settings.get(name, {})),
                 params=dict(params),
             )
         )
         out[f"smd_{name}"] = _nan(report["smd_exhaustion"])
         out[f"pd_{name}"] = _nan(report["prevalence_difference"])
-    out["individual_directed_smd"] = float(
-        np.nanmean([out[f"smd_{n}"] for n in INDIVIDUAL_DIRECTED])
-    )
-    out["organization_directed_smd"] = float(
-        np.nanmean([out[f"smd_{n}"] for n in ORGANIZATION_DIRECTED])
-    )
-    out["programme_prevalence_difference"] = float(
-        np.nanmean([out[f"pd_{n}"] for n in INDIVIDUAL_DIRECTED + ORGANIZATION_DIRECTED])
-    )
+    with warnings.catch_warnings():  # a candidate that leaves no trial estimable gives NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out["individual_directed_smd"] = float(
+            np.nanmean([out[f"smd_{n}"] for n in INDIVIDUAL_DIRECTED])
+        )
+        out["organization_directed_smd"] = float(
+            np.nanmean([out[f"smd_{n}"] for n in ORGANIZATION_DIRECTED])
+        )
+        out["programme_prevalence_difference"] = float(
+            np.nanmean([out[f"pd_{n}"] for n in INDIVIDUAL_DIRECTED + ORGANIZATION_DIRECTED])
+        )
     return out
 
 
@@ -333,35 +300,81 @@ def _or_nan(measure: Callable[..., float], *args: Any) -> float:
         return math.nan
 
 
-def model_simulator(
-    design: Design, dose_scales: Mapping[str, Sequence[str]] | None = None
-) -> Simulator:
-    """A simulator of the workforce model: runs only what the requested targets need.
+def target_stages(
+    params: Mapping[str, float], seed: int, design: Design, names: frozenset[str]
+) -> Iterator[dict[str, float]]:
+    """The targets in ``names`` one simulation at a time, cheapest and most telling first.
 
-    Candidates may hold programme doses (``dose.<group>``, see :func:`dosed_settings`), which
-    change only the interventions' settings in the simulated trials.
+    The default hospital (13 targets), benign work, the leadership survey, the staffing study,
+    then the simulated trials (the dearest): a caller that only needs to know whether the
+    distance exceeds a tolerance can stop early (ABC's early rejection).
     """
-    scales = dose_scales or {}
-
-    def simulate(params: Mapping[str, float], seed: int, names: frozenset[str]) -> dict[str, float]:
-        model_params, doses = split_doses(params)
-        out: dict[str, float] = {}
-        if names & BASELINE_TARGETS:
-            out.update(observe_baseline(model_params, seed, design))
-        if names & SURVEY_TARGETS:
-            out.update(observe_leadership(model_params, seed, design))
-        if "benign_burnout_prevalence" in names:
-            out.update(observe_benign(model_params, seed, design))
-        if "workload_odds_ratio" in names:
-            out["workload_odds_ratio"] = _or_nan(
-                lambda *a: workload_odds_ratio(staffing_study(*a)), model_params, seed, design
+    if names & BASELINE_TARGETS:
+        yield _only(observe_baseline(params, seed, design), names)
+    if "benign_burnout_prevalence" in names:
+        yield observe_benign(params, seed, design)
+    if names & SURVEY_TARGETS:
+        yield _only(observe_leadership(params, seed, design), names)
+    if "workload_odds_ratio" in names:
+        yield {
+            "workload_odds_ratio": _or_nan(
+                lambda *a: workload_odds_ratio(staffing_study(*a)), params, seed, design
             )
-        if names & TRIAL_TARGETS:
-            settings = dosed_settings(doses, scales)
-            out.update(trial_effects(model_params, seed, design, settings))
-        return out
+        }
+    if names & TRIAL_TARGETS:
+        yield _only(trial_effects(params, seed, design), names)
 
-    return simulate
+
+def _only(values: Mapping[str, float], names: frozenset[str]) -> dict[str, float]:
+    return {k: v for k, v in values.items() if k in names}
+
+
+def simulate_targets(
+    params: Mapping[str, float], seed: int, design: Design, names: frozenset[str]
+) -> dict[str, float]:
+    """The model's value of each target in ``names`` for one seed: runs only what they need."""
+    out: dict[str, float] = {}
+    for part in target_stages(params, seed, design, names):
+        out.update(part)
+    return out
+
+
+def evaluation_seed(base_seed: int, params: Mapping[str, float]) -> int:
+    """A seed of its own for each parameter set: a hash of the base seed and the values.
+
+    The same parameter set always gets the same seed (a run can be repeated and resumed), and
+    different sets get independent simulator noise, which ABC's posterior must include.
+    """
+    text = json.dumps([base_seed, sorted((k, float(v)) for k, v in params.items())])
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=4).digest(), "little")
+
+
+@dataclass(frozen=True)
+class TargetSimulator:
+    """The calibration's simulator: a parameter set -> the value of every target.
+
+    A plain picklable callable, so that any sampler or runner can map it over parameter sets:
+    pyabc's multicore sampler here (experiments/calibrate_abc.py). Each set is simulated once,
+    with :func:`evaluation_seed` (or with ``seed`` when given).
+    """
+
+    design: Design
+    base_seed: int = 0
+    names: frozenset[str] = field(default_factory=lambda: frozenset(ALL_TARGETS))
+
+    def __call__(self, params: Mapping[str, float], seed: int | None = None) -> dict[str, float]:
+        """Simulate ``params`` (model keyword arguments) and measure the targets."""
+        return simulate_targets(*self._seeded(params, seed), self.design, self.names)
+
+    def stages(
+        self, params: Mapping[str, float], seed: int | None = None
+    ) -> Iterator[dict[str, float]]:
+        """The same values one simulation at a time (:func:`target_stages`)."""
+        return target_stages(*self._seeded(params, seed), self.design, self.names)
+
+    def _seeded(self, params: Mapping[str, float], seed: int | None) -> tuple[dict, int]:
+        values = {k: float(v) for k, v in params.items()}
+        return values, evaluation_seed(self.base_seed, values) if seed is None else seed
 
 
 def pandemic_turnover(

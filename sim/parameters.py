@@ -3,11 +3,18 @@
 Every parameter is a field of :class:`ModelParameters` with its allowed range and the source of
 its default in the field metadata. Sources are cited by author and year as listed in the
 project's evidence file; "assumption" marks a default that no listed source pins down, with why.
+
+The calibrated fields (:data:`CALIBRATED_FIELDS`) take their defaults from the representative
+point of the shipped posterior ensemble, ``sim/posteriors/default.json``, which
+``python -m experiments.calibrate`` writes (docs/calibration.md): no calibrated number is copied
+by hand into this file.
 """
 
 import dataclasses
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Self
 
 import numpy as np
@@ -19,6 +26,47 @@ from sim.organization import ORGANIZATIONS
 def _param(default: Any, low: float | None, high: float | None, source: str) -> Any:
     """Declare a parameter with its default, inclusive bounds and source."""
     return field(default=default, metadata={"low": low, "high": high, "source": source})
+
+
+DEFAULT_POSTERIOR_INFO = Path(__file__).with_name("posteriors") / "default.json"
+
+
+def _representative_point(path: Path = DEFAULT_POSTERIOR_INFO) -> dict[str, float]:
+    """The shipped posterior's representative point (the calibrated defaults).
+
+    Raises:
+        RuntimeError: the file is missing or has no ``representative`` mapping of numbers.
+    """
+    try:
+        point = json.loads(path.read_text(encoding="utf-8")).get("representative")
+    except (OSError, ValueError) as error:
+        raise RuntimeError(
+            f"{path} is missing or unreadable ({error}); the calibrated defaults of "
+            "sim/parameters.py come from it: restore it (git checkout) or run "
+            "`python -m experiments.calibrate`"
+        ) from error
+    if not isinstance(point, dict) or not all(is_number(v) for v in point.values()):
+        raise RuntimeError(f"{path}: 'representative' must map parameter names to numbers")
+    return {str(k): float(v) for k, v in point.items()}
+
+
+_REPRESENTATIVE = _representative_point()
+
+
+def _calibrated(name: str, low: float, high: float, source: str) -> Any:
+    """Declare a calibrated parameter: its default is the posterior's representative point."""
+    if name not in _REPRESENTATIVE:
+        raise RuntimeError(
+            f"{DEFAULT_POSTERIOR_INFO} has no representative value for {name!r}; re-run "
+            "`python -m experiments.calibrate` with it among the calibrated parameters"
+        )
+    return _param(
+        _REPRESENTATIVE[name],
+        low,
+        high,
+        f"calibrated (representative point of sim/posteriors/default; docs/calibration.md): "
+        f"{source}",
+    )
 
 
 def _choice(default: str, choices: tuple[str, ...], source: str) -> Any:
@@ -70,11 +118,11 @@ class ModelParameters:
         1.10, 0.8, 2.0, "assumption: above 10 % over budgeted load, safe care is at risk"
     )
     # --- Burnout dynamics (sim.wellbeing; Homer 1985's stock of exhaustion)
-    exhaustion_rate: float = _param(
-        0.01143,
+    exhaustion_rate: float = _calibrated(
+        "exhaustion_rate",
         0.0,
         1.0,
-        "calibrated, see docs/calibration.md: burnout by role (Aiken 2023/2024, Shanafelt 2022); "
+        "burnout by role (Aiken 2023/2024, Shanafelt 2022); "
         "with recovery_rate, onset over months (evidence.md, time scales)",
     )
     recovery_rate: float = _param(
@@ -91,11 +139,11 @@ class ModelParameters:
         "assumption: Homer 1985's second loop, being burned out itself slows recovery (share of "
         "recovery capacity lost while burned out)",
     )
-    nonwork_strain: float = _param(
-        0.05014,
+    nonwork_strain: float = _calibrated(
+        "nonwork_strain",
         0.0,
         3.0,
-        "calibrated, see docs/calibration.md: mean strain from outside work (caregiving, health, "
+        "mean strain from outside work (caregiving, health, "
         "life events), set so that benign working conditions leave burnout near the general "
         "working population's 27.8 % (Shanafelt 2012)",
     )
@@ -113,11 +161,11 @@ class ModelParameters:
         "assumption: mean strain of one life event at its start, fading with a half-life of "
         "half a year",
     )
-    workload_effect: float = _param(
-        3.274,
+    workload_effect: float = _calibrated(
+        "workload_effect",
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: Aiken 2002, OR 1.23 per extra patient per nurse",
+        "Aiken 2002, OR 1.23 per extra patient per nurse",
     )
     staffing_relief_scale: float = _param(
         0.1,
@@ -126,11 +174,11 @@ class ModelParameters:
         "assumption: relief from staffing above budget saturates within about 10 % of budgeted "
         "load (Aiken 2002 observed ratios of about 4-8 patients per nurse, none far below)",
     )
-    fatigue_weight: float = _param(
-        0.139,
+    fatigue_weight: float = _calibrated(
+        "fatigue_weight",
         0.0,
         2.0,
-        "calibrated, see docs/calibration.md: Dall'Ora 2015, emotional exhaustion aOR 1.26 "
+        "Dall'Ora 2015, emotional exhaustion aOR 1.26 "
         "for shifts of 12 h or more against 8 h or less",
     )
     long_shift_fatigue: float = _param(
@@ -157,12 +205,11 @@ class ModelParameters:
         "assumption: moral distress among the top contributors to burnout (seed 000); weight in "
         "strain equal to 0.8 of budgeted workload at full distress",
     )
-    moral_distress_trait_mean: float = _param(
-        0.4063,
+    moral_distress_trait_mean: float = _calibrated(
+        "moral_distress_trait_mean",
         0.0,
         1.0,
-        "calibrated, see docs/calibration.md: 26.8 % of clinicians with moral distress "
-        "'distressing to worst possible' (2020)",
+        "26.8 % of clinicians with moral distress 'distressing to worst possible' (2020)",
     )
     engagement_buffer: float = _param(
         0.8,
@@ -181,19 +228,19 @@ class ModelParameters:
     burnout_contagion: float = _param(
         0.35, 0.0, 3.0, "Bakker 2005: colleagues' exhaustion predicts one's own (no coefficient)"
     )
-    leadership_effect: float = _param(
-        1.929,
+    leadership_effect: float = _calibrated(
+        "leadership_effect",
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: causal support of recovery by the leadership a "
+        "causal support of recovery by the leadership a "
         "supervisor delivers, fitted so that the simulated survey (sim.survey) reproduces Dyrbye "
         "2020 (nurses and allied staff: 7 % lower odds of burnout per point)",
     )
-    physician_leadership_proximity: float = _param(
-        0.1201,
+    physician_leadership_proximity: float = _calibrated(
+        "physician_leadership_proximity",
         0.0,
         1.0,
-        "calibrated, see docs/calibration.md: share of the unit leader's leadership that reaches "
+        "share of the unit leader's leadership that reaches "
         "physicians (Shanafelt 2015 rated division chairs, leaders further from daily work; "
         "3.3 % lower likelihood of burnout per point through the simulated survey)",
     )
@@ -214,12 +261,11 @@ class ModelParameters:
     recognition_effect: float = _param(
         0.3, 0.0, 10.0, "Hasselhorn 2004: effort-reward imbalance, burnout OR 2.6-13.2"
     )
-    coping_sd: float = _param(
-        0.7786,
+    coping_sd: float = _calibrated(
+        "coping_sd",
         0.0,
         2.0,
-        "calibrated, see docs/calibration.md: between-person spread of recovery (stable "
-        "individual differences)",
+        "between-person spread of recovery (stable individual differences)",
     )
     # --- Sickness absence and patient safety
     long_absence_rate: float = _param(
@@ -244,19 +290,17 @@ class ModelParameters:
         "(not burned out, no overtime, 8-h shifts); sets only the scale",
     )
     # --- Well-being trait (baseline positive mental health, latent MHC-SF item mean / 5)
-    wellbeing_trait_mean: float = _param(
-        0.6275,
+    wellbeing_trait_mean: float = _calibrated(
+        "wellbeing_trait_mean",
         0.0,
         1.0,
-        "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
-        "health-worker shares, see docs/calibration.md",
+        "assumption: MHC-SF item mean near 3 of 5; Keyes 2002 and the Italian health-worker shares",
     )
-    wellbeing_trait_sd: float = _param(
-        0.2257,
+    wellbeing_trait_sd: float = _calibrated(
+        "wellbeing_trait_sd",
         0.0,
         0.5,
-        "assumption: MHC-SF item mean near 3 of 5; calibrated to Keyes 2002 and the Italian "
-        "health-worker shares, see docs/calibration.md",
+        "assumption: MHC-SF item mean near 3 of 5; Keyes 2002 and the Italian health-worker shares",
     )
     # --- Leadership and supervisors
     leadership_mean: float = _param(
@@ -282,18 +326,18 @@ class ModelParameters:
         0.10, 0.0, 1.0, "assumption: weekly chance of recognition from peers"
     )
     # --- Violence from the public
-    violence_level: float = _param(
-        0.9181,
+    violence_level: float = _calibrated(
+        "violence_level",
         0.0,
         10.0,
-        "calibrated, see docs/calibration.md: Liu 2019 past-year exposure by type",
+        "Liu 2019 past-year exposure by type",
     )
     # --- Turnover
-    job_market: float = _param(
-        0.825,
+    job_market: float = _calibrated(
+        "job_market",
         0.2,
         5.0,
-        "calibrated, see docs/calibration.md: NSI 2023-2024 RN turnover (16.4-18.4 %)",
+        "NSI 2023-2024 RN turnover (16.4-18.4 %)",
     )
     intent_effect: float = _param(
         1.0, 0.0, 5.0, "scales how strongly job attitudes drive intent (Aiken 2024 levels)"
@@ -303,14 +347,14 @@ class ModelParameters:
     )
     retirement: bool = _param(True, None, None, "retirement hazard rises after 55 (assumption)")
     # --- Recruitment
-    time_to_fill_days: float = _param(
-        84.37, 1.0, 730.0, "calibrated, see docs/calibration.md: NSI 2023-2024, 83-86 days to fill"
+    time_to_fill_days: float = _calibrated(
+        "time_to_fill_days", 1.0, 730.0, "NSI 2023-2024, 83-86 days to fill"
     )
-    search_success_prob: float = _param(
-        0.3986,
+    search_success_prob: float = _calibrated(
+        "search_success_prob",
         0.05,
         1.0,
-        "calibrated, see docs/calibration.md: NSI 2023-2024 RN vacancy rate 9.6-9.9 %",
+        "NSI 2023-2024 RN vacancy rate 9.6-9.9 %",
     )
     onboarding_weeks: float = _param(
         6.0, 0.0, 52.0, "assumption: notice period and credentialing before a start date"
@@ -364,6 +408,17 @@ class ModelParameters:
         """Return a validated copy with some values changed."""
         merged = {**dataclasses.asdict(self), **changes}
         return type(self).from_kwargs(**merged)
+
+
+CALIBRATED_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(ModelParameters) if f.metadata["source"].startswith("calib")
+)
+"""The fields whose defaults are the shipped posterior's representative point."""
+if set(_REPRESENTATIVE) != set(CALIBRATED_FIELDS):
+    raise RuntimeError(
+        f"{DEFAULT_POSTERIOR_INFO} calibrates {sorted(_REPRESENTATIVE)} but sim/parameters.py "
+        f"takes {sorted(CALIBRATED_FIELDS)} from it: re-run the calibration with the same set"
+    )
 
 
 def _validate_field(f: dataclasses.Field, value: Any) -> Any:

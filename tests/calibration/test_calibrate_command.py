@@ -1,4 +1,4 @@
-"""The calibration command: config checks, and a tiny end-to-end run writing every output."""
+"""The calibration command: config checks, and the quick run end to end writing every output."""
 
 import json
 import subprocess
@@ -10,51 +10,39 @@ import pytest
 import yaml
 
 from analysis.calibration import TARGETS
-from experiments.calibrate import load_config, parse_config, run
-from experiments.calibration_model import dosed_settings
+from experiments.calibrate import load_config, parse_config
+from sim.parameters import CALIBRATED_FIELDS
+from sim.posterior import load_posterior
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY = [
-    "budget=2",
-    "seeds=[3]",
-    "eval_seeds=[5,6]",
-    "design.n_workers=100",
-    "design.baseline_hospitals=1",
-    "design.observe_weeks=26",
-    "design.leadership_workers=400",
-    "design.hospitals=3",
-    "design.hospital_workers=100",
-    "design.trial_workers=100",
-    "pandemic.years=[2020,2021]",
-]
 
 
 def test_default_config_is_valid():
-    """The shipped config parses: every parameter, dose, block and target is known."""
-    space, blocks, design, start, doses = parse_config(load_config())
-    names = {p.name for p in space}
-    assert {"workload_effect", "leadership_effect", "physician_leadership_proximity"} <= names
-    assert {"nonwork_strain", "moral_distress_trait_mean", "fatigue_weight"} <= names
-    assert all(p.low <= start[p.name] <= p.high for p in space)
-    assert {b.name for b in blocks} >= {"recruitment", "burnout", "wellbeing"}
-    # No programme dose is fitted: strengths come from each programme's own evidence.
-    assert "programmes" not in {b.name for b in blocks}
-    assert design.hospitals >= 3 and not doses and not any(n.startswith("dose.") for n in names)
+    """The shipped config parses: every prior is a model parameter with a source and a range."""
+    plan = parse_config(load_config())
+    names = {p.name for p in plan.priors}
+    assert names == set(CALIBRATED_FIELDS)
+    assert all(p.source for p in plan.priors)
+    assert plan.abc.population_size >= 200 and plan.abc.n_procs >= 1
+    assert len(plan.pilot_seeds) >= 2 and plan.design.hospitals >= 3
 
 
 @pytest.mark.parametrize(
     ("override", "message"),
     [
-        ("method=annealing", "method"),
-        ("budgte=3", "did you mean 'budget'"),
-        ("budget=abc", "budget"),
-        ("budget=0", "budget"),
-        ("seeds=[]", "seeds"),
-        ("+parameters.speed={low:0,high:1}", "not a model parameter"),
+        ("abc.population_size=5", "abc.population_size"),
+        ("abc.min_acceptance_rate=1.5", "abc.min_acceptance_rate"),
+        ("abc.max_minutes=0", "abc.max_minutes"),
+        ("abc.n_procs=0", "abc.n_procs"),
+        ("pilot_seeds=[1]", "pilot_seeds"),
+        ("eval_seeds=[]", "eval_seeds"),
+        ("predictive_draws=1", "predictive_draws"),
+        ("+parameters.speed={low:0,high:1,source:x}", "not a numeric model parameter"),
         ("parameters.workload_effect.high=99", "leaves the model's allowed"),
-        ("parameters.workload_effect.low=4.5", "outside its search range"),
+        ("parameters.workload_effect.low=6", "must have low < high"),
+        ("parameters.workload_effect.source=''", "evidence that bounds it"),
+        ("+parameters.intent_effect={low:0.5,high:2,source:x}", "the shipped default"),
         ("design.hospitals=2", "design.hospitals"),
-        ("+doses.individual_directed={low:0.5,high:2,scales:{mindfulness.speed:1}}", "no setting"),
     ],
 )
 def test_bad_config_is_refused_before_running(override, message):
@@ -63,46 +51,12 @@ def test_bad_config_is_refused_before_running(override, message):
         parse_config(load_config([override]))
 
 
-def test_doses_multiply_reference_settings_within_their_range():
-    """A dose multiplies each setting's reference value and never passes its upper bound."""
-    settings = dosed_settings(
-        {"org": 3.0},
-        {"org": {"leadership_development.points": 5.0, "workload_redesign.strength": 0.4}},
+def test_extra_parameter_is_fine_when_not_writing_the_shipped_default():
+    """Calibrating another parameter set is allowed into any posterior_path but the default."""
+    plan = parse_config(
+        load_config(["+parameters.intent_effect={low:0.5,high:2,source:x}", "posterior_path=null"])
     )
-    assert settings["leadership_development"]["points"] == pytest.approx(15.0)
-    assert settings["workload_redesign"]["strength"] == pytest.approx(1.0)  # 0.4 x 3, capped
-
-
-def test_dose_starts_where_the_current_defaults_are():
-    """The start dose is the current default over the reference (2 after calibration)."""
-    space, _, _, start, doses = parse_config(load_config())
-    from sim.interventions import INTERVENTIONS
-
-    for group, refs in doses.items():
-        item, ref = next(iter(refs.items()))
-        name, _, setting = item.partition(".")
-        default = INTERVENTIONS[name].settings_spec()[setting].default
-        assert start[f"dose.{group}"] == pytest.approx(default / ref, rel=0.01)
-
-
-@pytest.mark.slow
-def test_tiny_run_writes_every_output(tmp_path):
-    """A tiny calibration writes the fit table, figures, calibrated set and run record."""
-    calibrated = tmp_path / "calibrated.yaml"
-    out = run([*TINY, f"output_dir={tmp_path / 'out'}", f"calibrated_path={calibrated}"])
-    table = pd.read_csv(out / "fit_table.csv")
-    assert set(table["target"]) == {t.name for t in TARGETS}
-    assert table["model"].notna().all()
-    assert (out / "fit_table.md").read_text().count("\n") == len(TARGETS) + 2
-    assert len(list((out / "figures").glob("*.png"))) == len(TARGETS)
-    later = pd.read_csv(out / "later_years.csv")
-    assert list(later["year"]) == [2020, 2021]
-    info = json.loads((out / "run_info.json").read_text())
-    assert info["seeds"] == [3] and info["eval_seeds"] == [5, 6]
-    assert info["provenance"]["versions"]["numpy"]
-    written = yaml.safe_load(calibrated.read_text())
-    assert set(written["model"]) == set(load_config().parameters)
-    assert written["model"] == yaml.safe_load((out / "calibrated.yaml").read_text())["model"]
+    assert "intent_effect" in {p.name for p in plan.priors}
 
 
 def command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -120,7 +74,7 @@ def command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
 @pytest.mark.parametrize(
     ("bad", "fragment"),
     [
-        ("budgte=3", "unknown argument 'budgte' (did you mean 'budget'?)"),
+        ("abc.populaton_size=3", "did you mean 'abc.population_size'"),
         pytest.param(
             "design.hospitls=4", "did you mean 'design.hospitals'", marks=pytest.mark.slow
         ),
@@ -130,13 +84,14 @@ def command(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
             marks=pytest.mark.slow,
         ),
         pytest.param(
-            "budget=0", "budget = 0; allowed: a whole number >= 1", marks=pytest.mark.slow
+            "abc.population_size=0",
+            "abc.population_size = 0; allowed: a whole number >= 1",
+            marks=pytest.mark.slow,
         ),
-        pytest.param("screen=1.5", "screen = 1.5; allowed: [0, 1)", marks=pytest.mark.slow),
         pytest.param("design.hospitals=2", "design.hospitals = 2", marks=pytest.mark.slow),
-        pytest.param("budget=abc", "full_key: budget", marks=pytest.mark.slow),
-        pytest.param("seeds=[a]", "full_key: seeds[0]", marks=pytest.mark.slow),
-        pytest.param("n_jobs=[2]", "n_jobs", marks=pytest.mark.slow),
+        pytest.param("abc.seed=abc", "full_key: abc.seed", marks=pytest.mark.slow),
+        pytest.param("pilot_seeds=[a]", "full_key: pilot_seeds[0]", marks=pytest.mark.slow),
+        pytest.param("calibrated_path=null", "calibrated_path", marks=pytest.mark.slow),
     ],
 )
 def test_bad_override_is_one_line_before_any_simulation(bad, fragment, tmp_path):
@@ -153,36 +108,47 @@ def test_bad_override_is_one_line_before_any_simulation(bad, fragment, tmp_path)
 @pytest.mark.slow
 def test_cfg_job_and_help_work():
     """``--cfg job`` prints the composed config (presets applied); ``--help`` the usage."""
-    out = command("experiment=quick", "budget=3", "--cfg", "job")
+    out = command("experiment=quick", "abc.population_size=30", "--cfg", "job")
     assert out.returncode == 0, out.stderr
     cfg = yaml.safe_load(out.stdout)
-    assert cfg["budget"] == 3 and cfg["seeds"] == [11] and cfg["calibrated_path"] is None
-    assert cfg["design"]["n_workers"] == 100 and "_recruitment_targets" not in cfg
+    assert cfg["abc"]["population_size"] == 30 and cfg["posterior_path"] is None
+    assert cfg["design"]["n_workers"] == 100
     out = command("--help")
     assert out.returncode == 0, out.stderr
-    assert "experiment=quick" in out.stdout and "initial_step: 0.6" in out.stdout
+    assert "experiment=quick" in out.stdout and "population_size: 200" in out.stdout
 
 
 def test_documented_overrides_compose():
     """The README's and docs/calibration.md's command lines still compose and check."""
     for overrides in (
-        ["budget=8", "seeds=[11]", "eval_seeds=[101,102]", "calibrated_path=null"],
-        ["method=none", "calibrated_path=null"],
-        ["budget=100", "seeds=[11,12,13]", "output_dir=outputs/x", "figures_dir=figs"],
-        ["experiment=quick", "+parameters.intent_effect={low:0.5,high:2}"],
+        ["experiment=quick"],
+        ["abc.population_size=100", "posterior_path=null"],
+        ["output_dir=outputs/cal", "resume=true"],
+        ["experiment=quick", "+parameters.intent_effect={low:0.5,high:2,source:x}"],
     ):
-        cfg = load_config(overrides)
-        space, *_ = parse_config(cfg)
-        assert space
-    assert load_config(["experiment=quick"]).budget == 4
+        assert parse_config(load_config(overrides)).priors
+    assert load_config(["experiment=quick"]).abc.population_size == 40
 
 
 @pytest.mark.slow
 def test_quick_preset_runs_under_hydra(tmp_path):
-    """``experiment=quick`` runs as a Hydra app into ``hydra.run.dir``, printed last."""
-    out = command("experiment=quick", f"hydra.run.dir={tmp_path / 'run'}", timeout=600)
+    """``experiment=quick`` runs as a Hydra app into ``hydra.run.dir``, printed last, and leaves
+    the posterior ensemble, its diagnostics and the run record there."""
+    run = tmp_path / "run"
+    out = command("experiment=quick", f"hydra.run.dir={run}", timeout=400)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip().splitlines()[-1] == str(tmp_path / "run")
-    info = json.loads((tmp_path / "run" / "run_info.json").read_text())
+    assert out.stdout.strip().splitlines()[-1] == str(run)
+    info = json.loads((run / "run_info.json").read_text())
     assert info["command"] == "python -m experiments.calibrate experiment=quick"
-    assert info["config"]["seeds"] == [11] and (tmp_path / "run" / "fit_table.csv").exists()
+    table = pd.read_parquet(run / "posterior.parquet")
+    assert len(table) == 40 and set(table.columns) == {*CALIBRATED_FIELDS, "weight"}
+    post = load_posterior(run / "posterior")
+    assert post.provenance["git_commit"] and post.provenance["seeds"]["pilot"] == [1, 2]
+    assert {t["name"] for t in post.provenance["targets"]} == {t.name for t in TARGETS}
+    predictive = pd.read_csv(run / "predictive.csv")
+    assert list(predictive["target"]) == [t.name for t in TARGETS]
+    assert predictive["hit"].sum() == info["targets_hit"]
+    for name in ("prior_posterior", "correlations", "predictive", "convergence"):
+        assert (run / "figures" / f"{name}.png").stat().st_size > 0
+    assert len(pd.read_csv(run / "generations.csv")) >= 1
+    assert "Coverage:" in (run / "diagnostics.md").read_text()

@@ -34,10 +34,20 @@ def test_trait_parameters_use_the_same_draws():
 
 
 def test_wider_trait_fills_both_tails():
-    """A wider trait spread moves workers out of 'moderate' into flourishing and languishing."""
+    """A wider trait spread moves workers out of 'moderate' into flourishing and languishing.
+
+    The mean is held at 0.6 (MHC-SF item mean 3 of 5, between the class cut-offs): around a mean
+    that is already in one tail, a wider spread also moves people out of that tail.
+    """
     shares = {}
     for sd in (0.1, 0.3):
-        m = WorkforceModel(rng=5, n_workers=2000, burn_in_weeks=26, wellbeing_trait_sd=sd)
+        m = WorkforceModel(
+            rng=5,
+            n_workers=2000,
+            burn_in_weeks=26,
+            wellbeing_trait_mean=0.6,
+            wellbeing_trait_sd=sd,
+        )
         shares[sd] = np.bincount(m.wellbeing_classes[m.workers.filled], minlength=3)
         shares[sd] = shares[sd] / shares[sd].sum()
     assert shares[0.3][FLOURISHING] > shares[0.1][FLOURISHING] + 0.05

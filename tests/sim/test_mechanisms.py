@@ -78,11 +78,24 @@ def summary_over(weeks: int = 26, seed: int = 5, **params) -> dict[str, float]:
 
 
 def test_ideal_work_leaves_burnout_near_the_general_population():
-    """Without health care's own stressors, burnout stays near the general population's 27.8 %."""
-    ideal = summary_over(
-        violence_level=0.0, moral_distress_effect=0.0, long_shift_fatigue=0.0, demand_level=0.8
+    """Without health care's own stressors, burnout stays near the general population's 27.8 %.
+
+    The mean over 6 hospitals (seeds): at the posterior's representative point one hospital's
+    half-year varies from 25 % to 33 % between seeds, wider than the band.
+    """
+    ideal = np.mean(
+        [
+            summary_over(
+                seed=seed,
+                violence_level=0.0,
+                moral_distress_effect=0.0,
+                long_shift_fatigue=0.0,
+                demand_level=0.8,
+            )["burnout_prevalence"]
+            for seed in range(1, 7)
+        ]
     )
-    assert 0.15 <= ideal["burnout_prevalence"] <= 0.32, ideal["burnout_prevalence"]
+    assert 0.15 <= ideal <= 0.32, ideal
 
 
 def test_moral_distress_is_active():
