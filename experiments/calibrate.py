@@ -24,7 +24,9 @@ Method (docs/calibration.md):
    values: :class:`experiments.calibration_model.TargetSimulator`).
 4. **Posterior**: the last generation's weighted particles, saved as ``posterior.parquet`` /
    ``.json`` in the output folder and, unless ``posterior_path=null``, as the shipped ensemble
-   whose representative point becomes the defaults of sim/parameters.py.
+   (``posterior=default`` of the experiments). The model's defaults are not changed: they stay
+   the point fit in sim/posteriors/point_fit.json until a representative point reproduces the
+   mechanism targets (docs/calibration.md).
 5. **Representative point**: of the ``representative_candidates`` particles with the smallest
    ABC distance, the one whose mean over ``eval_seeds`` fits best (its fit table is written).
 6. **Diagnostics**: posterior predictive simulations of ``predictive_draws`` draws (fresh seeds)
@@ -422,7 +424,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
     save_posterior(posterior, out_dir / "posterior")
     if cfg.posterior_path:
         save_posterior(posterior, Path(cfg.posterior_path))
-        log(f"wrote {cfg.posterior_path}.parquet/.json: the model's new defaults")
+        log(f"wrote {cfg.posterior_path}.parquet/.json (the model's defaults are not changed)")
     log(f"done: {hits}/{len(predictive)} published intervals overlap the 90 % predictive interval")
     write_text_atomic(out_dir / "calibration.log", "\n".join(log_lines) + "\n")
     write_json_atomic(

@@ -162,7 +162,7 @@ def wave(draw: st.DrawFn) -> tuple[Any, set[str]]:
 def scenario(draw: st.DrawFn) -> tuple[Any, set[str]]:
     """A scenario name, an odd value, or a Scenario of fuzzed waves; and the invalid keys."""
     if _invalid(draw):
-        return draw(st.one_of(ODD_TYPES, st.text(max_size=6), st.just(["baseline"]))), {"scenario"}
+        return draw(st.one_of(ODD_TYPES, st.text(max_size=6), st.just(["baseline"]))), {"pressure"}
     if draw(st.booleans()):
         return draw(st.sampled_from(sorted(SCENARIOS))), set()
     waves: dict[str, Any] = {}
