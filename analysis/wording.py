@@ -129,10 +129,20 @@ def top_line(rows: pd.DataFrame, horizon_weeks: int | None = None) -> str:
     name = str(rows["scenario"].iloc[0])
     span = duration(horizon_weeks)
     best = rows.loc[rows["burnout_prevalence_mean"].idxmin()]
-    if best["burnout_prevalence_high"] < 0:
+    clear = rows[rows["burnout_prevalence_high"] < 0]
+    best_is_clear = bool(best["burnout_prevalence_high"] < 0)
+    if best_is_clear:
         burnout = (
             f"{labels.arm_in_sentence(best['arm'])} lowers burnout most "
             f"({points(best['burnout_prevalence_mean'])})"
+        )
+    elif len(clear):
+        surest = clear.loc[clear["burnout_prevalence_mean"].idxmin()]
+        burnout = (
+            f"{labels.arm_in_sentence(best['arm'])} lowers burnout most on average "
+            f"({points(best['burnout_prevalence_mean'])}, but its interval includes no change) "
+            f"and {labels.arm_in_sentence(surest['arm'])} most of those that clearly do "
+            f"({points(surest['burnout_prevalence_mean'])})"
         )
     else:
         burnout = "none of the interventions clearly lowers burnout"
@@ -140,7 +150,7 @@ def top_line(rows: pd.DataFrame, horizon_weeks: int | None = None) -> str:
     if len(savers):
         saver = savers.loc[savers["total_cost_mean"].idxmin()]
         subject = (
-            "it also" if saver["arm"] == best["arm"] and burnout[:2] != "no" else None
+            "it also" if saver["arm"] == best["arm"] and best_is_clear else None
         ) or labels.arm_in_sentence(saver["arm"])
         money_text = (
             f"{subject} saves most money ({money(-saver['total_cost_mean'])} {span}, "

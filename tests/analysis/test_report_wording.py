@@ -200,3 +200,31 @@ def test_report_prose_has_labels_dollars_and_resolving_references(tmp_path):
         assert f'<a id="{anchor}"></a>' in document
     for anchor in re.findall(r'href="#ref-([a-z0-9-]+)"', html):
         assert f'id="ref-{anchor}"' in html
+
+
+def test_top_line_separates_the_largest_average_fall_from_the_surest_one():
+    """With parameter uncertainty the arm with the largest mean fall may not be clear of zero:
+    the sentence says so and names the best arm whose whole interval is below zero."""
+    summary = summary_of(
+        [
+            {
+                "scenario": "baseline",
+                "arm": "integrated_bundle",
+                "burnout_prevalence_mean": -0.069,
+                "burnout_prevalence_high": 0.001,
+                "total_cost_mean": 9e6,
+                "total_cost_high": 12e6,
+            },
+            {
+                "scenario": "baseline",
+                "arm": "individual_bundle",
+                "burnout_prevalence_mean": -0.035,
+                "burnout_prevalence_high": -0.005,
+                "total_cost_mean": 1e6,
+                "total_cost_high": 2e6,
+            },
+        ]
+    )
+    (line,) = wording.top_lines(summary)
+    assert "-6.9 points, but its interval includes no change" in line
+    assert "individual bundle" in line.lower() and "clearly do (-3.5 points)" in line

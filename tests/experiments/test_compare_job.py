@@ -23,6 +23,7 @@ TINY = [
     "jobs=2",
     "bootstrap=50",
     "hydra/launcher=basic",
+    "posterior=null",  # fixed parameters: these tests check the job's mechanics
 ]
 OUTPUTS = (
     "weekly.parquet",
@@ -221,3 +222,11 @@ def test_sweep_writes_one_comparison_per_point(tmp_path, capsys):
     sweep = pd.read_csv(out / "sweep_summary.csv")
     assert list(sweep["model.demand_level"]) == [1.0, 1.3]
     assert list(sweep["folder"]) == folders
+
+
+def test_the_main_job_draws_from_the_shipped_posterior_by_default():
+    """Without options, replicates draw parameter sets from sim/posteriors/default (issue 13)."""
+    cfg, _ = compare.compose_config([])
+    assert cfg.posterior == "default" and cfg.seeds_per_draw == 2
+    draws = {r.draw for r in compare.replicates_of(cfg)}
+    assert len(draws) > 1 and min(draws) >= 0
