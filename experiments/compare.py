@@ -61,10 +61,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from hydra.errors import HydraException
 from omegaconf import DictConfig, open_dict
 
-from experiments import runner, schema
-from experiments.compare_config import CONFIG_NAME, compose_config
+from experiments import inspect_options, runner, schema
+from experiments.compare_config import CONFIG_MODULE, CONFIG_NAME, compose_config
 from experiments.compare_replicates import replicate_parameters, replicates_of
 from experiments.job_folder import (
     INCOMPLETE,
@@ -84,6 +85,8 @@ RECORD_VERSION = 2
 """Layout of a stored run; part of its key, so a change of layout never reads old runs.
 
 Version 2: every run has a completion record (:mod:`experiments.run_store`)."""
+
+COMMAND = "python -m experiments.compare [key=value ...] [-m] [--cfg job|hydra|all] [--info]"
 
 DRIVER_KEYS = ("batch", "runs_dir", "output_dir", "pinned", "hydra.run.dir", "hydra.sweep.dir")
 """Keys the driver sets for the jobs itself."""
@@ -453,9 +456,16 @@ def main() -> None:
     A bad override or a failed job ends the process with status 1 and one line on stderr.
     """
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    if {"-h", "--help"} & set(sys.argv[1:]):
-        print(__doc__)
-        return
+    try:
+        asked = inspect_options.requested(sys.argv[1:])
+        if asked is not None:  # --cfg, --info, --help: show the config, run nothing
+            option, part, overrides = asked
+            compose_config(overrides)  # every key and value checked, as for a run
+            cfg = inspect_options.composed(CONFIG_MODULE, CONFIG_NAME, overrides)
+            print(inspect_options.text(option, part, cfg, COMMAND, __doc__ or "", CONFIG_NAME))
+            return
+    except (ValueError, HydraException) as error:
+        sys.exit(f"experiments.compare: {str(error).splitlines()[0]}")
     try:
         out_dir = run(sys.argv[1:])
     except ConfigurationError as error:

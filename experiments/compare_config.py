@@ -44,6 +44,7 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
             f"{', '.join(group_options(group))}"
         ) from error
     except (HydraException, OmegaConfBaseException) as error:
+        _check_keys(overrides)  # an unknown key: named, with a close match and the allowed keys
         cause = f" ({error.__cause__})" if error.__cause__ else ""
         raise ValueError(f"{error}{cause}".replace("\n", " ")) from error
     try:
@@ -60,6 +61,16 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
     cfg.pinned = pinned_parameters(cfg, overrides)
     schema.validate(cfg)
     return cfg, facts
+
+
+def _check_keys(overrides: Sequence[str]) -> None:
+    """Raise ValueError naming an override's unknown key ("did you mean") if there is one."""
+    from experiments.hydra_app import check_keys  # the apps' key check, shared
+
+    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
+        base = compose(CONFIG_NAME, overrides=[])
+    groups = {"scenario", "intervention", "experiment", "organization"}
+    check_keys(overrides, base, groups)
 
 
 def pinned_parameters(cfg: DictConfig, overrides: Sequence[str]) -> list[str]:

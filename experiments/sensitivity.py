@@ -47,9 +47,10 @@ from pathlib import Path
 
 import numpy as np
 from hydra import compose, initialize_config_module
+from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from experiments import runner
+from experiments import inspect_options, runner
 from experiments.records import write_text_atomic
 from experiments.run_store import MISSING
 from experiments.runner import quote_override, split_hydra
@@ -68,6 +69,7 @@ from experiments.sensitivity_space import arm_names
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "sensitivity"
+COMMAND = "python -m experiments.sensitivity [key=value ...] [--cfg job|hydra|all] [--info]"
 
 
 def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
@@ -189,9 +191,15 @@ def main() -> None:
     """Command-line entry: run with ``sys.argv`` overrides; print the output folder last."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
     try:
+        asked = inspect_options.requested(sys.argv[1:])
+        if asked is not None:  # --cfg, --info, --help: show the config, run nothing
+            option, part, overrides = asked
+            cfg = inspect_options.composed(CONFIG_MODULE, CONFIG_NAME, overrides)
+            print(inspect_options.text(option, part, cfg, COMMAND, __doc__ or "", CONFIG_NAME))
+            return
         out_dir = run(sys.argv[1:])
-    except ValueError as error:
-        sys.exit(f"experiments.sensitivity: {error}")
+    except (ValueError, HydraException) as error:
+        sys.exit(f"experiments.sensitivity: {str(error).splitlines()[0]}")
     print(out_dir, flush=True)
 
 
