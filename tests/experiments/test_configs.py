@@ -118,7 +118,7 @@ def test_sensitivity_config_still_composes():
     [
         ("replicates=1", "replicates = 1 is out of range; allowed: a whole number in [2, 100000]"),
         ("model.demand_level=9", "'demand_level' = 9.0 is out of range; allowed: [0.2, 3.0]"),
-        ("model.nonsense=2", "Key 'nonsense' not in 'ModelSchema'"),
+        ("model.nonsense=2", "unknown argument 'model.nonsense'"),
         ("+extra=2", "unknown key(s) extra"),
         ("horizon_weeks=abc", "could not be converted to Integer"),
         (
