@@ -26,6 +26,7 @@ def test_blocking_works():
     assert "ImportError" in done.stderr or "ModuleNotFoundError" in done.stderr
 
 
+@pytest.mark.slow  # one fresh interpreter per package: about 6 s
 def test_every_module_outside_the_page_imports_without_the_dashboard_extra():
     """sim, analysis, experiments (all submodules), lessons and lesson figures need no solara."""
     code = (

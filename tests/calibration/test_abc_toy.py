@@ -19,6 +19,7 @@ class NormalMean:
         return {"y": float(params["mu"]) + rng.normal(0.0, NOISE_SD)}
 
 
+@pytest.mark.slow  # ABC-SMC over a few generations: about 7 s
 def test_abc_recovers_the_conjugate_posterior(tmp_path):
     """Weighted mean and SD of the ABC posterior match the analytic N(1.3, 0.5^2)."""
     target = Target("y", "y", OBSERVED, OBSERVED - 0.1, OBSERVED + 0.1, "toy", "+-0.1")
