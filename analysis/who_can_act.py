@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis import comparison, labels, report
+from sim.interventions import ACTORS
 
-ACTOR_WORDS = {"unit_leader": "unit leader", "executive": "executive", "government": "government"}
 COLUMN = "who_can_act"
 """The summary column that names an arm's actors ("unit leader", "unit leader + executive")."""
 
@@ -27,7 +27,7 @@ GOVERNMENT_NOTE = (
 
 def actor_text(actors: Sequence[str]) -> str:
     """Actors as words joined by " + " (empty for the reference arm)."""
-    return " + ".join(ACTOR_WORDS.get(a, str(a)) for a in actors)
+    return " + ".join(ACTORS.get(a, str(a)) for a in actors)
 
 
 def with_actors(summary: pd.DataFrame, actors: Mapping[str, Sequence[str]]) -> pd.DataFrame:

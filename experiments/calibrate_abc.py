@@ -26,6 +26,7 @@ import pandas as pd
 import pyabc
 
 from analysis.calibration import Target, loss
+from sim.inputs import require_counts
 
 Simulator = Callable[..., dict[str, float]]
 """(parameters[, seed]) -> target values; picklable for the multicore sampler."""
@@ -61,10 +62,8 @@ class AbcSettings:
     seed: int = 11
 
     def __post_init__(self) -> None:
-        for name in ("population_size", "max_generations", "max_simulations", "n_procs"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"abc.{name} = {value!r}; allowed: a whole number >= 1")
+        counts = ("population_size", "max_generations", "max_simulations", "n_procs")
+        require_counts("abc", self, counts)
         if self.population_size < 10:
             raise ValueError(f"abc.population_size = {self.population_size}; allowed: >= 10")
         if not 0.0 <= self.min_acceptance_rate < 1.0:

@@ -22,6 +22,7 @@ from analysis.calibration import (
 )
 from analysis.comparison import to_markdown
 from experiments.trial import TrialConfig, run_trial
+from sim.inputs import require_counts
 from sim.layout import UL
 from sim.metrics import weekly_metrics
 from sim.model import WorkforceModel
@@ -76,7 +77,7 @@ class Design:
     trial_workers: int = 600
 
     def __post_init__(self) -> None:
-        for name in (
+        counts = (
             "n_workers",
             "baseline_hospitals",
             "observe_weeks",
@@ -85,10 +86,8 @@ class Design:
             "hospital_workers",
             "staffing_weeks",
             "trial_workers",
-        ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"design.{name} = {value!r}; allowed: a whole number >= 1")
+        )
+        require_counts("design", self, counts)
         if self.hospitals < 3:
             raise ValueError(f"design.hospitals = {self.hospitals}; allowed: >= 3")
         if self.staffing_weeks > self.observe_weeks:

@@ -65,7 +65,7 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
 
 def _check_keys(overrides: Sequence[str]) -> None:
     """Raise ValueError naming an override's unknown key ("did you mean") if there is one."""
-    from experiments.hydra_app import check_keys  # the apps' key check, shared
+    from experiments.hydra_app import check_keys  # here: hydra_app imports this module
 
     with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
         base = compose(CONFIG_NAME, overrides=[])

@@ -30,6 +30,18 @@ def as_python(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def require_counts(section: str, settings: Any, names: Sequence[str]) -> None:
+    """Check that each attribute in ``names`` of ``settings`` is an int >= 1 (not a bool).
+
+    Raises:
+        ValueError: naming the first that is not, as ``section.name``.
+    """
+    for name in names:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{section}.{name} = {value!r}; allowed: a whole number >= 1")
+
+
 def whole_number(name: str, value: Any, low: int, high: float = math.inf) -> int:
     """``value`` as an int if it is a whole number in [low, high]; else ValueError naming it."""
     allowed = f"whole number in [{low}, {high}]" if high < math.inf else f"whole number >= {low}"
