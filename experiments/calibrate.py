@@ -69,6 +69,7 @@ from analysis.calibration_diagnostics import (
     weighted_correlations,
 )
 from analysis.comparison import to_markdown
+from experiments.batch_map import LaunchedMap, Mapper, in_process, launcher_overrides
 from experiments.calibrate_abc import AbcResult, AbcSettings, Prior, run_abc, simulate_sets
 from experiments.calibration_model import (
     Design,
@@ -262,19 +263,34 @@ def _write_csv(table: pd.DataFrame, path: Path) -> None:
 def run(overrides: Sequence[str] = ()) -> Path:
     """Run the calibration (Python use, outside Hydra's app); return the output folder.
 
-    The folder is ``output_dir``, else ``outputs/calibration/<date>/<time>``.
+    The folder is ``output_dir``, else ``outputs/calibration/<date>/<time>``. Overrides of the
+    launcher (``hydra/launcher=...``, ``hydra.launcher.*``) choose where the jobs run.
     """
-    cfg = load_config(overrides)
+    hydra_own = launcher_overrides(overrides)
+    cfg = load_config([o for o in overrides if o not in hydra_own])
     out_dir = (
         Path(cfg.output_dir)
         if cfg.output_dir
         else Path("outputs/calibration") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
     )
-    return calibrate(cfg, out_dir, " ".join([COMMAND, *overrides]))
+    return calibrate(cfg, out_dir, " ".join([COMMAND, *overrides]), hydra_own)
 
 
-def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
-    """Check ``cfg``, run ABC-SMC and the diagnostics, write every output; return ``out_dir``."""
+def simulation_mapper(jobs: int, out_dir: Path, hydra_overrides: Sequence[str]) -> Mapper:
+    """Where the simulations run: here (``jobs=1``), else ``jobs`` launched jobs per batch."""
+    if jobs == 1:
+        return in_process
+    return LaunchedMap(jobs, out_dir / "jobs", launcher_overrides(hydra_overrides))
+
+
+def calibrate(
+    cfg: DictConfig, out_dir: Path, command: str, hydra_overrides: Sequence[str] = ()
+) -> Path:
+    """Check ``cfg``, run ABC-SMC and the diagnostics, write every output; return ``out_dir``.
+
+    Every simulation goes to ``abc.jobs`` jobs of the launcher that ``hydra_overrides`` choose
+    (conf/calibration_batch.yaml's joblib by default; :mod:`experiments.batch_map`).
+    """
     plan = parse_config(cfg)
     t0 = time.time()
     started = provenance()  # the code version the run started from
@@ -286,16 +302,23 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
         log_lines.append(stamped)
         print(stamped, file=sys.stderr, flush=True)
 
-    n_procs = plan.abc.n_procs
+    mapper = simulation_mapper(plan.abc.jobs, out_dir, hydra_overrides)
     simulator = TargetSimulator(plan.design, base_seed=plan.abc.seed)
     defaults = {p.name: float(getattr(ModelParameters(), p.name)) for p in plan.priors}
     log(f"noise pilot: the current defaults on {len(plan.pilot_seeds)} seeds")
-    # In this process, so that the compiled model is inherited by the forked workers.
-    pilot = simulate_sets(simulator, [defaults] * len(plan.pilot_seeds), plan.pilot_seeds, 1)
+    pilot = simulate_sets(simulator, [defaults] * len(plan.pilot_seeds), plan.pilot_seeds, mapper)
     noise = target_noise(pilot)
     log(f"ABC-SMC: {len(plan.priors)} parameters, {len(TARGETS)} targets, {plan.abc}")
     result = run_abc(
-        simulator, plan.priors, TARGETS, noise, plan.abc, out_dir / "abc.db", log, bool(cfg.resume)
+        simulator,
+        plan.priors,
+        TARGETS,
+        noise,
+        plan.abc,
+        out_dir / "abc.db",
+        log,
+        bool(cfg.resume),
+        mapper,
     )
     abc_seconds = time.time() - t0
     log(f"ABC-SMC done: {result.simulations} simulations, {len(result.generations)} generations")
@@ -309,7 +332,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
         simulator,
         [result.draws.iloc[i].to_dict() for i in candidates for _ in plan.eval_seeds],
         [s for _ in candidates for s in plan.eval_seeds],
-        n_procs,
+        mapper,
     )
     n_eval = len(plan.eval_seeds)
     per_candidate = [candidate_rows[j * n_eval : (j + 1) * n_eval] for j in range(len(candidates))]
@@ -327,7 +350,7 @@ def calibrate(cfg: DictConfig, out_dir: Path, command: str) -> Path:
     indices = posterior.draw_indices(plan.predictive_draws, seed=plan.abc.seed)
     predictive_seeds = [PREDICTIVE_SEED + i for i in range(len(indices))]
     predictive_rows = simulate_sets(
-        simulator, [posterior.parameter_set(int(i)) for i in indices], predictive_seeds, n_procs
+        simulator, [posterior.parameter_set(int(i)) for i in indices], predictive_seeds, mapper
     )
     predictive = predictive_table(predictive_rows, TARGETS)
     per_seed = {t.name: [r.get(t.name, np.nan) for r in rep_rows] for t in TARGETS}
@@ -463,7 +486,9 @@ def app(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     command = " ".join([COMMAND, *hydra_cfg.overrides.task]).replace(f"{PRESETS}=", "experiment=")
     try:
-        out_dir = calibrate(cfg, Path(hydra_cfg.runtime.output_dir), command)
+        out_dir = calibrate(
+            cfg, Path(hydra_cfg.runtime.output_dir), command, list(hydra_cfg.overrides.hydra)
+        )
     except ValueError as error:
         sys.exit(f"{COMMAND}: {error}")
     print((out_dir / "diagnostics.md").read_text())

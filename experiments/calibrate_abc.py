@@ -9,27 +9,32 @@ implausibility). pyabc (Klinger et al. 2018) runs sequential Monte Carlo over ge
 decreasing tolerance (its median-epsilon schedule, Del Moral et al. 2012), proposes by a
 multivariate normal kernel, weights particles by prior over proposal density, and keeps every
 generation in an SQLite history from which a run continues (:func:`run_abc` with ``resume``).
+Every simulation goes through a mapper (:mod:`experiments.batch_map`): in this process, or as jobs
+of the configured Hydra launcher (:class:`BatchSampler`), like every other experiment's runs.
 Used by ``python -m experiments.calibrate`` and by the toy test of tests/calibration.
 """
 
+import functools
 import logging
 import math
-import multiprocessing
+import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cloudpickle
 import numpy as np
 import pandas as pd
 import pyabc
 
 from analysis.calibration import Target, loss
+from experiments.batch_map import Mapper, in_process
 from sim.inputs import require_counts
 
 Simulator = Callable[..., dict[str, float]]
-"""(parameters[, seed]) -> target values; picklable for the multicore sampler."""
+"""(parameters[, seed]) -> target values; picklable, for launched jobs."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +63,11 @@ class AbcSettings:
     min_acceptance_rate: float = 0.02
     max_simulations: int = 6000
     max_minutes: float = 24.0
-    n_procs: int = 2
+    jobs: int = 2
     seed: int = 11
 
     def __post_init__(self) -> None:
-        counts = ("population_size", "max_generations", "max_simulations", "n_procs")
+        counts = ("population_size", "max_generations", "max_simulations", "jobs")
         require_counts("abc", self, counts)
         if self.population_size < 10:
             raise ValueError(f"abc.population_size = {self.population_size}; allowed: >= 10")
@@ -137,6 +142,103 @@ class EarlyRejectingModel(pyabc.IntegratedModel):
         return pyabc.ModelResult(sum_stat=values, distance=distance, accepted=True)
 
 
+def evaluate_batch(payload: bytes, quota: int, stop_at: int, seed: int) -> list[Any]:
+    """One job of a round: evaluate pyabc's ``simulate_one`` (pickled in ``payload``).
+
+    Up to ``quota`` evaluations, stopping once ``stop_at`` are accepted; pyabc's proposals
+    draw from numpy's and Python's global generators, seeded here with ``seed`` and restored
+    afterwards (so the calling process draws the same wherever the batch ran).
+    """
+    simulate_one = cloudpickle.loads(payload)
+    saved = np.random.get_state(), random.getstate()
+    np.random.seed(seed)
+    random.seed(seed)
+    particles: list[Any] = []
+    accepted = 0
+    try:
+        while len(particles) < quota and accepted < stop_at:
+            particle = simulate_one()
+            particles.append(particle)
+            accepted += bool(particle.accepted)
+    finally:
+        np.random.set_state(saved[0])
+        random.setstate(saved[1])
+    return particles
+
+
+class BatchSampler(pyabc.sampler.Sampler):
+    """pyabc's sampling in rounds of ``jobs`` batches, each batch one call of a mapper.
+
+    A generation needs ``n`` accepted particles. Each round gives each job a quota of
+    evaluations (the accepted particles still missing over the acceptance rate seen so far, plus
+    a tenth, shared out) and a job stops early once it has its share of the missing
+    acceptances. The jobs' particles are taken in job order, each job's in its own order, up to
+    the ``n``-th accepted: the same sample for the same seed wherever the jobs ran. Evaluations
+    past it are dropped and not counted, as in pyabc's evaluation-parallel sampler. At
+    ``max_eval`` evaluations the generation stops short (sample not ok: pyabc ends the run).
+
+    Args:
+        mapper: Runs a round's batches (:mod:`experiments.batch_map`).
+        jobs: Batches per round.
+        seed: Root of each batch's seed (with the generation, round and batch).
+        log: Receives one progress line per round.
+    """
+
+    def __init__(
+        self, mapper: Mapper, jobs: int, seed: int, log: Callable[[str], None] = lambda _: None
+    ) -> None:
+        super().__init__()
+        self.mapper, self.jobs, self.seed, self.log = mapper, jobs, seed, log
+        self.rate = 0.3  # assumption: first guess of a generation's acceptance rate
+
+    def sample_until_n_accepted(
+        self,
+        n: int,
+        simulate_one: Callable[[], Any],
+        t: int,
+        *,
+        max_eval: float = np.inf,
+        all_accepted: bool = False,
+        ana_vars: Any = None,
+    ) -> Any:
+        """Rounds of batches until ``n`` particles are accepted or ``max_eval`` evaluated."""
+        payload = cloudpickle.dumps(simulate_one)
+        sample = self._create_empty_sample()
+        accepted = evaluations = 0
+        rate = 1.0 if all_accepted else self.rate
+        for round_ in range(10**6):
+            if accepted >= n or evaluations >= max_eval:
+                break
+            missing = n - accepted
+            quota = math.ceil(1.1 * missing / max(rate, 0.01) / self.jobs)
+            if math.isfinite(max_eval):
+                quota = min(quota, math.ceil((max_eval - evaluations) / self.jobs))
+            quota = max(quota, 1)
+            stop_at = math.ceil(missing / self.jobs)
+            seeds = [
+                int(np.random.SeedSequence([self.seed, t + 1, round_, job]).generate_state(1)[0])
+                for job in range(self.jobs)
+            ]
+            batches = self.mapper(functools.partial(evaluate_batch, payload, quota, stop_at), seeds)
+            for particle in (p for batch in batches for p in batch):
+                if accepted >= n or evaluations >= max_eval:
+                    break
+                sample.append(particle)
+                evaluations += 1
+                accepted += bool(particle.accepted)
+            rate = (accepted + 1) / (evaluations + 2)
+            self.log(
+                f"generation {t} round {round_}: {accepted}/{n} accepted after {evaluations} "
+                f"simulations ({self.jobs} jobs of up to {quota})"
+            )
+        self.nr_evaluations_ = evaluations
+        if not all_accepted:
+            self.rate = rate
+        if accepted < n:
+            sample.ok = False
+        return sample
+
+
 @dataclass
 class AbcResult:
     """The last generation (the posterior sample) and the run's record."""
@@ -170,24 +272,20 @@ def run_abc(
     db_path: Path,
     log: Callable[[str], None] = lambda line: None,
     resume: bool = False,
+    mapper: Mapper = in_process,
 ) -> AbcResult:
     """Run ABC-SMC; its history (every generation) is kept in the SQLite file ``db_path``.
 
     With ``resume`` and an existing history the last run in it continues (pyabc ``ABCSMC.load``)
-    up to the same stopping rules; otherwise the file is started anew.
+    up to the same stopping rules; otherwise the file is started anew. The simulations run in
+    ``settings.jobs`` batches per round through ``mapper`` (:class:`BatchSampler`).
     """
     t0 = time.time()
     np.random.seed(settings.seed)  # pyabc draws from numpy's global generator
     prior = pyabc.Distribution(
         **{p.name: pyabc.RV("uniform", p.low, p.high - p.low) for p in priors}
     )
-    sampler = (
-        pyabc.sampler.SingleCoreSampler()
-        if settings.n_procs == 1
-        else pyabc.sampler.MulticoreEvalParallelSampler(
-            n_procs=settings.n_procs, check_max_eval=True
-        )
-    )
+    sampler = BatchSampler(mapper, settings.jobs, settings.seed, log)
     distance = IntervalDistance(targets, noise)
     abc = pyabc.ABCSMC(
         EarlyRejectingModel(simulator, distance),
@@ -329,11 +427,8 @@ def simulate_sets(
     simulator: Simulator,
     parameter_sets: Sequence[Mapping[str, float]],
     seeds: Sequence[int],
-    n_procs: int = 1,
+    mapper: Mapper = in_process,
 ) -> list[dict[str, float]]:
-    """Simulate each parameter set with its seed, in ``n_procs`` forked processes."""
+    """Simulate each parameter set with its seed, through ``mapper``; results in order."""
     jobs = [(simulator, dict(p), int(s)) for p, s in zip(parameter_sets, seeds, strict=True)]
-    if n_procs == 1 or len(jobs) == 1:
-        return [_simulate_one(job) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(n_procs) as pool:
-        return pool.map(_simulate_one, jobs, chunksize=max(len(jobs) // (4 * n_procs), 1))
+    return mapper(_simulate_one, jobs)

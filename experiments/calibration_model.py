@@ -353,7 +353,7 @@ class TargetSimulator:
     """The calibration's simulator: a parameter set -> the value of every target.
 
     A plain picklable callable, so that any sampler or runner can map it over parameter sets:
-    pyabc's multicore sampler here (experiments/calibrate_abc.py). Each set is simulated once,
+    the launched batches of experiments/batch_map.py here. Each set is simulated once,
     with :func:`evaluation_seed` (or with ``seed`` when given).
     """
 

@@ -23,7 +23,7 @@ def test_default_config_is_valid():
     names = {p.name for p in plan.priors}
     assert names == set(CALIBRATED_FIELDS)
     assert all(p.source for p in plan.priors)
-    assert plan.abc.population_size >= 200 and plan.abc.n_procs >= 1
+    assert plan.abc.population_size >= 200 and plan.abc.jobs >= 1
     assert len(plan.pilot_seeds) >= 2 and plan.design.hospitals >= 3
 
 
@@ -33,7 +33,7 @@ def test_default_config_is_valid():
         ("abc.population_size=5", "abc.population_size"),
         ("abc.min_acceptance_rate=1.5", "abc.min_acceptance_rate"),
         ("abc.max_minutes=0", "abc.max_minutes"),
-        ("abc.n_procs=0", "abc.n_procs"),
+        ("abc.jobs=0", "abc.jobs"),
         ("pilot_seeds=[1]", "pilot_seeds"),
         ("eval_seeds=[]", "eval_seeds"),
         ("predictive_draws=1", "predictive_draws"),
