@@ -271,6 +271,20 @@ def launch(
     return [job.return_value for job in returns]  # a failed job's error is raised here
 
 
+def compose_config(
+    config_name: str, overrides: Sequence[str], hydra_node: bool = False
+) -> DictConfig:
+    """``conf/<config_name>`` composed with ``overrides``.
+
+    Inside a running Hydra app (its config search path is ``conf/`` too) Hydra's global state
+    is used as it is; elsewhere it is set up for the call and cleared after.
+    """
+    if GlobalHydra.instance().is_initialized():
+        return compose(config_name, overrides=list(overrides), return_hydra_config=hydra_node)
+    with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
+        return compose(config_name, overrides=list(overrides), return_hydra_config=hydra_node)
+
+
 def _launch(
     config_name: str,
     overrides: Sequence[str],
