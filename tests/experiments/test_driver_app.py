@@ -74,3 +74,39 @@ def test_compare_typos_get_a_suggestion():
         ValueError, match=r"unknown argument 'replicate' \(did you mean 'replicates'"
     ):
         compose_config(["replicate=3"])
+
+
+@pytest.mark.slow
+def test_multirun_goes_to_the_driver(tmp_path):
+    """``-m`` of compare: one folder per point and the sweep summary, through the sweeper."""
+    tiny = ["experiment=quick", "model.n_workers=60", "burn_in_weeks=10", "horizon_weeks=20"]
+    done = run(
+        "experiments.compare",
+        "-m",
+        *tiny,
+        "replicates=2",
+        "jobs=2",
+        "posterior=null",
+        "intervention=[organizational_bundle]",
+        "scenario=[baseline]",
+        "model.demand_level=1.0,1.3",
+        "hydra/launcher=basic",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        f"runs_dir={tmp_path / 'runs'}",
+    )
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "sweep"
+    assert done.stdout.strip().splitlines()[-1] == str(out.resolve())
+    assert (out / "sweep_summary.csv").stat().st_size > 0
+    assert (out / "001_model.demand_level=1.3" / "report.html").exists()
+    spread = run(
+        "experiments.sensitivity",
+        "-m",
+        "sensitivity=ishigami",
+        "n=8,16",
+        "batches=2",
+        "hydra/launcher=basic",
+        f"output_dir={tmp_path / 'gsa'}",
+    )
+    assert spread.returncode == 0, spread.stderr
+    assert (tmp_path / "gsa" / "001_n=16" / "indices.csv").exists()
