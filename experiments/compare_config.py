@@ -90,9 +90,9 @@ def pinned_parameters(cfg: DictConfig, overrides: Sequence[str]) -> list[str]:
     return sorted(set(cfg.pinned) | given)
 
 
-def group_options(group: str) -> list[str]:
-    """The options of a config group of ``conf/`` (its YAML files)."""
-    folder = resources.files(CONFIG_MODULE).joinpath(group)
+def group_options(group: str, config_module: str = CONFIG_MODULE) -> list[str]:
+    """The options of a config group of ``config_module`` (its YAML files)."""
+    folder = resources.files(config_module).joinpath(group)
     if not folder.is_dir():
         return []
     return sorted(
