@@ -9,7 +9,7 @@ candidates, the posterior predictive draws) are batches of independent calls. A 
   (:func:`experiments.runner.deal`), each job's share is written with cloudpickle to a file of
   its round's folder, and the jobs go to the configured launcher (``hydra/launcher``: joblib on
   this machine's cores, ``cluster`` for SLURM) through :func:`experiments.runner.launch`, the
-  same path as every other experiment's jobs. Each job composes ``conf/calibration_batch.yaml``
+  same path as every other experiment's jobs. Each job composes ``conf/calibration/batch.yaml``
   with ``batch_file=<its file>``, runs :func:`run_batch`, and returns its results, which the
   launcher hands back (pickled) to this process. The share files are removed once read; the
   jobs' logs stay in ``<folder>/round_<k>/<job>/``.
@@ -29,8 +29,9 @@ from experiments.records import atomic_path
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 """``mapper(fn, items) -> [fn(item) for item in items]``, computed wherever the mapper runs it."""
 
-BATCH_CONFIG = "calibration_batch"
-"""The config each launched job composes (``conf/calibration_batch.yaml``)."""
+BATCH_CONFIG = "batch"
+BATCH_MODULE = "conf.calibration"
+"""The config each launched job composes (``conf/calibration/batch.yaml``) and its module."""
 
 
 def in_process(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
@@ -84,6 +85,7 @@ class LaunchedMap:
                 round_dir,
                 run_batch,
                 "calibration_batch",
+                BATCH_MODULE,
             )
         finally:
             for path in files:

@@ -1,14 +1,16 @@
 """Calibrate the model's uncertain parameters to published evidence, with uncertainty.
 
-Usage (a Hydra app over ``conf/calibration.yaml``; ``--help``, ``--cfg job``, ``--info`` and
-``hydra.run.dir=`` work as in any Hydra app)::
+Usage (a Hydra app over ``conf/calibration/calibration.yaml``, a config module of its own;
+``--help``, ``--cfg job``, ``--info`` and ``hydra.run.dir=`` work as in any Hydra app)::
 
     python -m experiments.calibrate                    # ABC-SMC; writes sim/posteriors/default.*
     python -m experiments.calibrate experiment=quick   # a smoke run in about a minute
     python -m experiments.calibrate abc.population_size=100 posterior_path=null
     python -m experiments.calibrate output_dir=outputs/cal resume=true   # continue a stopped run
 
-``experiment=NAME`` picks a preset of ``conf/calibration_experiment/``. A bad key or value stops
+``experiment=NAME`` picks a preset of the config group ``conf/calibration/experiment/`` (the
+calibration's own search path, so the main comparison's ``conf/experiment/`` does not clash;
+nothing rewrites the command line). A bad key or value stops
 the command with one line before anything runs. The output folder (``output_dir=``, else
 ``hydra.run.dir``, by default ``outputs/calibration/<date>/<time>``) is printed last.
 
@@ -84,9 +86,9 @@ from sim.parameters import CALIBRATED_FIELDS, ModelParameters
 from sim.posterior import POSTERIOR_DIR, Posterior, posterior_files, save_posterior
 
 CONFIG_NAME = "calibration"
+CONFIG_MODULE = "conf.calibration"
+"""The calibration's config module: its config and its own ``experiment`` group of presets."""
 COMMAND = "python -m experiments.calibrate"
-PRESETS = "calibration_experiment"
-"""The config group of ``experiment=NAME`` (``conf/calibration_experiment/``)."""
 PREDICTIVE_SEED = 900_000
 """Posterior predictive draw i is simulated with seed PREDICTIVE_SEED + i (not an ABC seed)."""
 
@@ -141,21 +143,14 @@ OmegaConf.register_new_resolver(  # hydra.run.dir: output_dir if given, else the
 )
 
 
-def command_overrides(overrides: Sequence[str]) -> list[str]:
-    """``overrides`` with ``experiment=NAME`` spelled as the preset group's override."""
-    return [
-        f"{PRESETS}={o.partition('=')[2]}" if o.startswith("experiment=") else o for o in overrides
-    ]
-
-
 def load_config(overrides: Sequence[str] = ()) -> DictConfig:
-    """Compose ``conf/calibration.yaml`` with ``overrides``; every key and type checked.
+    """Compose ``conf/calibration/calibration.yaml`` with ``overrides``; keys and types checked.
 
     Raises:
         ValueError: On an unknown key or a value of the wrong type (values in range are checked
             by :func:`parse_config`).
     """
-    return compose_checked(CONFIG_NAME, command_overrides(overrides), lambda cfg: cfg)
+    return compose_checked(CONFIG_NAME, overrides, lambda cfg: cfg, CONFIG_MODULE)
 
 
 @dataclass(frozen=True)
@@ -289,7 +284,7 @@ def calibrate(
     """Check ``cfg``, run ABC-SMC and the diagnostics, write every output; return ``out_dir``.
 
     Every simulation goes to ``abc.jobs`` jobs of the launcher that ``hydra_overrides`` choose
-    (conf/calibration_batch.yaml's joblib by default; :mod:`experiments.batch_map`).
+    (conf/calibration/batch.yaml's joblib by default; :mod:`experiments.batch_map`).
     """
     plan = parse_config(cfg)
     t0 = time.time()
@@ -479,12 +474,12 @@ def _posterior(
     return Posterior(name, result.draws, result.weights, representative, info)
 
 
-@hydra.main(version_base="1.3", config_path="pkg://conf", config_name=CONFIG_NAME)
+@hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME)
 def app(cfg: DictConfig) -> None:
     """Hydra app: calibrate into Hydra's output folder; print the tables, then the folder."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
     hydra_cfg = HydraConfig.get()
-    command = " ".join([COMMAND, *hydra_cfg.overrides.task]).replace(f"{PRESETS}=", "experiment=")
+    command = " ".join([COMMAND, *hydra_cfg.overrides.task])
     try:
         out_dir = calibrate(
             cfg, Path(hydra_cfg.runtime.output_dir), command, list(hydra_cfg.overrides.hydra)
@@ -497,13 +492,7 @@ def app(cfg: DictConfig) -> None:
 
 def main() -> None:
     """Command-line entry (``burnout-calibrate``): check the command line, then run the app."""
-    sys.argv[1:] = command_overrides(sys.argv[1:])
-    try:
-        check_command_line(COMMAND, CONFIG_NAME, parse_config)
-    except SystemExit as error:
-        if isinstance(error.code, str):  # the one-line message, in the user's spelling
-            sys.exit(error.code.replace(f"{PRESETS}=", "experiment="))
-        raise
+    check_command_line(COMMAND, CONFIG_NAME, parse_config, config_module=CONFIG_MODULE)
     app()
 
 

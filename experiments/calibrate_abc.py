@@ -55,7 +55,7 @@ class Prior:
 
 @dataclass(frozen=True)
 class AbcSettings:
-    """ABC-SMC settings (conf/calibration.yaml ``abc``); each stops the run when reached."""
+    """ABC-SMC settings (``abc`` of conf/calibration/calibration.yaml); each stops the run."""
 
     population_size: int = 200
     max_generations: int = 8

@@ -63,7 +63,7 @@ ALL_TARGETS = frozenset(TARGETS_BY_NAME)
 
 @dataclass(frozen=True)
 class Design:
-    """What is simulated for each seed (see ``design`` in conf/calibration.yaml)."""
+    """What is simulated for each seed (see ``design`` in conf/calibration/calibration.yaml)."""
 
     n_workers: int = 600
     baseline_hospitals: int = 16

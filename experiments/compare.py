@@ -61,12 +61,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from hydra.errors import HydraException
 from omegaconf import DictConfig, open_dict
 
-from experiments import inspect_options, runner, schema
-from experiments.compare_config import CONFIG_MODULE, CONFIG_NAME, compose_config
+from experiments import runner, schema
+from experiments.compare_config import CONFIG_NAME, compose_config
 from experiments.compare_replicates import replicate_parameters, replicates_of
+from experiments.driver_app import run_app
 from experiments.job_folder import (
     INCOMPLETE,
     command_line,
@@ -85,8 +85,6 @@ RECORD_VERSION = 2
 """Layout of a stored run; part of its key, so a change of layout never reads old runs.
 
 Version 2: every run has a completion record (:mod:`experiments.run_store`)."""
-
-COMMAND = "python -m experiments.compare [key=value ...] [-m] [--cfg job|hydra|all] [--info]"
 
 DRIVER_KEYS = ("batch", "runs_dir", "output_dir", "pinned", "hydra.run.dir", "hydra.sweep.dir")
 """Keys the driver sets for the jobs itself."""
@@ -371,6 +369,30 @@ def plan(composed: Sequence[tuple[DictConfig, Any]], runs_dir: Path) -> tuple[in
     return total, todo
 
 
+def configure(
+    argv: Sequence[str],
+) -> tuple[list[list[str]], set[str], list[tuple[DictConfig, dict[str, Any]]]]:
+    """Every sweep point's overrides, the keys swept and each point's checked config.
+
+    Raises:
+        ConfigurationError: On a bad option or override, naming it (nothing is created).
+    """
+    try:
+        user_overrides, multirun = parse_args(argv)
+        points, swept = sweep_points(user_overrides, multirun)
+        hydra_swept = sorted(k for k in swept if k == "hydra" or k.startswith(("hydra.", "hydra/")))
+        if hydra_swept:
+            raise ValueError(
+                f"{', '.join(hydra_swept)}: Hydra's own settings (the launcher) cannot be swept; "
+                "allowed: one value for every point"
+            )
+        return points, swept, [compose_config(point) for point in points]
+    except ConfigurationError:
+        raise
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from error
+
+
 def run(argv: Sequence[str] = ()) -> Path:
     """Run the whole job (see the module docstring); return the output folder.
 
@@ -382,18 +404,7 @@ def run(argv: Sequence[str] = ()) -> Path:
 
     began = time.perf_counter()
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    try:
-        user_overrides, multirun = parse_args(argv)
-        points, swept = sweep_points(user_overrides, multirun)
-        hydra_swept = sorted(k for k in swept if k == "hydra" or k.startswith(("hydra.", "hydra/")))
-        if hydra_swept:
-            raise ValueError(
-                f"{', '.join(hydra_swept)}: Hydra's own settings (the launcher) cannot be swept; "
-                "allowed: one value for every point"
-            )
-        composed = [compose_config(point) for point in points]
-    except ValueError as error:
-        raise ConfigurationError(str(error)) from error
+    points, swept, composed = configure(argv)
     facts = composed[0][1]
     first = composed[0][0]
     try:
@@ -450,29 +461,29 @@ def run(argv: Sequence[str] = ()) -> Path:
     return out_dir
 
 
-def main() -> None:
-    """Command-line entry: run with ``sys.argv`` overrides; print the output folder last.
-
-    A bad override or a failed job ends the process with status 1 and one line on stderr.
-    """
-    logging.getLogger("MESA").setLevel(logging.WARNING)
+def command(argv: Sequence[str]) -> Path:
+    """:func:`run` for the command line: a bad override or a failed job exits with one line."""
     try:
-        asked = inspect_options.requested(sys.argv[1:])
-        if asked is not None:  # --cfg, --info, --help: show the config, run nothing
-            option, part, overrides = asked
-            compose_config(overrides)  # every key and value checked, as for a run
-            cfg = inspect_options.composed(CONFIG_MODULE, CONFIG_NAME, overrides)
-            print(inspect_options.text(option, part, cfg, COMMAND, __doc__ or "", CONFIG_NAME))
-            return
-    except (ValueError, HydraException) as error:
-        sys.exit(f"experiments.compare: {str(error).splitlines()[0]}")
-    try:
-        out_dir = run(sys.argv[1:])
+        return run(argv)
     except ConfigurationError as error:
         sys.exit(f"experiments.compare: {error}")
     except JobFailed as error:
         sys.exit(f"experiments.compare: failed: {error}")
-    print(out_dir, flush=True)
+
+
+def sweep(overrides: Sequence[str]) -> None:
+    """``--multirun`` (Hydra's sweeper ``driver``): every point in one run; print its folder."""
+    print(command(["--multirun", *overrides]), flush=True)
+
+
+def main() -> None:
+    """Command-line entry: the ``@hydra.main`` app over ``conf/config.yaml``.
+
+    The output folder is printed last; a bad override or a failed job ends the process with
+    status 1 and one line on stderr (:mod:`experiments.driver_app`).
+    """
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    run_app("experiments.compare", CONFIG_NAME, configure, command)
 
 
 if __name__ == "__main__":

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-from hydra import compose, initialize_config_module
 from hydra.errors import HydraException, MissingConfigException
 from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments import schema
+from experiments.runner import compose_config as compose_named
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "config"
@@ -33,8 +33,7 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
             option, naming it (Hydra's and OmegaConf's messages included).
     """
     try:
-        with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-            cfg = compose(CONFIG_NAME, overrides=list(overrides), return_hydra_config=True)
+        cfg = composed(overrides, hydra_node=True)
     except MissingConfigException as error:
         group, _, option = str(error.missing_cfg_file or "").rpartition("/")
         if not group:
@@ -48,11 +47,12 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, dict[str, Any]
         cause = f" ({error.__cause__})" if error.__cause__ else ""
         raise ValueError(f"{error}{cause}".replace("\n", " ")) from error
     try:
-        facts = {
+        given = {key.split("=", 1)[0] for key in overrides}  # resolved only if given: the
+        facts = {  # default run folder is made when resolved (experiments.job_folder)
             "launcher": str(cfg.hydra.launcher.get("_target_", "?")).rsplit(".", 1)[-1],
             "choices": OmegaConf.to_container(cfg.hydra.runtime.choices),
-            "run_dir": str(cfg.hydra.run.dir),
-            "sweep_dir": str(cfg.hydra.sweep.dir),
+            "run_dir": str(cfg.hydra.run.dir) if "hydra.run.dir" in given else None,
+            "sweep_dir": str(cfg.hydra.sweep.dir) if "hydra.sweep.dir" in given else None,
         }
     except OmegaConfBaseException as error:
         raise ValueError(f"hydra: {error}".replace("\n", " ")) from error
@@ -67,10 +67,14 @@ def _check_keys(overrides: Sequence[str]) -> None:
     """Raise ValueError naming an override's unknown key ("did you mean") if there is one."""
     from experiments.hydra_app import check_keys  # here: hydra_app imports this module
 
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-        base = compose(CONFIG_NAME, overrides=[])
+    base = composed([])
     groups = {"scenario", "intervention", "experiment", "organization"}
     check_keys(overrides, base, groups)
+
+
+def composed(overrides: Sequence[str], hydra_node: bool = False) -> DictConfig:
+    """``conf/config.yaml`` composed with ``overrides`` (inside a Hydra app: its search path)."""
+    return compose_named(CONFIG_NAME, overrides, hydra_node)
 
 
 def pinned_parameters(cfg: DictConfig, overrides: Sequence[str]) -> list[str]:
@@ -86,9 +90,9 @@ def pinned_parameters(cfg: DictConfig, overrides: Sequence[str]) -> list[str]:
     return sorted(set(cfg.pinned) | given)
 
 
-def group_options(group: str) -> list[str]:
-    """The options of a config group of ``conf/`` (its YAML files)."""
-    folder = resources.files(CONFIG_MODULE).joinpath(group)
+def group_options(group: str, config_module: str = CONFIG_MODULE) -> list[str]:
+    """The options of a config group of ``config_module`` (its YAML files)."""
+    folder = resources.files(config_module).joinpath(group)
     if not folder.is_dir():
         return []
     return sorted(

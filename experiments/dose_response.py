@@ -7,8 +7,9 @@ Usage::
     python -m experiments.dose_response replicates=8 population.n_workers=12000
     python -m experiments.dose_response --multirun model.job_market=1,1.5
 
-Two designs, each simulated ``replicates`` times (seeds ``seed`` ... ``seed + replicates - 1``,
-the same seeds in every design and sweep point: common random numbers), all inside one job:
+Two designs, each simulated ``replicates`` times (the runner's replicate seeds of ``seed``,
+:func:`experiments.runner.replicate_seeds`; the same seeds in every design and sweep point:
+common random numbers), all inside one job:
 
 1. **Study design** (``population``): one organization whose supervisors' scores are drawn from
    a population (by default the published distribution, Dyrbye 2021 rescaled to 12-60). After
@@ -57,6 +58,7 @@ from analysis.dose_response import (
 from experiments.hydra_app import model_values
 from experiments.hydra_job import number_setting, run_job, scenario_name, whole_setting
 from experiments.records import provenance, write_json_atomic, write_text_atomic
+from experiments.runner import replicate_seeds
 from sim.model import WorkforceModel
 from sim.parameters import ModelParameters
 
@@ -88,7 +90,8 @@ class DoseResponseSettings:
     """The validated settings of one dose-response job (``quick`` already applied).
 
     Attributes:
-        seed: First seed; replicate ``r`` uses ``seed + r`` in every design and sweep point.
+        seed: Root seed; replicate ``r`` uses the runner's seed ``r``
+            (:func:`experiments.runner.replicate_seeds`) in every design and sweep point.
         replicates: Organizations simulated per design and sweep point.
         burn_in_weeks: Weeks simulated before week 0 (the model's burn-in).
         weeks: Weeks simulated after the burn-in before the cross-section is taken.
@@ -115,8 +118,8 @@ class DoseResponseSettings:
 
     @property
     def seeds(self) -> list[int]:
-        """The seed of each replicate."""
-        return [self.seed + r for r in range(self.replicates)]
+        """The seed of each replicate: children of ``SeedSequence(seed)`` (the runner's)."""
+        return replicate_seeds(self.seed, self.replicates)
 
     def population_params(self) -> dict[str, Any]:
         """Model keywords of the study design."""

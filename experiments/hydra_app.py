@@ -152,8 +152,9 @@ def compose_checked[Settings](
     config_name: str,
     overrides: Sequence[str],
     settings_from: Callable[[DictConfig], Settings],
+    config_module: str = CONFIG_MODULE,
 ) -> Settings:
-    """Compose ``conf/<config_name>`` with ``overrides``, check every key and value.
+    """Compose ``<config_module>/<config_name>`` with ``overrides``, check every key and value.
 
     Returns:
         The job's checked settings.
@@ -162,29 +163,36 @@ def compose_checked[Settings](
         ValueError: Naming the bad key or value and what is allowed.
     """
     if GlobalHydra.instance().is_initialized():
-        return _compose(config_name, overrides, settings_from)
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-        return _compose(config_name, overrides, settings_from)
+        return _compose(config_name, overrides, settings_from, config_module)
+    with initialize_config_module(config_module=config_module, version_base="1.3"):
+        return _compose(config_name, overrides, settings_from, config_module)
 
 
 def _compose[Settings](
-    config_name: str, overrides: Sequence[str], settings_from: Callable[[DictConfig], Settings]
+    config_name: str,
+    overrides: Sequence[str],
+    settings_from: Callable[[DictConfig], Settings],
+    module: str,
 ) -> Settings:
-    chosen = [o for o in overrides if not o.startswith(("+", "~")) and is_group(override_key(o))]
-    base = _composed(config_name, chosen, hydra_node=True)
+    chosen = [
+        o for o in overrides if not o.startswith(("+", "~")) and is_group(override_key(o), module)
+    ]
+    base = _composed(config_name, chosen, module, hydra_node=True)
     groups = list(base.hydra.runtime.choices)
     with open_dict(base):
         del base["hydra"]
     check_keys(overrides, base, groups)
-    return settings_from(_composed(config_name, overrides))
+    return settings_from(_composed(config_name, overrides, module))
 
 
-def is_group(key: str) -> bool:
-    """Whether ``key`` names a config group of ``conf/`` (a folder of options)."""
-    return "." not in key and bool(group_options(key))
+def is_group(key: str, config_module: str = CONFIG_MODULE) -> bool:
+    """Whether ``key`` names a config group of ``config_module`` (a folder of options)."""
+    return "." not in key and bool(group_options(key, config_module))
 
 
-def _composed(config_name: str, overrides: Sequence[str], hydra_node: bool = False) -> DictConfig:
+def _composed(
+    config_name: str, overrides: Sequence[str], module: str, hydra_node: bool = False
+) -> DictConfig:
     """The composed config; Hydra's errors as one-line ValueErrors (options listed)."""
     try:
         return compose(config_name, overrides=list(overrides), return_hydra_config=hydra_node)
@@ -192,7 +200,7 @@ def _composed(config_name: str, overrides: Sequence[str], hydra_node: bool = Fal
         group, _, option = str(error.missing_cfg_file or "").rpartition("/")
         if not group:
             raise ValueError(_one_line(error)) from None
-        options = group_options(group)
+        options = group_options(group, module)
         raise ValueError(
             f"{group}={option} is not one of the valid names{did_you_mean(option, options)}; "
             f"allowed: {', '.join(options)}"
@@ -206,6 +214,7 @@ def check_command_line(
     config_name: str,
     settings_from: Callable[[DictConfig], Any],
     argv: Sequence[str] | None = None,
+    config_module: str = CONFIG_MODULE,
 ) -> None:
     """Check ``argv`` (default ``sys.argv[1:]``) before the app runs; exit 1 with one line if bad.
 
@@ -229,7 +238,7 @@ def check_command_line(
     try:
         points, _ = sweep_points(overrides, multirun)
         for point in points:
-            compose_checked(config_name, point, settings_from)
+            compose_checked(config_name, point, settings_from, config_module)
     except ValueError as error:
         sys.exit(f"{command}: {error}")
 

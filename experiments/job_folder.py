@@ -2,9 +2,11 @@
 
 A job that is not given a folder gets ``outputs/<command>/<date>/<HH-MM-SS>_<name>``, created
 exclusively: a second job started in the same second gets ``..._<name>-2`` (and so on), never
-the first job's folder. While a job writes a folder, the folder holds an ``INCOMPLETE`` file
-(what is running, since when); it is removed only after the last output is written, so a folder
-without it is complete, and a job that failed (a full disk, a killed process) leaves it behind.
+the first job's folder (in a Hydra config: ``${job_folder:<command>,<name>,${output_dir}}``,
+which is ``output_dir`` when given). While a job writes a folder, the folder holds an
+``INCOMPLETE`` file (what is running, since when); it is removed only after the last output is
+written, so a folder without it is complete, and a job that failed (a full disk, a killed
+process) leaves it behind.
 """
 
 import os
@@ -12,6 +14,8 @@ import sys
 import traceback
 from datetime import datetime
 from pathlib import Path
+
+from omegaconf import OmegaConf
 
 from experiments.records import write_text_atomic
 
@@ -41,6 +45,25 @@ def default_folder(command: str, name: str, root: Path = Path("outputs")) -> Pat
     """A new folder ``<root>/<command>/<date>/<HH-MM-SS>_<name>[-n]``, created exclusively."""
     now = datetime.now()
     return unique_folder(root / command / now.strftime("%Y-%m-%d"), f"{now:%H-%M-%S}_{name}")
+
+
+_MADE: dict[tuple[str, str], str] = {}
+
+
+def job_folder(command: str, name: str, chosen: str | None = None) -> str:
+    """``chosen`` if given, else this process's new :func:`default_folder` (made once).
+
+    The ``job_folder`` resolver of Hydra configs (``hydra.run.dir``): the folder is created when
+    Hydra first resolves it, and the same folder is returned each time after that.
+    """
+    if chosen not in (None, ""):
+        return str(chosen)
+    if (command, name) not in _MADE:
+        _MADE[command, name] = str(default_folder(command, str(name)))
+    return _MADE[command, name]
+
+
+OmegaConf.register_new_resolver("job_folder", job_folder, replace=True)
 
 
 def mark_incomplete(folder: Path, command: str) -> Path:

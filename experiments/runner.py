@@ -242,6 +242,7 @@ def launch(
     sweep_dir: Path,
     task_function: TaskFunction,
     job_name: str,
+    config_module: str = CONFIG_MODULE,
 ) -> list[Any]:
     """Run ``task_function`` once per entry of ``job_overrides`` through the configured launcher.
 
@@ -255,6 +256,8 @@ def launch(
         task_function: The job: takes the composed config (importable at module level, so that
             process and cluster launchers find it).
         job_name: Name of the jobs (their log files are ``<job_name>.log``).
+        config_module: Where ``config_name`` is found outside a Hydra app (inside one, the
+            app's own search path is used).
 
     Returns:
         Each job's return value, in order.
@@ -266,9 +269,23 @@ def launch(
     if GlobalHydra.instance().is_initialized():  # inside a Hydra app: its config search path
         returns = _launch(config_name, overrides, job_overrides, task_function)
     else:
-        with initialize_config_module(CONFIG_MODULE, version_base="1.3", job_name=job_name):
+        with initialize_config_module(config_module, version_base="1.3", job_name=job_name):
             returns = _launch(config_name, overrides, job_overrides, task_function)
     return [job.return_value for job in returns]  # a failed job's error is raised here
+
+
+def compose_config(
+    config_name: str, overrides: Sequence[str], hydra_node: bool = False
+) -> DictConfig:
+    """``conf/<config_name>`` composed with ``overrides``.
+
+    Inside a running Hydra app (its config search path is ``conf/`` too) Hydra's global state
+    is used as it is; elsewhere it is set up for the call and cleared after.
+    """
+    if GlobalHydra.instance().is_initialized():
+        return compose(config_name, overrides=list(overrides), return_hydra_config=hydra_node)
+    with initialize_config_module(CONFIG_MODULE, version_base="1.3"):
+        return compose(config_name, overrides=list(overrides), return_hydra_config=hydra_node)
 
 
 def _launch(

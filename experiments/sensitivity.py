@@ -42,15 +42,16 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
-from hydra import compose, initialize_config_module
 from hydra.errors import HydraException
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from experiments import inspect_options, runner
+from experiments import runner
+from experiments.driver_app import run_app
+from experiments.job_folder import default_folder
+from experiments.overrides import override_key, parse_args, point_folder, sweep_points
 from experiments.records import write_text_atomic
 from experiments.run_store import MISSING
 from experiments.runner import quote_override, split_hydra
@@ -69,7 +70,6 @@ from experiments.sensitivity_space import arm_names
 
 CONFIG_MODULE = "conf"
 CONFIG_NAME = "sensitivity"
-COMMAND = "python -m experiments.sensitivity [key=value ...] [--cfg job|hydra|all] [--info]"
 
 
 def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
@@ -78,8 +78,7 @@ def compose_config(overrides: Sequence[str]) -> tuple[DictConfig, str]:
     Returns:
         The config without its ``hydra`` node, and the launcher's class name.
     """
-    with initialize_config_module(config_module=CONFIG_MODULE, version_base="1.3"):
-        cfg = compose(CONFIG_NAME, overrides=list(overrides), return_hydra_config=True)
+    cfg = runner.compose_config(CONFIG_NAME, overrides, hydra_node=True)
     launcher = str(cfg.hydra.launcher.get("_target_", "?")).rsplit(".", 1)[-1]
     with open_dict(cfg):
         del cfg["hydra"]
@@ -138,15 +137,9 @@ def gather(cfg: DictConfig, out_dir: Path, design: Design) -> tuple[np.ndarray, 
     return Y, seconds
 
 
-def default_output_dir(cfg: DictConfig) -> Path:
-    """``outputs/sensitivity/<date>/<time>_<method>_n<n>`` under the working directory."""
-    now = datetime.now()
-    return (
-        Path("outputs")
-        / "sensitivity"
-        / now.strftime("%Y-%m-%d")
-        / f"{now.strftime('%H-%M-%S')}_{cfg.sensitivity.evaluator}_{cfg.method}_n{cfg.n}"
-    )
+def output_name(cfg: DictConfig) -> str:
+    """The end of a default output folder's name: ``<evaluator>_<method>_n<n>``."""
+    return f"{cfg.sensitivity.evaluator}_{cfg.method}_n{cfg.n}"
 
 
 def run(overrides: Sequence[str] = ()) -> Path:
@@ -156,7 +149,9 @@ def run(overrides: Sequence[str] = ()) -> Path:
     overrides = list(overrides)
     cfg, launcher = compose_config(overrides)
     design = plan(cfg)
-    out_dir = Path(cfg.output_dir) if cfg.output_dir else default_output_dir(cfg)
+    out_dir = (
+        Path(cfg.output_dir) if cfg.output_dir else default_folder("sensitivity", output_name(cfg))
+    )
     out_dir = out_dir.resolve()
     if not any(o.split("=", 1)[0].lstrip("+~") == "output_dir" for o in overrides):
         overrides.append(f"output_dir={quote_override(out_dir)}")
@@ -187,21 +182,65 @@ def run(overrides: Sequence[str] = ()) -> Path:
     return out_dir
 
 
-def main() -> None:
-    """Command-line entry: run with ``sys.argv`` overrides; print the output folder last."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
+def check(argv: Sequence[str]) -> None:
+    """Check every point of the command line as :func:`run` does, running nothing.
+
+    Raises:
+        ValueError: On a bad option, key or value, naming it.
+    """
+    overrides, multirun = parse_args(argv)
+    points, _ = sweep_points(overrides, multirun)
     try:
-        asked = inspect_options.requested(sys.argv[1:])
-        if asked is not None:  # --cfg, --info, --help: show the config, run nothing
-            option, part, overrides = asked
-            cfg = inspect_options.composed(CONFIG_MODULE, CONFIG_NAME, overrides)
-            print(inspect_options.text(option, part, cfg, COMMAND, __doc__ or "", CONFIG_NAME))
-            return
-        out_dir = run(sys.argv[1:])
+        for point in points:
+            plan(compose_config(point)[0])
+    except HydraException as error:
+        raise ValueError(str(error).splitlines()[0]) from error
+
+
+def command(argv: Sequence[str]) -> Path:
+    """:func:`run` for the command line: a bad setting exits with one line."""
+    try:
+        return run(argv)
     except (ValueError, HydraException) as error:
         sys.exit(f"experiments.sensitivity: {str(error).splitlines()[0]}")
-    print(out_dir, flush=True)
+
+
+def sweep(overrides: Sequence[str]) -> None:
+    """``--multirun`` (Hydra's sweeper ``driver``): one analysis per point, one after another.
+
+    Point ``k`` writes into ``<folder>/<k>_<swept key=value,...>``; the folder is ``output_dir``,
+    else ``hydra.sweep.dir`` if given, else a new ``outputs/sensitivity/<date>/<time>_sweep``.
+    """
+    points, swept = sweep_points(overrides, multirun=True)
+    root = next(
+        (
+            o.split("=", 1)[1]
+            for key in ("output_dir", "hydra.sweep.dir")
+            for o in points[0]
+            if override_key(o) == key
+        ),
+        None,
+    )
+    out_dir = Path(root.strip("'\"")) if root else default_folder("sensitivity", "sweep")
+    for number, point in enumerate(points):
+        kept = [o for o in point if override_key(o) not in ("output_dir", "hydra.sweep.dir")]
+        folder = point_folder(out_dir.resolve(), number, point, swept)
+        print(command([*kept, f"output_dir={quote_override(folder)}"]), flush=True)
+    print(out_dir.resolve(), flush=True)
+
+
+def main() -> None:
+    """Command-line entry: the ``@hydra.main`` app over ``conf/sensitivity.yaml``.
+
+    The output folder is printed last; a bad setting ends the process with status 1 and one
+    line on stderr (:mod:`experiments.driver_app`).
+    """
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    run_app("experiments.sensitivity", CONFIG_NAME, check, command)
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the importable module, so launchers pickle the job function by reference.
+    from experiments import sensitivity
+
+    sensitivity.main()

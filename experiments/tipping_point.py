@@ -7,8 +7,9 @@ Usage::
     python -m experiments.tipping_point hysteresis.high_demand=1.3 replicates=16
     python -m experiments.tipping_point --multirun model.job_market=1,1.5
 
-Two parts, all in one job, every replicate ``r`` with seed ``seed + r`` (the same seeds at
-every demand level and in both arms of the surge: common random numbers):
+Two parts, all in one job, every replicate ``r`` with the runner's seed ``r`` of ``seed``
+(:func:`experiments.runner.replicate_seeds`; the same seeds at every demand level and in both
+arms of the surge: common random numbers):
 
 1. **Sweep**: organizations run at a fixed demand level (model parameter ``demand_level``:
    patient demand relative to what the budgeted posts can give) from ``sweep.demand_min`` to

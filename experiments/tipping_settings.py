@@ -11,6 +11,7 @@ from omegaconf import DictConfig
 from analysis.tipping_point import MIN_LEVELS
 from experiments.hydra_app import model_values
 from experiments.hydra_job import number_setting, scenario_name, whole_setting
+from experiments.runner import replicate_seeds
 from sim.parameters import ModelParameters
 from sim.scenarios import Scenario, ScenarioState
 
@@ -130,7 +131,9 @@ class TippingSettings:
     """The validated settings of one tipping-point job (``quick`` already applied).
 
     Attributes:
-        seed: First seed; replicate ``r`` uses ``seed + r`` everywhere.
+        seed: Root seed; replicate ``r`` uses the runner's seed ``r`` everywhere
+            (:func:`experiments.runner.replicate_seeds`: the first ``k`` are the same for any
+            number of replicates, so sweep replicate ``r`` and surge pair ``r`` share a seed).
         replicates: Organizations per demand level.
         surge_replicates: Surge/control pairs (the weekly gap is noisier than an equilibrium).
         burn_in_weeks: Weeks simulated before week 0.
@@ -160,12 +163,12 @@ class TippingSettings:
     @property
     def seeds(self) -> list[int]:
         """The seed of each replicate of the sweep."""
-        return [self.seed + r for r in range(self.replicates)]
+        return replicate_seeds(self.seed, self.replicates)
 
     @property
     def surge_seeds(self) -> list[int]:
         """The seed of each surge/control pair."""
-        return [self.seed + r for r in range(self.surge_replicates)]
+        return replicate_seeds(self.seed, self.surge_replicates)
 
     @property
     def n_workers(self) -> int:

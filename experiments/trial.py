@@ -7,8 +7,10 @@ treated arm only, and the people enrolled at week 0 are followed up at 3, 6 and 
 mean difference (Hedges' g, as pooled by Panagioti 2017) and burnout as a difference in
 prevalence (as in West 2016), each with its 95 % interval; cluster-randomized trials inflate
 the standard errors by the design effect; a baseline-adjusted SMD (ANCOVA on week-0
-exhaustion) is reported beside the unadjusted one; replicate trials (seeds ``seed`` ... ``seed +
-replicates - 1``) are pooled by inverse variance.
+exhaustion) is reported beside the unadjusted one; replicate trials are pooled by inverse
+variance. Replicate ``r`` runs with the runner's seed ``r`` of ``seed``
+(:func:`experiments.runner.replicate_seeds`: child ``r`` of ``SeedSequence(seed)``, as every
+experiment); the report's ``seeds`` lists them.
 
 Interventions that act on the whole organization (faster recruitment) cannot be randomized
 inside one: for them the cohort is randomized between two runs of the same organization with
@@ -41,6 +43,7 @@ from experiments.hydra_app import (
     ModelOverrides,
     job_fields,
 )
+from experiments.runner import replicate_seeds
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.interventions import build
 from sim.model import WorkforceModel
@@ -212,9 +215,8 @@ def _measure(arms: _Arms, cluster: bool) -> dict[str, Any]:
     return out
 
 
-def run_replicate(config: TrialConfig, replicate: int, design: str, randomize: str) -> dict:
-    """One simulated trial with seed ``config.seed + replicate``."""
-    seed = config.seed + replicate
+def run_replicate(config: TrialConfig, seed: int, design: str, randomize: str) -> dict:
+    """One simulated trial with simulation seed ``seed`` (a replicate's seed)."""
     rng = np.random.default_rng([seed, 20_170_101])  # the trial's own randomization stream
     components = build(config.intervention, **config.settings)
     kwargs = {"n_workers": config.n_workers, **config.params}
@@ -266,7 +268,8 @@ def run_trial(config: TrialConfig) -> dict[str, Any]:
     """Run every replicate and pool them; return the JSON-ready report."""
     config.validate()
     design, randomize, warnings = _design(config)
-    reps = [run_replicate(config, r, design, randomize) for r in range(config.replicates)]
+    seeds = replicate_seeds(config.seed, config.replicates)
+    reps = [run_replicate(config, seed, design, randomize) for seed in seeds]
     report: dict[str, Any] = {
         "intervention": config.intervention,
         "components": [

@@ -7,7 +7,7 @@ import mesa
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DIRS = ("sim", "experiments", "analysis", "artifacts", "conf")
+SOURCE_DIRS = ("sim", "experiments", "analysis", "artifacts", "conf", "hydra_plugins")
 MAX_LINES = 500
 
 HYDRA_INTERNAL = re.compile(r"hydra[./]_internal|from hydra import _internal")

@@ -32,7 +32,7 @@ def _space(name: str) -> dict:
 
 
 def _calibrated() -> set[str]:
-    spec = yaml.safe_load((CONF / "calibration.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((CONF / "calibration" / "calibration.yaml").read_text(encoding="utf-8"))
     return set(spec["parameters"])
 
 

@@ -11,6 +11,7 @@ from hydra import compose, initialize_config_module
 
 from analysis.dose_response import leadership_gradient
 from experiments import dose_response as dr
+from experiments.runner import replicate_seeds
 
 OUTPUTS = (
     "units.csv",
@@ -48,7 +49,7 @@ def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
     assert (out / "dose_response.png").read_bytes()[:4] == b"\x89PNG"
     assert [p.name for p in out.glob(".*")] == [".hydra"]  # no temporary files left
     info = json.loads((out / "run_info.json").read_text())
-    assert info["seeds"] == [20261124, 20261125]
+    assert info["seeds"] == replicate_seeds(20261124, 2)  # the runner's (SeedSequence children)
     assert info["config"]["quick"] is True and "git_commit" in info
     assert info["versions"]["mesa"]
     units = pd.read_csv(out / "units.csv")
@@ -159,5 +160,5 @@ def test_multirun_runs_one_job_per_setting_and_prints_the_sweep_folder(tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(sweep.resolve())
     seeds = [json.loads((sweep / job / "run_info.json").read_text())["seeds"] for job in "01"]
-    assert seeds == [[1, 2], [2, 3]]
+    assert seeds == [replicate_seeds(1, 2), replicate_seeds(2, 2)]
     assert all((sweep / job / "summary.json").exists() for job in "01")

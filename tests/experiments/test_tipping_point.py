@@ -11,6 +11,7 @@ from hydra import compose, initialize_config_module
 
 from analysis.tipping_point import recovery, recovery_week, runaway, smooth, tipping_point
 from experiments import tipping_point as tp
+from experiments.runner import replicate_seeds
 from sim.scenarios import pandemic_surge
 
 OUTPUTS = (
@@ -46,7 +47,8 @@ def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
         assert (out / name).stat().st_size > 0, name
     assert [p.name for p in out.glob(".*")] == [".hydra"]  # no temporary files left
     info = json.loads((out / "run_info.json").read_text())
-    assert info["seeds"] == {"sweep": [20261124, 20261125], "surge": [20261124, 20261125]}
+    seeds = replicate_seeds(20261124, 2)  # the runner's (SeedSequence children)
+    assert info["seeds"] == {"sweep": seeds, "surge": seeds}
     assert "git_commit" in info and info["config"]["quick"] is True
     weekly = pd.read_csv(out / "hysteresis.csv")
     assert set(weekly["arm"]) == {"surge", "control"}

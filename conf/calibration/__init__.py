@@ -1,0 +1,1 @@
+"""Config module of experiments.calibrate (its own search path: its `experiment` group)."""
