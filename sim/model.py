@@ -253,7 +253,11 @@ class WorkforceModel(mesa.Model):
         Supervisor.create_agents(self, n_units, list(range(n_units)))
 
     def agency_cover_share(self) -> float:
-        """Share of vacant posts' hours agency staff cover this week (a fixed outside market)."""
+        """Share of vacant posts' hours agency staff cover this week (a fixed outside market).
+
+        Called after the interventions wrote this week's levers (systems draw cover from their
+        labour market here).
+        """
         return float(self.params.agency_cover_share)
 
     def _take_ids(self, k: int) -> int:
@@ -267,11 +271,11 @@ class WorkforceModel(mesa.Model):
         p, s, sup, mods, rng = self.params, self.workers, self.supervisors, self.modifiers, self.rng
         week, n_units = self.week, self.n_units
         scen: ScenarioState = self.external.state(week)
-        agency_share = self.agency_cover_share()
         # 0. Interventions
         intervention_cost = 0.0
         if apply_interventions and self.interventions:
             intervention_cost = self.apply_interventions()
+        agency_share = self.agency_cover_share()
         key = self._week_keys.next(rng)
         unit_normal = rng.standard_normal((2, n_units))
         # 1-2. Demand, staffing and workload
