@@ -162,14 +162,11 @@ class LabourMarket:
         seed: int,
         n_sectors: int,
     ) -> None:
-        m = self.params = params
         self.rng = np.random.default_rng(seed)
         self.posts_by_role = posts_by_role.astype(float)
-        self.premium = min(agency_premium, m.agency_pay_cap)
-        base = max(agency_premium, 1e-9)
-        self.agency_share = min(
-            m.to_agency_share * (self.premium / base) ** m.agency_pay_elasticity, 1.0
-        )
+        self.base_premium = agency_premium
+        self.set_params(params)
+        m = params
         n_roles = posts_by_role.size
         self.stocks = np.zeros((len(PLACES), n_roles), dtype=np.int64)
         for place, share in (
@@ -191,6 +188,18 @@ class LabourMarket:
         self.hires_by_sector = np.zeros(n_sectors, dtype=np.int64)
         self.graduates = np.zeros(n_roles, dtype=np.int64)
         self.international = np.zeros(n_roles, dtype=np.int64)
+
+    def set_params(self, params: MarketParameters) -> None:
+        """Use ``params`` from now on (a policy changes the market's settings).
+
+        The agency premium is the model's, capped by ``agency_pay_cap``; the share of movers who
+        take agency work scales with (capped / uncapped premium) ^ ``agency_pay_elasticity``
+        (assumption).
+        """
+        self.params = params
+        self.premium = min(self.base_premium, params.agency_pay_cap)
+        ratio = self.premium / self.base_premium if self.base_premium > 0 else 1.0
+        self.agency_share = min(params.to_agency_share * ratio**params.agency_pay_elasticity, 1.0)
 
     def reset_records(self) -> None:
         """Start the flow records now (after burn-in)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.interventions import SafeStaffing
 from sim.layout import (
     D_LEFT_PROFESSION,
     D_REASON,
@@ -31,6 +32,7 @@ from sim.recruitment import SEARCH_DURATION_SHAPE
 from sim.state import OFFER_ACCEPTED, SEARCHING
 from sim.system.config import SECTORS, build_system_layout, parse_groups
 from sim.system.market import AGENCY, LabourMarket, MarketParameters
+from sim.system.policies import Policy
 from sim.turnover import RESIGNATION
 
 AGENT_LIMIT = 50_000  # assumption: above this many posts Mesa agent views cost more than they help
@@ -104,6 +106,7 @@ class HealthSystem(WorkforceModel):
         n_units = layout.n_units
         self.org_sums = np.zeros((len(ORG_SUMS), self.n_orgs))
         self.org_burnout = np.zeros(self.n_orgs)
+        self.org_exhaustion = np.zeros(self.n_orgs)
         self.unit_burned = np.zeros(n_units)
         if self.market_params is not None:
             self.market = LabourMarket(
@@ -121,25 +124,40 @@ class HealthSystem(WorkforceModel):
         if self.params.n_workers <= AGENT_LIMIT:
             super()._create_agents()
 
-    def agency_cover_share(self) -> float:
-        """Agency cover from the market's agency workers; float-pool hours from its people.
+    def apply_interventions(self) -> float:
+        """The interventions' levers and cost, with float-pool hours staffed from the market.
 
-        Float-pool hours the interventions asked for (safe staffing, ratio mandates) are staffed
-        by job seekers, then agency workers, and scaled down to the people found. Agency workers
-        cover up to ``agency_max_cover`` of last week's open hours (assumption).
+        Float-pool hours (safe staffing, ratio mandates) are staffed by job seekers, then agency
+        workers; hours and their cost are scaled down to the people found.
+        """
+        cost = super().apply_interventions()
+        market = self.market
+        if market is None:
+            return cost
+        per_nurse = ROLE_HOURS[NURSE] * (1.0 - self.params.admin_share)
+        extra = self.modifiers.extra_clinical_hours
+        need = int(np.ceil(extra.sum() / per_nurse))
+        staffed = market.staff_float_pool(need, NURSE)
+        if staffed < need:
+            scale = staffed / need
+            extra *= scale
+            for intervention in self.interventions:
+                if isinstance(intervention, SafeStaffing):
+                    cost -= (1.0 - scale) * intervention.mechanism_cost(self)
+                    intervention.hours *= scale
+        return cost
+
+    def agency_cover_share(self) -> float:
+        """Share of open hours the market's agency workers cover this week.
+
+        At most ``agency_max_cover`` of last week's open hours (assumption: credentials and unit
+        knowledge limit agency cover).
         """
         market = self.market
         if market is None:
             return super().agency_cover_share()
-        p, m = self.params, market.params
-        per_nurse = ROLE_HOURS[NURSE] * (1.0 - p.admin_share)
-        extra = self.modifiers.extra_clinical_hours
-        need = int(np.ceil(extra.sum() / per_nurse))
-        if need or market.stocks[2, NURSE]:
-            staffed = market.staff_float_pool(need, NURSE)
-            if need:
-                extra *= staffed / need
-        hours = float(market.stocks[AGENCY] @ ROLE_HOURS) * (1.0 - p.admin_share)
+        m = market.params
+        hours = float(market.stocks[AGENCY] @ ROLE_HOURS) * (1.0 - self.params.admin_share)
         open_hours = float(self._unit_sums[S_OPEN_HOURS].sum())
         if open_hours <= 0.0:
             return m.agency_max_cover
@@ -218,6 +236,17 @@ class HealthSystem(WorkforceModel):
             self.org_sums[:] = 0.0
         if self.market is not None:
             self.market.reset_records()
+
+    def apply_policy(self, policy: Policy) -> None:
+        """Start ``policy`` now: its labour-market settings and its interventions."""
+        if policy.market or policy.market_factors:
+            if self.market is None:
+                raise ValueError(f"policy {policy.name!r} needs a labour market (market=...)")
+            old = self.market.params
+            factors = {k: getattr(old, k) * f for k, f in policy.market_factors.items()}
+            self.market.set_params(old.replace(**policy.market, **factors))
+            self.params = self.params.replace(agency_premium=self.market.premium)
+        self.start_interventions([*self.interventions, *policy.interventions(self)])
 
     # ---------------------------------------------------------------------------------------
     def people_by_role(self) -> np.ndarray:
