@@ -29,13 +29,13 @@ PLACES: tuple[str, ...] = (
     len(PLACES)
 )
 DESTINATIONS: tuple[str, ...] = (
-    "another organization",
+    "job seeking",
     "agency",
     "other sector",
     "out of profession",
     "retired",
 )
-"""Where a leaver goes first (job seekers are hired by another organization, or their own)."""
+"""Where a leaver goes first (job seekers are hired again by any organization of the system)."""
 _DESTINATION_PLACE = np.array([SEEKING, AGENCY, OTHER_SECTOR, OUT_OF_PROFESSION, RETIRED])
 
 
