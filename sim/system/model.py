@@ -232,8 +232,7 @@ class HealthSystem(WorkforceModel):
     def _reset_records(self) -> None:
         """Start every record at week 0, the market's flows and organization sums too."""
         super()._reset_records()
-        if hasattr(self, "org_sums"):
-            self.org_sums[:] = 0.0
+        self.org_sums[:] = 0.0
         if self.market is not None:
             self.market.reset_records()
 
@@ -252,6 +251,8 @@ class HealthSystem(WorkforceModel):
     def people_by_role(self) -> np.ndarray:
         """Every person of each profession: in posts, onboarding, and outside (conservation)."""
         s = self.workers
-        inside = np.bincount(s.role[s.filled | (s.vacancy_phase == OFFER_ACCEPTED)], None, 3)
+        inside = np.bincount(
+            s.role[s.filled | (s.vacancy_phase == OFFER_ACCEPTED)], minlength=len(ROLES)
+        )
         outside = self.market.outside() if self.market is not None else 0
         return inside + outside

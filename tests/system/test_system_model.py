@@ -6,6 +6,7 @@ import pytest
 
 from sim import WorkforceModel
 from sim.system import HealthSystem
+from sim.system.policies import policy
 
 SMALL = [
     {"type": "community_hospital", "size": 200, "count": 2},
@@ -34,10 +35,12 @@ def test_one_organization_in_a_fixed_market_is_the_single_organization_model(pre
     pd.testing.assert_frame_equal(single.departures(), system.departures())
 
 
-def test_workers_are_conserved_every_week():
+@pytest.mark.parametrize("name", ["no_policy", "ratio_mandate", "agency_pay_cap"])
+def test_workers_are_conserved_every_week(name):
     """Every person is in one place each week: posts, onboarding or an outside place."""
     m = HealthSystem(SMALL, rng=3, market={}, burn_in_weeks=0, collect_data=False)
     start = m.people_by_role() - m.market.entered
+    m.apply_policy(policy(name))
     for _ in range(120):
         m.step()
         np.testing.assert_array_equal(m.people_by_role() - m.market.entered, start)
