@@ -62,6 +62,7 @@ OUTCOMES = [
     "annual_turnover_rate",
     "days_to_fill",
     "total_cost",
+    "net_gain_of_gaining_orgs",
     "burnout_prevalence_p10_orgs",
     "burnout_prevalence_p90_orgs",
     "vacancy_rate_p10_orgs",

@@ -61,6 +61,9 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
         }
     )
     table["vacancy_rate"] = 1.0 - table["filled"] / table["posts"]
+    # Spillover: an organization hiring more than it loses gains staff from the shared pool that
+    # other organizations' leavers (and newcomers) fed.
+    table["net_hires"] = table["hires"] - table["leavers"]
     return table
 
 
@@ -78,7 +81,11 @@ def sector_table(orgs: pd.DataFrame) -> pd.DataFrame:
 
 
 def system_outcomes(m: "HealthSystem") -> dict[str, float]:
-    """Headline outcomes of the whole system (the model's summary plus system measures)."""
+    """Headline outcomes of the whole system (the model's summary plus system measures).
+
+    ``net_gain_of_gaining_orgs`` sums hires minus leavers over the organizations that gained
+    staff: what the pool moved toward them (the other side of poaching).
+    """
     out = {k: float(v) for k, v in m.summary().items()}
     orgs = organization_table(m)
     sectors = sector_table(orgs)
@@ -90,6 +97,7 @@ def system_outcomes(m: "HealthSystem") -> dict[str, float]:
     out["nurses_left_profession"] = float(nurses_left.sum())
     out["agency_hours"] = float(orgs["agency_hours"].sum())
     out["organizations"] = float(m.n_orgs)
+    out["net_gain_of_gaining_orgs"] = float(orgs["net_hires"].clip(lower=0).sum())
     for column in SPREAD_COLUMNS:
         for q in (10, 50, 90):
             out[f"{column}_p{q}_orgs"] = float(np.nanpercentile(orgs[column], q))
