@@ -2,9 +2,6 @@
 
 from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:
-    from sim.parameters import ModelParameters
-
 import numpy as np
 
 from sim.layout import (
@@ -26,6 +23,9 @@ from sim.layout import (
 )
 from sim.state import WorkerState
 from sim.wellbeing import HIGH_MORAL_DISTRESS
+
+if TYPE_CHECKING:
+    from sim.parameters import ModelParameters
 
 
 class WeeklyTallies:

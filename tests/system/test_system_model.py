@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from sim import WorkforceModel
+from sim.interventions import build
 from sim.system import HealthSystem
 from sim.system.policies import policy
 
@@ -33,6 +34,27 @@ def test_one_organization_in_a_fixed_market_is_the_single_organization_model(pre
     )
     assert single.summary() == pytest.approx(system.summary(), rel=0, abs=0, nan_ok=True)
     pd.testing.assert_frame_equal(single.departures(), system.departures())
+
+
+def test_one_organization_with_interventions_is_the_single_organization_model():
+    """The hooks change nothing with interventions either (safe staffing, retention pay)."""
+    runs = []
+    for cls in (WorkforceModel, HealthSystem):
+        first = [[{"type": "long_term_care", "size": 240}]] if cls is HealthSystem else []
+        sized = {} if cls is HealthSystem else {"n_workers": 240, "organization": "long_term_care"}
+        m = cls(
+            *first,
+            rng=9,
+            interventions=[*build("safe_staffing"), *build("retention_pay")],
+            burn_in_weeks=10,
+            **sized,
+        )
+        m.run_for(26)
+        runs.append(m)
+    pd.testing.assert_frame_equal(
+        runs[0].datacollector.get_model_vars_dataframe(),
+        runs[1].datacollector.get_model_vars_dataframe(),
+    )
 
 
 @pytest.mark.parametrize("name", ["no_policy", "ratio_mandate", "agency_pay_cap"])
