@@ -7,7 +7,10 @@ Measures, in one process: agent-steps per second of Mesa's Boltzmann wealth exam
 agents (the reference); worker-steps per second of this model at 1,000 and 100,000 workers over
 a simulated year or more; the peak memory of a 1,000,000-worker model (in a child process); and
 the cost of creating and removing Mesa agents, against marking a post vacant in the state arrays
-(the design choice of sim.agents). Each rate is the median of repeated timings.
+(the design choice of sim.agents). Each rate is the median of repeated timings. A national
+health system (sim.system, issue 14) of 1,000,000 and 3,000,000 workers is measured in child
+processes (:mod:`experiments.system_benchmark`): set-up and stepping separately, and peak memory
+(``--skip-system`` leaves it out).
 """
 
 import argparse
@@ -23,11 +26,14 @@ from collections.abc import Callable
 import mesa
 import numpy as np
 
+from experiments.system_benchmark import measure_in_child
 from sim import WorkforceModel, __version__
 
 REQUIRED_RATIO_AT_1000 = 20.0  # issue 2: at least 20x the Mesa reference at 1,000 workers
 REQUIRED_RATE_AT_100K = 5e6  # issue 2: at least 5 million worker-steps/s at 100,000 workers
 REQUIRED_MB_AT_1M = 2048.0  # issue 2: 1,000,000 workers fit in 2 GB
+REQUIRED_SYSTEM_RATE_3M = 13e6  # issue 14: 3 M workers, 10 years in under 2 minutes on 2 cores
+REQUIRED_SYSTEM_GB_3M = 8.0  # issue 14: within 8 GB
 
 
 def _median_rate(run: Callable[[], float], repeats: int) -> float:
@@ -117,6 +123,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs: a smoke check")
     parser.add_argument("--skip-memory", action="store_true", help="skip the 1M-worker child")
+    parser.add_argument("--skip-system", action="store_true", help="skip the national systems")
     args = parser.parse_args(argv)
     quick = args.quick
     repeats = 1 if quick else 5
@@ -134,6 +141,14 @@ def main(argv: list[str] | None = None) -> dict:
     }
     if not args.skip_memory:
         result["memory_1000000_workers"] = peak_memory_mb(1_000_000)
+    if not args.skip_system:
+        weeks = 4 if quick else 26
+        for label, workers in (("1m", 1_000_000), ("3m", 3_000_000)):
+            system = measure_in_child(workers, weeks)
+            result[f"system_{label}"] = system
+            result[f"system_ws_per_s_{label}"] = system["ws_per_s"]
+            result[f"system_setup_s_{label}"] = system["setup_s"]
+            result[f"system_peak_gb_{label}"] = system["peak_gb"]
     result["meets"] = {
         "ratio_1000_at_least_20x": result["ratio_vs_mesa_reference_1000"] >= REQUIRED_RATIO_AT_1000,
         "rate_100000_at_least_5M": rate_100k >= REQUIRED_RATE_AT_100K,
@@ -142,6 +157,11 @@ def main(argv: list[str] | None = None) -> dict:
         result["meets"]["memory_1M_under_2GB"] = (
             result["memory_1000000_workers"]["peak_rss_mb"] < REQUIRED_MB_AT_1M
         )
+    if "system_3m" in result:
+        result["meets"]["system_3m_at_least_13M_per_s"] = (
+            result["system_ws_per_s_3m"] >= REQUIRED_SYSTEM_RATE_3M
+        )
+        result["meets"]["system_3m_under_8GB"] = result["system_peak_gb_3m"] < REQUIRED_SYSTEM_GB_3M
     result["environment"] = {
         "python": platform.python_version(),
         "mesa": mesa.__version__,

@@ -20,14 +20,14 @@ from sim.metrics import (
     worker_records,
 )
 from sim.modifiers import Modifiers
-from sim.organization import ROLES, UNIT_TYPES, build_layout
+from sim.organization import ROLES, UNIT_TYPES, Layout, build_layout
 from sim.parameters import ModelParameters
 from sim.random_streams import WeekKeys
 from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_pressure
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
-from sim.tallies import Coefficients, WeeklyTallies
+from sim.tallies import WeeklyTallies, coefficients_for
 from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import (
     METRIC_KEYS,
@@ -118,7 +118,7 @@ class WorkforceModel(mesa.Model):
         # Seed of the interventions' own draws (enrolment), fixed by the model's seed.
         self.intervention_seed = int(self.rng.integers(0, 2**62))
         p = self.params
-        self.layout = build_layout(p.n_workers, p.organization, p.posts_per_unit)
+        self.layout = self._build_layout()
         n_units = self.layout.n_units
         self.n_units = n_units
         self.workers = WorkerState.for_layout(self.layout)
@@ -160,33 +160,7 @@ class WorkforceModel(mesa.Model):
             self.workers.emotional_offset,
             self.wellbeing_classes,
         )
-        self.coefficients = Coefficients(
-            workload_effect=p.workload_effect,
-            staffing_relief_scale=p.staffing_relief_scale,
-            fatigue_weight=p.fatigue_weight,
-            long_shift_fatigue=p.long_shift_fatigue,
-            overtime_effect=p.overtime_effect,
-            violence_effect=p.violence_effect,
-            moral_distress_effect=p.moral_distress_effect,
-            burnout_contagion=p.burnout_contagion,
-            engagement_buffer=p.engagement_buffer,
-            wellbeing_restoration=p.wellbeing_restoration,
-            leadership_effect=p.leadership_effect,
-            physician_leadership_proximity=p.physician_leadership_proximity,
-            recognition_effect=p.recognition_effect,
-            exhaustion_rate=p.exhaustion_rate,
-            recovery_rate=p.recovery_rate,
-            burnout_recovery_slowdown=p.burnout_recovery_slowdown,
-            life_event_probability=float(-np.expm1(-p.life_event_rate / 52.0)),
-            life_event_strain=p.life_event_strain,
-            long_absence_rate=p.long_absence_rate,
-            long_absence_weeks=p.long_absence_weeks,
-            safety_incident_rate=p.safety_incident_rate,
-            supervisor_recognition_rate=p.supervisor_recognition_rate,
-            peer_recognition_rate=p.peer_recognition_rate,
-            intent_effect=p.intent_effect,
-            retirement=p.retirement,
-        )
+        self.coefficients = coefficients_for(p)
         self.tallies = WeeklyTallies.from_state(self.workers, self.wellbeing_classes)
         self.departure_log = turnover.DepartureLog()
         self.ledger = accounting.Ledger()
@@ -201,8 +175,7 @@ class WorkforceModel(mesa.Model):
             self._advance_week(apply_interventions=False)
         self._reset_records()
         self.start_interventions(self.interventions)
-        Worker.create_agents(self, p.n_workers, list(range(p.n_workers)))
-        Supervisor.create_agents(self, n_units, list(range(n_units)))
+        self._create_agents()
         reporters = model_reporters()
         agenttype_reporters = (
             {
@@ -268,6 +241,25 @@ class WorkforceModel(mesa.Model):
             super().run_for(weeks)
 
     # ---------------------------------------------------------------------------------------
+    def _build_layout(self) -> Layout:
+        """Where the posts sit: one organization of ``params.organization`` (systems override)."""
+        p = self.params
+        return build_layout(p.n_workers, p.organization, p.posts_per_unit)
+
+    def _create_agents(self) -> None:
+        """Mesa agents as views on the arrays: one per post and one per supervisor."""
+        n_posts, n_units = self.params.n_workers, self.n_units
+        Worker.create_agents(self, n_posts, list(range(n_posts)))
+        Supervisor.create_agents(self, n_units, list(range(n_units)))
+
+    def agency_cover_share(self) -> float:
+        """Share of vacant posts' hours agency staff cover this week (a fixed outside market).
+
+        Called after the interventions wrote this week's levers (systems draw cover from their
+        labour market here).
+        """
+        return float(self.params.agency_cover_share)
+
     def _take_ids(self, k: int) -> int:
         """Reserve ``k`` person ids; return the first (ids are never reused)."""
         first = self._next_person_id
@@ -283,6 +275,7 @@ class WorkforceModel(mesa.Model):
         intervention_cost = 0.0
         if apply_interventions and self.interventions:
             intervention_cost = self.apply_interventions()
+        agency_share = self.agency_cover_share()
         key = self._week_keys.next(rng)
         unit_normal = rng.standard_normal((2, n_units))
         # 1-2. Demand, staffing and workload
@@ -331,7 +324,7 @@ class WorkforceModel(mesa.Model):
                 week,
                 float(workload.demand_multiplier(week, p, scen)),
                 float(p.demand_noise_sd),
-                float(p.agency_cover_share),
+                agency_share,
                 float(min(p.overtime_cap_hours, mods.overtime_cap_hours)),
                 float(p.safe_load),
                 turnover.CONTAGION_DECAY,
@@ -363,30 +356,8 @@ class WorkforceModel(mesa.Model):
         )
         # 6-7. Leavers are logged and open vacancies; searches end in offers or reposts
         search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
-        self.departure_log.reserve(s.size)
+        n_starting, n_filled, n_leavers = self._recruit(leaving, reasons, key, search_weeks)
         leavers_by_role = self._leavers_by_role
-        leavers_by_role[:] = 0
-        n_starting, n_filled, n_leavers = vacancy_pass(
-            s.real,
-            s.flags,
-            s.vacancy_phase,
-            s.person_id,
-            s.role,
-            s.unit,
-            leaving,
-            reasons,
-            key,
-            week,
-            search_weeks,
-            p.search_success_prob,
-            p.onboarding_weeks,
-            self._starting,
-            self._fill_days,
-            leavers_by_role,
-            self.unit_state[US["recent_leavers"]],
-            self.departure_log.rows,
-            self.departure_log.size,
-        )
         if n_starting:
             starting = self._starting[:n_starting].copy()
             hire(s, starting, self._take_ids(n_starting), rng, p, initial=False)
@@ -413,7 +384,7 @@ class WorkforceModel(mesa.Model):
         accounting.weekly_costs(
             leavers_by_role,
             tallies.values,
-            p.agency_cover_share * vacant_wage_hours,
+            agency_share * vacant_wage_hours,
             p.overtime_premium,
             p.agency_premium,
             p.cost_scale,
@@ -434,6 +405,40 @@ class WorkforceModel(mesa.Model):
         week_events(tallies.values, self.unit_load, n_leavers, n_starting, costs, self.events)
         self.supervisor_departures = n_sup_leaving
         self.week += 1
+
+    def _recruit(
+        self, leaving: np.ndarray, reasons: np.ndarray, key: np.uint64, search_weeks: float
+    ) -> tuple[int, int, int]:
+        """Stages 6-7: log leavers, open their posts, end searches (sim.recruitment).
+
+        Returns (new hires starting, searches ending in an accepted offer, leavers); the posts
+        starting are the first entries of ``_starting``, the days to fill of ``_fill_days``.
+        """
+        p, s = self.params, self.workers
+        self.departure_log.reserve(s.size)
+        leavers_by_role = self._leavers_by_role
+        leavers_by_role[:] = 0
+        return vacancy_pass(
+            s.real,
+            s.flags,
+            s.vacancy_phase,
+            s.person_id,
+            s.role,
+            s.unit,
+            leaving,
+            reasons,
+            key,
+            self.week,
+            search_weeks,
+            p.search_success_prob,
+            p.onboarding_weeks,
+            self._starting,
+            self._fill_days,
+            leavers_by_role,
+            self.unit_state[US["recent_leavers"]],
+            self.departure_log.rows,
+            self.departure_log.size,
+        )
 
     def _reset_records(self) -> None:
         """Start the records at week 0 (after burn-in)."""

@@ -75,8 +75,57 @@ def _choice(default: str, choices: tuple[str, ...], source: str) -> Any:
     return field(default=default, metadata={"choices": choices, "source": source})
 
 
+class ValidatedParameters:
+    """Base of frozen parameter dataclasses: each field's range and source in its metadata.
+
+    Subclasses are frozen dataclasses whose fields are declared with :func:`_param` or
+    :func:`_choice`; construction validates every value (:func:`_validate_field`).
+    """
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            checked = _validate_field(f, value)
+            if checked is not value:  # numpy scalars and whole floats become Python values
+                object.__setattr__(self, f.name, checked)
+
+    @classmethod
+    def from_kwargs(cls, **kwargs: Any) -> Self:
+        """Build parameters from keywords, rejecting unknown names with the valid list."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(kwargs) - names)
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {unknown}; valid parameters are: {', '.join(sorted(names))}"
+            )
+        return cls(**kwargs)
+
+    @classmethod
+    def describe(cls) -> list[dict[str, Any]]:
+        """Return one row per parameter: name, default, allowed range or choices, source."""
+        rows = []
+        for f in dataclasses.fields(cls):
+            meta = f.metadata
+            rows.append(
+                {
+                    "name": f.name,
+                    "default": f.default,
+                    "low": meta.get("low"),
+                    "high": meta.get("high"),
+                    "choices": meta.get("choices"),
+                    "source": meta["source"],
+                }
+            )
+        return rows
+
+    def replace(self, **changes: Any) -> Self:
+        """Return a validated copy with some values changed."""
+        merged = {**dataclasses.asdict(self), **changes}
+        return type(self).from_kwargs(**merged)
+
+
 @dataclass(frozen=True)
-class ModelParameters:
+class ModelParameters(ValidatedParameters):
     """All settings of one simulated organization; validated on construction."""
 
     # --- Organization
@@ -368,47 +417,6 @@ class ModelParameters:
     cost_scale: float = _param(1.0, 0.0, 10.0, "multiplier on all replacement costs")
     # --- Data
     record_agents: bool = _param(False, None, None, "weekly agent-level records (slow)")
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            checked = _validate_field(f, value)
-            if checked is not value:  # numpy scalars and whole floats become Python values
-                object.__setattr__(self, f.name, checked)
-
-    @classmethod
-    def from_kwargs(cls, **kwargs: Any) -> Self:
-        """Build parameters from keywords, rejecting unknown names with the valid list."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        unknown = sorted(set(kwargs) - names)
-        if unknown:
-            raise ValueError(
-                f"unknown parameter(s) {unknown}; valid parameters are: {', '.join(sorted(names))}"
-            )
-        return cls(**kwargs)
-
-    @classmethod
-    def describe(cls) -> list[dict[str, Any]]:
-        """Return one row per parameter: name, default, allowed range or choices, source."""
-        rows = []
-        for f in dataclasses.fields(cls):
-            meta = f.metadata
-            rows.append(
-                {
-                    "name": f.name,
-                    "default": f.default,
-                    "low": meta.get("low"),
-                    "high": meta.get("high"),
-                    "choices": meta.get("choices"),
-                    "source": meta["source"],
-                }
-            )
-        return rows
-
-    def replace(self, **changes: Any) -> Self:
-        """Return a validated copy with some values changed."""
-        merged = {**dataclasses.asdict(self), **changes}
-        return type(self).from_kwargs(**merged)
 
 
 CALIBRATED_FIELDS: tuple[str, ...] = tuple(

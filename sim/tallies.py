@@ -1,6 +1,6 @@
 """What the worker pass reads and writes besides the arrays: its coefficients and tallies."""
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -23,6 +23,9 @@ from sim.layout import (
 )
 from sim.state import WorkerState
 from sim.wellbeing import HIGH_MORAL_DISTRESS
+
+if TYPE_CHECKING:
+    from sim.parameters import ModelParameters
 
 
 class WeeklyTallies:
@@ -106,3 +109,34 @@ class Coefficients(NamedTuple):
     peer_recognition_rate: float
     intent_effect: float
     retirement: bool
+
+
+def coefficients_for(p: "ModelParameters") -> Coefficients:
+    """The worker pass's coefficients from a parameter set."""
+    return Coefficients(
+        workload_effect=p.workload_effect,
+        staffing_relief_scale=p.staffing_relief_scale,
+        fatigue_weight=p.fatigue_weight,
+        long_shift_fatigue=p.long_shift_fatigue,
+        overtime_effect=p.overtime_effect,
+        violence_effect=p.violence_effect,
+        moral_distress_effect=p.moral_distress_effect,
+        burnout_contagion=p.burnout_contagion,
+        engagement_buffer=p.engagement_buffer,
+        wellbeing_restoration=p.wellbeing_restoration,
+        leadership_effect=p.leadership_effect,
+        physician_leadership_proximity=p.physician_leadership_proximity,
+        recognition_effect=p.recognition_effect,
+        exhaustion_rate=p.exhaustion_rate,
+        recovery_rate=p.recovery_rate,
+        burnout_recovery_slowdown=p.burnout_recovery_slowdown,
+        life_event_probability=float(-np.expm1(-p.life_event_rate / 52.0)),
+        life_event_strain=p.life_event_strain,
+        long_absence_rate=p.long_absence_rate,
+        long_absence_weeks=p.long_absence_weeks,
+        safety_incident_rate=p.safety_incident_rate,
+        supervisor_recognition_rate=p.supervisor_recognition_rate,
+        peer_recognition_rate=p.peer_recognition_rate,
+        intent_effect=p.intent_effect,
+        retirement=p.retirement,
+    )

@@ -106,7 +106,7 @@ def test_did_you_mean_only_for_close_words():
 def test_every_console_script_points_at_a_main():
     """Each command of pyproject's [project.scripts] resolves to a callable ``main``."""
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert len(scripts) == 7
+    assert len(scripts) == 8
     for name, target in scripts.items():
         module, _, attr = target.partition(":")
         assert name.startswith("burnout-") and attr == "main"

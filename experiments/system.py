@@ -1,0 +1,216 @@
+r"""Policies for a health system of many organizations sharing one labour market (issue 14).
+
+For each scenario (the outside pressure) and replicate seed, one system (``conf/system/``: a
+region of 40 organizations by default, ``national``, ``tiny``) is built and burned in; every
+policy then runs on a copy of it for ``horizon_weeks`` (common random numbers). Policies
+(sim.system.policies): no policy; a government minimum nurse-staffing ratio in hospitals; a
+government cap on agency pay; more training places; each hospital's own safe staffing.
+
+Usage (a Hydra app, ``conf/system.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
+
+    python -m experiments.system                                  # or: burnout-system ...
+    python -m experiments.system system=national seeds=1 scenarios=[baseline]
+    python -m experiments.system --config-name system_quick      # seconds
+    python -m experiments.system policies=[no_policy,agency_pay_cap] +market.agency_pay_cap=0.3
+
+Writes into a new output folder (``outputs/system/<date>/<time>_<system>``): ``system.csv``
+(per scenario and policy: who can act, vacancies by sector, nurses leaving the profession,
+agency spend, burnout, sickness absence, total cost, their spread across organizations, each
+with its mean difference from no policy), ``runs.csv`` (the same per seed), ``organizations.csv``
+(one row per organization, run), ``flows.csv`` and ``flows.png`` (where each sector's leavers
+went) and ``run_info.json`` (config, seeds, timings, versions); prints a summary and the folder
+last. A bad setting stops the command with one line naming it before anything runs.
+"""
+
+import copy
+import dataclasses
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hydra
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+
+from analysis.system import plot_flows, system_table
+from experiments.hydra_app import check_command_line, model_values
+from experiments.hydra_job import run_job, whole_setting
+from experiments.job_folder import mark_complete, mark_incomplete
+from experiments.records import provenance, write_json_atomic
+from experiments.runner import replicate_seeds
+from sim.parameters import ModelParameters
+from sim.scenarios import make_scenario
+from sim.system import HealthSystem, MarketParameters, parse_groups
+from sim.system.config import SECTORS
+from sim.system.market import DESTINATIONS
+from sim.system.outcomes import organization_table, system_outcomes
+from sim.system.policies import policy
+
+COMMAND = "python -m experiments.system"
+CONFIG_NAME = "system"
+OUTCOMES = [
+    *(f"vacancy_rate_{s}" for s in SECTORS),
+    "vacancy_rate",
+    "nurses_left_profession",
+    "cost_agency_premium",
+    "agency_hours",
+    "burnout_prevalence",
+    "sickness_absence_rate",
+    "annual_turnover_rate",
+    "days_to_fill",
+    "total_cost",
+    "net_gain_of_gaining_orgs",
+    "burnout_prevalence_p10_orgs",
+    "burnout_prevalence_p90_orgs",
+    "vacancy_rate_p10_orgs",
+    "vacancy_rate_p90_orgs",
+]
+
+
+@dataclass(frozen=True)
+class SystemSettings:
+    """Checked settings of one system experiment."""
+
+    name: str
+    organizations: tuple[dict[str, Any], ...]
+    policies: tuple[str, ...]
+    scenarios: tuple[str, ...]
+    market: dict[str, Any]
+    params: dict[str, Any]
+    burn_in_weeks: int
+    horizon_weeks: int
+    seeds: tuple[int, ...]
+
+
+def _names(cfg: DictConfig, key: str) -> tuple[str, ...]:
+    value = OmegaConf.to_container(cfg[key]) if OmegaConf.is_list(cfg[key]) else cfg[key]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"setting {key!r} = {value!r}; allowed: a non-empty list of names")
+    if len(set(value)) != len(value):
+        raise ValueError(f"setting {key!r} = {value}; allowed: each name once")
+    return tuple(value)
+
+
+def settings_from(cfg: DictConfig) -> SystemSettings:
+    """Check every setting of a composed ``conf/system.yaml`` before any simulation.
+
+    Raises:
+        ValueError: Naming the setting, its value and what is allowed.
+    """
+    organizations = OmegaConf.to_container(cfg.system.organizations, resolve=True)
+    parse_groups(organizations)  # type: ignore[arg-type]
+    policies = _names(cfg, "policies")
+    for name in policies:
+        policy(name)
+    if "no_policy" not in policies:
+        raise ValueError(f"setting 'policies' = {list(policies)}; allowed: a list with no_policy")
+    scenarios = _names(cfg, "scenarios")
+    for name in scenarios:
+        make_scenario(name)
+    market = OmegaConf.to_container(cfg.market, resolve=True)
+    if not isinstance(market, Mapping):
+        raise ValueError(f"setting 'market' = {market!r}; allowed: a mapping of settings")
+    MarketParameters.from_kwargs(**market)
+    params = model_values(cfg.model)
+    taken = sorted({"n_workers", "organization"} & set(params))
+    if taken:
+        raise ValueError(f"setting(s) {['model.' + k for k in taken]} are set by system=")
+    ModelParameters.from_kwargs(**params)
+    seed = whole_setting("seed", cfg.seed, 0, 2**63 - 1)
+    return SystemSettings(
+        name=str(cfg.system.name),
+        organizations=tuple(organizations),  # type: ignore[arg-type]
+        policies=policies,
+        scenarios=scenarios,
+        market=dict(market),
+        params=params,
+        burn_in_weeks=whole_setting("burn_in_weeks", cfg.burn_in_weeks, 0, 1040),
+        horizon_weeks=whole_setting("horizon_weeks", cfg.horizon_weeks, 1, 1040),
+        seeds=tuple(replicate_seeds(seed, whole_setting("seeds", cfg.seeds, 1, 1000))),
+    )
+
+
+def simulate(settings: SystemSettings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Every scenario, seed and policy: (outcomes per run, organizations, flows)."""
+    runs, orgs, flows = [], [], []
+    for scenario in settings.scenarios:
+        for seed in settings.seeds:
+            base = HealthSystem(
+                settings.organizations,
+                rng=seed,
+                pressure=scenario,
+                burn_in_weeks=settings.burn_in_weeks,
+                collect_data=False,
+                market=settings.market,
+                **settings.params,
+            )
+            for name in settings.policies:
+                chosen = policy(name)
+                model = copy.deepcopy(base)
+                model.apply_policy(chosen)
+                model.run_for(settings.horizon_weeks)
+                keys = {"scenario": scenario, "policy": name, "actor": chosen.actor, "seed": seed}
+                runs.append({**keys, **system_outcomes(model)})
+                orgs.append(organization_table(model).assign(**keys))
+                for i, sector in enumerate(SECTORS):
+                    for j, destination in enumerate(DESTINATIONS):
+                        leavers = int(model.market.flows[i, j]) if model.market else 0
+                        flows.append({**keys, "sector": sector, "destination": destination,
+                                      "leavers": leavers})  # fmt: skip
+    return pd.DataFrame(runs), pd.concat(orgs, ignore_index=True), pd.DataFrame(flows)
+
+
+def run(settings: SystemSettings, out_dir: Path, record: Mapping[str, Any]) -> dict[str, Any]:
+    """Simulate, write every output into ``out_dir`` and return the summary table's records."""
+    mark_incomplete(out_dir, str(record.get("command", COMMAND)))
+    began = time.perf_counter()
+    runs, orgs, flows = simulate(settings)
+    simulated = time.perf_counter()
+    table = system_table(runs, OUTCOMES)
+    table.to_csv(out_dir / "system.csv", index=False)
+    runs.to_csv(out_dir / "runs.csv", index=False)
+    orgs.to_csv(out_dir / "organizations.csv", index=False)
+    flows.to_csv(out_dir / "flows.csv", index=False)
+    plot_flows(flows, out_dir / "flows.png")
+    info = {
+        **record,
+        "settings": dataclasses.asdict(settings),
+        "seeds": list(settings.seeds),
+        "workers": int(sum(g.size * g.count for g in parse_groups(settings.organizations))),
+        "timings": {
+            "simulation_s": simulated - began,
+            "writing_s": time.perf_counter() - simulated,
+        },
+        **provenance(),
+    }
+    write_json_atomic(out_dir / "run_info.json", info)
+    mark_complete(out_dir)
+    return {"table": table}
+
+
+def summary_text(summary: dict[str, Any], settings: SystemSettings) -> str:
+    """A short table of the headline outcomes per scenario and policy."""
+    shown = ["scenario", "policy", "actor", "vacancy_rate_long_term_care", "vacancy_rate_hospital"]
+    shown += ["nurses_left_profession", "burnout_prevalence", "total_cost"]
+    text = summary["table"][shown].to_string(index=False, float_format=lambda v: f"{v:.3g}")
+    return f"{settings.name}: {len(settings.seeds)} seed(s)\n{text}"
+
+
+@hydra.main(version_base="1.3", config_path="pkg://conf", config_name=CONFIG_NAME)
+def app(cfg: DictConfig) -> None:
+    """Hydra job: check the settings, run, print the summary and the output folder last."""
+    run_job(cfg, COMMAND, settings_from, run, summary_text)
+
+
+def main() -> None:
+    """Command-line entry: check the command line (one line if bad), then run the app."""
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    check_command_line(COMMAND, CONFIG_NAME, settings_from)
+    app()
+
+
+if __name__ == "__main__":
+    main()

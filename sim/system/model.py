@@ -1,0 +1,258 @@
+"""A health system: many organizations in one vectorized state, with one labour market.
+
+:class:`HealthSystem` is a :class:`sim.model.WorkforceModel` whose posts belong to many
+organizations (units numbered across them, ``unit_org`` giving each unit's organization); the
+same compiled kernels step every worker of every organization each week. With ``market=None``
+the outside world is the single-organization model's fixed market; otherwise leavers, agency
+cover and new hires go through :class:`sim.system.market.LabourMarket`.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from sim.interventions import SafeStaffing
+from sim.layout import (
+    D_LEFT_PROFESSION,
+    D_REASON,
+    D_ROLE,
+    D_UNIT,
+    R_VACANCY_EVENT_WEEK,
+    S_EXHAUSTION_SUM,
+    S_HEADCOUNT,
+    S_OPEN_HOURS,
+    S_PRESENT,
+    T_HEADCOUNT,
+    UL,
+)
+from sim.model import BURN_IN_WEEKS, WorkforceModel
+from sim.organization import ROLE_NAMES, ROLES, Layout
+from sim.recruitment import SEARCH_DURATION_SHAPE
+from sim.state import OFFER_ACCEPTED, SEARCHING
+from sim.system.config import SECTORS, build_system_layout, parse_groups
+from sim.system.market import AGENCY, LabourMarket, MarketParameters
+from sim.system.policies import Policy
+from sim.turnover import RESIGNATION
+
+AGENT_LIMIT = 50_000  # assumption: above this many posts Mesa agent views cost more than they help
+ROLE_HOURS = np.array([r.contracted_hours for r in ROLES])
+NURSE = ROLE_NAMES.index("nurse")
+# Per-organization sums kept each week from week 0 (rows of HealthSystem.org_sums).
+ORG_SUMS = ("leavers", "hires", "agency_hours", "absent_weeks", "headcount_weeks")
+
+
+def market_parameters(market: Any) -> MarketParameters | None:
+    """``market`` as settings: None or "fixed" (a fixed outside market), a mapping or settings."""
+    if market is None or market == "fixed":
+        return None
+    if isinstance(market, MarketParameters):
+        return market
+    if isinstance(market, Mapping):
+        return MarketParameters.from_kwargs(**market)
+    raise ValueError(f"market = {market!r}; allowed: 'fixed', None or a mapping of settings")
+
+
+class HealthSystem(WorkforceModel):
+    """Many organizations stepped together, in a fixed outside market or one labour market.
+
+    Args:
+        organizations: groups of organizations (sim.system.config.OrganizationGroup fields:
+            ``type``, ``size``, ``count``, ``sector``, ``pay``).
+        market: settings of the labour market (sim.system.market.MarketParameters), or None /
+            ``"fixed"`` for the single-organization model's fixed outside market.
+        rng, pressure, interventions, burn_in_weeks, collect_data, **params: as
+            :class:`sim.model.WorkforceModel` (``n_workers`` and ``organization`` come from
+            ``organizations``).
+    """
+
+    def __init__(
+        self,
+        organizations: Sequence[Mapping[str, Any]],
+        rng: int | np.random.Generator | None = None,
+        pressure: Any = None,
+        interventions: Sequence[Any] = (),
+        burn_in_weeks: int = BURN_IN_WEEKS,
+        collect_data: bool = True,
+        market: Any = None,
+        **params: Any,
+    ) -> None:
+        self.groups = parse_groups(organizations)
+        taken = sorted({"n_workers", "organization"} & set(params))
+        if taken:
+            raise ValueError(f"{taken} are set by the organizations list, not as parameters")
+        self.market_params = market_parameters(market)
+        self.market: LabourMarket | None = None
+        super().__init__(
+            rng,
+            pressure,
+            interventions,
+            burn_in_weeks,
+            collect_data,
+            n_workers=sum(g.size * g.count for g in self.groups),
+            organization=self.groups[0].type,
+            **params,
+        )
+
+    # ---------------------------------------------------------------------------------------
+    def _build_layout(self) -> Layout:
+        """Every organization's posts in one layout; the labour market sized on them."""
+        self.system = build_system_layout(self.groups, self.params.posts_per_unit)
+        layout = self.system.layout
+        self.unit_org = self.system.unit_org
+        self.n_orgs = self.system.n_orgs
+        self.unit_sector = self.system.org_sector[self.unit_org]
+        self.posts_by_role = np.bincount(layout.post_role, minlength=len(ROLES))
+        n_units = layout.n_units
+        self.org_sums = np.zeros((len(ORG_SUMS), self.n_orgs))
+        self.org_burnout = np.zeros(self.n_orgs)
+        self.org_exhaustion = np.zeros(self.n_orgs)
+        self.unit_burned = np.zeros(n_units)
+        if self.market_params is not None:
+            self.market = LabourMarket(
+                self.market_params,
+                self.posts_by_role,
+                self.params.agency_premium,
+                self.intervention_seed + 1,
+                len(SECTORS),
+            )
+            self.params = self.params.replace(agency_premium=self.market.premium)
+        return layout
+
+    def _create_agents(self) -> None:
+        """Mesa agent views only for small systems (the arrays are the truth)."""
+        if self.params.n_workers <= AGENT_LIMIT:
+            super()._create_agents()
+
+    def apply_interventions(self) -> float:
+        """The interventions' levers and cost, with float-pool hours staffed from the market.
+
+        Float-pool hours (safe staffing, ratio mandates) are staffed by job seekers, then agency
+        workers; hours and their cost are scaled down to the people found.
+        """
+        cost = super().apply_interventions()
+        market = self.market
+        if market is None:
+            return cost
+        per_nurse = ROLE_HOURS[NURSE] * (1.0 - self.params.admin_share)
+        extra = self.modifiers.extra_clinical_hours
+        need = int(np.ceil(extra.sum() / per_nurse))
+        staffed = market.staff_float_pool(need, NURSE)
+        if staffed < need:
+            scale = staffed / need
+            extra *= scale
+            for intervention in self.interventions:
+                if isinstance(intervention, SafeStaffing):
+                    cost -= (1.0 - scale) * intervention.mechanism_cost(self)
+                    intervention.hours *= scale
+        return cost
+
+    def agency_cover_share(self) -> float:
+        """Share of open hours the market's agency workers cover this week.
+
+        At most ``agency_max_cover`` of last week's open hours (assumption: credentials and unit
+        knowledge limit agency cover).
+        """
+        market = self.market
+        if market is None:
+            return super().agency_cover_share()
+        m = market.params
+        hours = float(market.stocks[AGENCY] @ ROLE_HOURS) * (1.0 - self.params.admin_share)
+        open_hours = float(self._unit_sums[S_OPEN_HOURS].sum())
+        if open_hours <= 0.0:
+            return m.agency_max_cover
+        return min(m.agency_max_cover, hours * m.agency_hours_factor / open_hours)
+
+    def _recruit(
+        self, leaving: np.ndarray, reasons: np.ndarray, key: np.uint64, search_weeks: float
+    ) -> tuple[int, int, int]:
+        """The model's vacancy pass, then the market: leavers out, offers met by job seekers."""
+        first = int(self.departure_log.size[0])
+        n_starting, n_filled, n_leavers = super()._recruit(leaving, reasons, key, search_weeks)
+        rows = self.departure_log.rows[:, first : first + n_leavers]
+        leaver_org = self.unit_org[rows[D_UNIT]]
+        self.org_sums[0] += np.bincount(leaver_org, minlength=self.n_orgs)
+        market = self.market
+        if market is None:
+            return n_starting, n_filled, n_leavers
+        market.route_leavers(
+            rows[D_ROLE],
+            self.system.org_sector[leaver_org],
+            rows[D_REASON] == RESIGNATION,
+            rows[D_LEFT_PROFESSION] == 1,
+        )
+        headcount = self.tallies.values[T_HEADCOUNT : T_HEADCOUNT + len(ROLES)]
+        market.move_outside(np.maximum(self.posts_by_role - headcount, 0.0))
+        if not n_filled:
+            return n_starting, n_filled, n_leavers
+        s = self.workers
+        offered = np.flatnonzero(
+            (s.vacancy_phase == OFFER_ACCEPTED)
+            & (s.real[R_VACANCY_EVENT_WEEK] == self.week + self.params.onboarding_weeks)
+        )
+        org = self.unit_org[s.unit[offered]]
+        m = market.params
+        pull = self.system.org_pay[org] ** m.pay_weight * np.exp(
+            -m.burnout_weight * self.org_burnout[org]
+        )
+        accepted = market.accept(s.role[offered], pull)
+        refused = offered[~accepted]
+        # Assumption: an offer no job seeker takes is reposted as a new search of the usual
+        # length (sim.recruitment.search_weeks); the time since posting keeps running.
+        s.vacancy_phase[refused] = SEARCHING
+        mean = max(search_weeks - 0.5, 0.1)
+        s.real[R_VACANCY_EVENT_WEEK, refused] = self.week + market.rng.gamma(
+            SEARCH_DURATION_SHAPE, mean / SEARCH_DURATION_SHAPE, refused.size
+        )
+        n_accepted = int(accepted.sum())
+        self._fill_days[:n_accepted] = self._fill_days[:n_filled][accepted]
+        hired_org = org[accepted]
+        self.org_sums[1] += np.bincount(hired_org, minlength=self.n_orgs)
+        market.hires_by_sector += np.bincount(
+            self.system.org_sector[hired_org], minlength=len(SECTORS)
+        )
+        return n_starting, n_accepted, n_leavers
+
+    def _advance_week(self, apply_interventions: bool) -> None:
+        """One week of the model, then the per-organization sums and burnout prevalence."""
+        super()._advance_week(apply_interventions)
+        n_units, s, sums = self.n_units, self.workers, self._unit_sums
+        org = self.unit_org
+        self.org_sums[2] += np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
+        self.org_sums[3] += np.bincount(org, sums[S_HEADCOUNT] - sums[S_PRESENT], self.n_orgs)
+        self.org_sums[4] += np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
+        self.unit_burned = np.bincount(s.unit, s.burned_out, n_units)
+        burned = np.bincount(org, self.unit_burned, self.n_orgs)
+        headcount = np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
+        self.org_burnout = burned / np.maximum(headcount, 1.0)
+        self.org_exhaustion = np.bincount(org, sums[S_EXHAUSTION_SUM], self.n_orgs) / np.maximum(
+            headcount, 1.0
+        )
+
+    def _reset_records(self) -> None:
+        """Start every record at week 0, the market's flows and organization sums too."""
+        super()._reset_records()
+        self.org_sums[:] = 0.0
+        if self.market is not None:
+            self.market.reset_records()
+
+    def apply_policy(self, policy: Policy) -> None:
+        """Start ``policy`` now: its labour-market settings and its interventions."""
+        if policy.market or policy.market_factors:
+            if self.market is None:
+                raise ValueError(f"policy {policy.name!r} needs a labour market (market=...)")
+            old = self.market.params
+            factors = {k: getattr(old, k) * f for k, f in policy.market_factors.items()}
+            self.market.set_params(old.replace(**policy.market, **factors))
+            self.params = self.params.replace(agency_premium=self.market.premium)
+        self.start_interventions([*self.interventions, *policy.interventions(self)])
+
+    # ---------------------------------------------------------------------------------------
+    def people_by_role(self) -> np.ndarray:
+        """Every person of each profession: in posts, onboarding, and outside (conservation)."""
+        s = self.workers
+        inside = np.bincount(
+            s.role[s.filled | (s.vacancy_phase == OFFER_ACCEPTED)], minlength=len(ROLES)
+        )
+        outside = self.market.outside() if self.market is not None else 0
+        return inside + outside
