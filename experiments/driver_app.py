@@ -7,11 +7,13 @@ key or value is one line (exit status 1) and nothing is created.
 
 - A single run is the app's job: its output folder is Hydra's run folder
   (``hydra.run.dir``: ``output_dir`` when given, else a new folder made by the ``job_folder``
-  resolver of :mod:`experiments.job_folder`, unique to the job). The command's driver then
-  launches its batches through the configured ``hydra/launcher`` (:mod:`experiments.runner`).
+  resolver of :mod:`experiments.job_folder`, unique to the job; resolving it, as
+  ``--cfg hydra --resolve`` also does, makes the folder). The command's driver then launches its
+  batches through the configured ``hydra/launcher`` (:mod:`experiments.runner`).
 - ``--multirun`` goes to the sweeper of ``conf/hydra/sweeper/driver.yaml``, which hands the
-  whole command line to the driver (its sweeps unexpanded): the driver checks every point and
-  deals the batches of all points to the configured launcher.
+  whole command line to the driver (its sweeps unexpanded) instead of launching one job per
+  point: ``compare`` checks every point and deals the batches of all points to one launch;
+  ``sensitivity`` runs one analysis per point, one after another.
 """
 
 import sys
