@@ -55,7 +55,7 @@ from analysis.dose_response import (
     plot_dose_response,
     unit_correlation,
 )
-from experiments.hydra_app import model_values
+from experiments.hydra_app import check_command_line, model_values
 from experiments.hydra_job import number_setting, run_job, scenario_name, whole_setting
 from experiments.records import provenance, write_json_atomic, write_text_atomic
 from experiments.runner import replicate_seeds
@@ -462,7 +462,7 @@ def run(settings: DoseResponseSettings, out_dir: Path, record: Mapping[str, Any]
 
 
 @hydra.main(version_base="1.3", config_path="pkg://conf", config_name="dose_response")
-def main(cfg: DictConfig) -> float:
+def app(cfg: DictConfig) -> float:
     """Hydra entry: run the dose-response job; print the summary, then the output folder.
 
     Returns:
@@ -470,6 +470,12 @@ def main(cfg: DictConfig) -> float:
     """
     summary = run_job(cfg, COMMAND, settings_from, run, summary_markdown)
     return float(summary["population"]["all_workers"]["percent_lower_per_point"])
+
+
+def main() -> None:
+    """Command-line entry: check the command line (one line naming a bad key), then run the app."""
+    check_command_line(COMMAND, "dose_response", settings_from)
+    app()
 
 
 if __name__ == "__main__":

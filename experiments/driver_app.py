@@ -7,15 +7,17 @@ key or value is one line (exit status 1) and nothing is created.
 
 - A single run is the app's job: its output folder is Hydra's run folder
   (``hydra.run.dir``: ``output_dir`` when given, else a new folder made by the ``job_folder``
-  resolver of :mod:`experiments.job_folder`, unique to the job). The command's driver then
-  launches its batches through the configured ``hydra/launcher`` (:mod:`experiments.runner`).
+  resolver of :mod:`experiments.job_folder`, unique to the job; resolving it, as
+  ``--cfg hydra --resolve`` also does, makes the folder). The command's driver then launches its
+  batches through the configured ``hydra/launcher`` (:mod:`experiments.runner`).
 - ``--multirun`` goes to the sweeper of ``conf/hydra/sweeper/driver.yaml``, which hands the
-  whole command line to the driver (its sweeps unexpanded): the driver checks every point and
-  deals the batches of all points to the configured launcher.
+  whole command line to the driver (its sweeps unexpanded) instead of launching one job per
+  point: ``compare`` checks every point and deals the batches of all points to one launch;
+  ``sensitivity`` runs one analysis per point, one after another.
 """
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import hydra
@@ -23,44 +25,11 @@ from hydra.core.global_hydra import GlobalHydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from experiments.overrides import override_key
+from experiments.overrides import override_key, overrides_to_check
 from experiments.runner import quote_override
-
-SKIP_CHECK = frozenset(
-    {"-sc", "--shell-completion", "--hydra-help", "--version", "--experimental-rerun"}
-    | {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
-)
-"""Flags after which Hydra alone reads the command line (completion, other configs)."""
-
-WITH_VALUE = frozenset({"-c", "--cfg", "-p", "--package"})
-"""Hydra's flags that take the next argument as their value."""
-
-FLAGS = frozenset({"-h", "--help", "-i", "--info", "--resolve"})
-"""Hydra's flags without a value (``--info`` takes one optionally)."""
 
 NOT_PASSED = ("hydra.mode", "hydra.run.dir", "hydra.job.num", "hydra.job.id")
 """Hydra overrides the app does not pass on to the driver (it gives the folder itself)."""
-
-
-def overrides_to_check(argv: Sequence[str]) -> list[str] | None:
-    """The overrides of ``argv`` (``-m`` kept, Hydra's flags and their values dropped).
-
-    None when Hydra alone reads the command line (tab completion, another config).
-    """
-    args, kept = list(argv), []
-    while args:
-        arg = args.pop(0)
-        if arg in SKIP_CHECK or arg.split("=", 1)[0] in SKIP_CHECK:
-            return None
-        if arg in WITH_VALUE:
-            if args:
-                args.pop(0)
-        elif arg in ("-i", "--info"):
-            if args and not args[0].startswith("-") and "=" not in args[0]:
-                args.pop(0)
-        elif arg not in FLAGS:
-            kept.append(arg)
-    return kept
 
 
 def job_overrides() -> list[str]:

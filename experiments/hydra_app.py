@@ -38,7 +38,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from experiments.compare_config import CONFIG_MODULE, group_options
 from experiments.hydra_job import job_record, scenario_name
-from experiments.overrides import override_key, sweep_points
+from experiments.overrides import INSPECTION, override_key, overrides_to_check, sweep_points
 from experiments.records import provenance, write_json_atomic
 from experiments.schema import build_settings
 from sim.parameters import ModelParameters
@@ -218,29 +218,38 @@ def check_command_line(
 ) -> None:
     """Check ``argv`` (default ``sys.argv[1:]``) before the app runs; exit 1 with one line if bad.
 
-    Every point of a ``--multirun`` sweep is checked. After an informational flag (``--help``,
-    ``--cfg``, ``--info``, another config path) Hydra alone reads the command line.
+    Every point of a ``--multirun`` sweep is checked. With ``--help``, ``--cfg`` or ``--info``
+    only keys and types are checked (a required choice may be left out to see the config); with
+    tab completion, another config path or a flag that is not Hydra's, Hydra alone reads the
+    command line (:func:`experiments.overrides.overrides_to_check`).
     """
     args = list(sys.argv[1:] if argv is None else argv)
-    multirun, overrides = False, []
-    while args:
-        arg = args.pop(0)
-        if arg in ("-m", "--multirun"):
-            multirun = True
-        elif arg in ("-cn", "--config-name") and args:
-            config_name = args.pop(0)
-        elif arg.startswith("--config-name="):
+    for k, arg in enumerate(args):  # another config of the same module: checked against it
+        if arg in ("-cn", "--config-name") and k + 1 < len(args):
+            config_name = args[k + 1]
+            del args[k : k + 2]
+            break
+        if arg.startswith("--config-name="):
             config_name = arg.partition("=")[2]
-        elif arg.startswith("-"):
-            return  # informational or unknown flags: Hydra's own handling and messages
-        else:
-            overrides.append(arg)
+            del args[k]
+            break
+    kept = overrides_to_check(args)
+    if kept is None:
+        return
+    multirun = any(a in ("-m", "--multirun") for a in kept)
+    overrides = [a for a in kept if a not in ("-m", "--multirun")]
+    if any(a in INSPECTION for a in args):
+        settings_from = _composed_only
     try:
         points, _ = sweep_points(overrides, multirun)
         for point in points:
             compose_checked(config_name, point, settings_from, config_module)
     except ValueError as error:
         sys.exit(f"{command}: {error}")
+
+
+def _composed_only(cfg: DictConfig) -> DictConfig:
+    return cfg
 
 
 def run_json_job[Settings](

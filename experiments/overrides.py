@@ -1,4 +1,4 @@
-"""Command-line overrides of a driver: ``--multirun`` split off, sweeps expanded into points.
+"""Command-line overrides of a driver: Hydra's flags and ``--multirun`` split off, sweeps expanded.
 
 Sweeps (``a,b``, ``range(...)``, ``choice(...)``) are parsed by Hydra's public override parser
 and expanded as Hydra's basic sweeper does (the cartesian product, in the order given), so a
@@ -30,6 +30,47 @@ def parse_args(argv: Sequence[str]) -> tuple[list[str], bool]:
         else:
             overrides.append(arg)
     return overrides, multirun
+
+
+SKIP_CHECK = frozenset(
+    {"-sc", "--shell-completion", "--hydra-help", "--version", "--experimental-rerun"}
+    | {"-cn", "--config-name", "-cp", "--config-path", "-cd", "--config-dir"}
+)
+"""Flags after which Hydra alone reads the command line (completion, other configs)."""
+
+WITH_VALUE = frozenset({"-c", "--cfg", "-p", "--package"})
+"""Hydra's flags that take the next argument as their value."""
+
+FLAGS = frozenset({"-h", "--help", "-i", "--info", "--resolve"})
+"""Hydra's flags without a value (``--info`` takes one optionally)."""
+
+INSPECTION = frozenset({"-h", "--help", "-i", "--info", "-c", "--cfg"})
+"""Hydra's flags that show the config or the usage and run nothing."""
+
+
+def overrides_to_check(argv: Sequence[str]) -> list[str] | None:
+    """The overrides of ``argv`` (``-m`` kept, Hydra's flags and their values dropped).
+
+    None when Hydra alone reads the command line (tab completion, another config, a flag that
+    is not one of Hydra's).
+    """
+    args, kept = list(argv), []
+    while args:
+        arg = args.pop(0)
+        if arg in SKIP_CHECK or arg.split("=", 1)[0] in SKIP_CHECK:
+            return None
+        if arg in WITH_VALUE:
+            if args:
+                args.pop(0)
+        elif arg in ("-i", "--info"):
+            if args and not args[0].startswith("-") and "=" not in args[0]:
+                args.pop(0)
+        elif arg.startswith("-") and arg not in ("-m", "--multirun"):
+            if arg not in FLAGS:
+                return None  # not Hydra's: its own error message
+        else:
+            kept.append(arg)
+    return kept
 
 
 def override_key(override: str) -> str:

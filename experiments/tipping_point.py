@@ -50,6 +50,7 @@ from analysis.tipping_point import (
     runaway,
     tipping_point,
 )
+from experiments.hydra_app import check_command_line
 from experiments.hydra_job import run_job
 from experiments.records import provenance, write_json_atomic, write_text_atomic
 from experiments.tipping_settings import TippingSettings, settings_from
@@ -341,7 +342,7 @@ def run(settings: TippingSettings, out_dir: Path, record: Mapping[str, Any]) -> 
 
 
 @hydra.main(version_base="1.3", config_path="pkg://conf", config_name="tipping_point")
-def main(cfg: DictConfig) -> float:
+def app(cfg: DictConfig) -> float:
     """Hydra entry: run the tipping-point job; print the summary, then the output folder.
 
     Returns:
@@ -349,6 +350,12 @@ def main(cfg: DictConfig) -> float:
     """
     summary = run_job(cfg, COMMAND, settings_from, run, summary_markdown)
     return float(summary["tipping_points"]["annual_turnover_rate"]["tipping_point"])
+
+
+def main() -> None:
+    """Command-line entry: check the command line (one line naming a bad key), then run the app."""
+    check_command_line(COMMAND, "tipping_point", settings_from)
+    app()
 
 
 if __name__ == "__main__":

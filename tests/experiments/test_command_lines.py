@@ -55,6 +55,11 @@ BAD = [
     ("experiments.crisis_vs_sustained", [], "seeds=two", "seeds", "Integer"),
     ("experiments.crisis_vs_sustained", [], "scenario=pandemic", "scenario", "did you mean"),
     ("experiments.crisis_vs_sustained", ["-m"], "seeds=4,1", "seeds", ">= 2"),
+    ("experiments.dose_response", [], "model.job_markt=1", "model.job_markt", "did you mean"),
+    ("experiments.dose_response", [], "replicates=0", "replicates", "[1, 1000]"),
+    ("experiments.tipping_point", [], "sweep.weekz=5", "sweep.weekz", "did you mean"),
+    ("experiments.tipping_point", ["--cfg", "job"], "scenario=pandemc", "scenario", "did you mean"),
+    ("experiments.calibrate", [], "experiment=quik", "experiment", "did you mean 'quick'"),
 ]
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from experiments.compare_config import compose_config
-from experiments.driver_app import overrides_to_check
+from experiments.overrides import overrides_to_check
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
         (["-m", "x=1,2", "--help"], ["-m", "x=1,2"]),
         (["-sc", "install=bash"], None),
         (["--config-name", "other", "x=1"], None),
+        (["--nosuch", "x=1"], None),
     ],
 )
 def test_the_overrides_checked_before_hydra_runs(argv, expected):
