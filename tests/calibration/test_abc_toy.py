@@ -63,6 +63,7 @@ def test_resume_continues_the_stored_history(tmp_path):
     assert (again.generations["epsilon"].diff().dropna() < 0).all()
 
 
+@pytest.mark.slow  # starts the joblib launcher's worker processes: about 10 s
 def test_simulate_sets_through_the_launcher_equals_in_process(tmp_path):
     """Jobs of the joblib launcher return the same values, in the same order, as one process."""
     sets = [{"mu": m} for m in (0.0, 1.0, 2.0, 3.0, 4.0)]
@@ -74,6 +75,7 @@ def test_simulate_sets_through_the_launcher_equals_in_process(tmp_path):
     assert list((tmp_path / "jobs" / "round_0").glob("*/calibration_batch.log"))
 
 
+@pytest.mark.slow  # two small ABC-SMC runs: about 5 s
 def test_abc_through_launched_jobs_equals_abc_in_process(tmp_path):
     """The same seed gives the same posterior whether the batches run here or as launched jobs
     (the basic launcher: in order, in this process), and every batch went through it."""

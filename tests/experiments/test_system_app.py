@@ -27,6 +27,7 @@ def command(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a subprocess running the quick system: about 5 s
 def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
     out = tmp_path / "run"
     done = command("--config-name", "system_quick", "scenarios=[baseline]", f"hydra.run.dir={out}")
@@ -75,6 +76,7 @@ def test_bad_settings_fail_before_any_simulation(override, named):
     assert named in str(error.value)
 
 
+@pytest.mark.slow  # a subprocess: about 3 s
 def test_bad_setting_on_the_command_line_exits_with_the_message(tmp_path):
     out = tmp_path / "run"
     done = command("seeds=0", f"hydra.run.dir={out}")
