@@ -18,8 +18,10 @@ Writes into a new output folder (``outputs/system/<date>/<time>_<system>``): ``s
 agency spend, burnout, sickness absence, total cost, their spread across organizations, each
 with its mean difference from no policy), ``runs.csv`` (the same per seed), ``organizations.csv``
 (one row per organization, run), ``flows.csv`` and ``flows.png`` (where each sector's leavers
-went) and ``run_info.json`` (config, seeds, timings, versions); prints a summary and the folder
-last. A bad setting stops the command with one line naming it before anything runs.
+went), ``sectors.csv`` and ``evidence.csv`` (published system figures beside the model's,
+:mod:`analysis.system_evidence`) and ``run_info.json`` (config, seeds, timings, versions);
+prints a summary and the folder last. A bad setting stops the command with one line naming it
+before anything runs.
 """
 
 import copy
@@ -36,6 +38,7 @@ import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
 from analysis.system import plot_flows, system_table
+from analysis.system_evidence import evidence_table, sector_measures
 from experiments.hydra_app import check_command_line, model_values
 from experiments.hydra_job import run_job, whole_setting
 from experiments.job_folder import mark_complete, mark_incomplete
@@ -174,6 +177,9 @@ def run(settings: SystemSettings, out_dir: Path, record: Mapping[str, Any]) -> d
     runs.to_csv(out_dir / "runs.csv", index=False)
     orgs.to_csv(out_dir / "organizations.csv", index=False)
     flows.to_csv(out_dir / "flows.csv", index=False)
+    sectors = sector_measures(orgs, settings.horizon_weeks)
+    sectors.to_csv(out_dir / "sectors.csv", index=False)
+    evidence_table(sectors).to_csv(out_dir / "evidence.csv", index=False)
     plot_flows(flows, out_dir / "flows.png")
     info = {
         **record,

@@ -23,7 +23,8 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
     """One row per organization: posts, vacancies, burnout, absence, flows and costs since week 0.
 
     Costs per organization: replacement per leaver by role (sim.accounting), the agency premium
-    on its agency hours at its posts' mean wage, and its annual wage budget (contracted hours of
+    on its agency hours at its posts' mean wage (and their whole pay, ``agency_pay``: wage plus
+    premium, for the contract-labour share), and its annual wage budget (contracted hours of
     its budgeted posts at the role wages, 52 weeks; base pay, not an excess cost).
     """
     s, n = m.workers, m.n_orgs
@@ -57,6 +58,7 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
             "cost_replacement": np.bincount(leaver_org, ROLE_REPLACEMENT_COST[rows[D_ROLE]], n)
             * m.params.cost_scale,
             "cost_agency_premium": agency_hours * mean_wage * m.params.agency_premium,
+            "agency_pay": agency_hours * mean_wage * (1.0 + m.params.agency_premium),
             "wage_budget": budget,
         }
     )

@@ -1,0 +1,42 @@
+"""Published system figures beside a system run (analysis/system_evidence.py)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from analysis.system_evidence import SYSTEM_FIGURES, evidence_table, sector_measures
+
+
+def organizations() -> pd.DataFrame:
+    """Two seeds of two organizations over two years, numbers chosen by hand."""
+    row = dict(scenario="baseline", policy="no_policy", posts=100, wage_budget=1_000_000.0)
+    return pd.DataFrame(
+        [
+            {**row, "sector": "hospital", "filled": 90, "leavers": 36, "left_profession": 4,
+             "agency_pay": 40_000.0},
+            {**row, "sector": "long_term_care", "filled": 80, "leavers": 160,
+             "left_profession": 2, "agency_pay": 0.0},
+            {**row, "sector": "hospital", "filled": 90, "leavers": 36, "left_profession": 0,
+             "agency_pay": 0.0},
+        ]
+    )  # fmt: skip
+
+
+def test_measures_pool_the_seeds_per_sector_and_for_the_system():
+    m = sector_measures(organizations(), weeks=104).set_index("sector")
+    assert m.loc["hospital", "annual_turnover"] == pytest.approx(72 / 180 / 2)
+    assert m.loc["long_term_care", "annual_turnover"] == pytest.approx(160 / 80 / 2)
+    assert m.loc["all", "exits_from_workforce"] == pytest.approx(6 / 300 / 2)
+    assert m.loc["hospital", "agency_cost_share"] == pytest.approx(40_000 / (4_000_000 + 40_000))
+
+
+def test_every_figure_is_set_beside_the_model_and_judged():
+    table = evidence_table(sector_measures(organizations(), weeks=104))
+    assert len(table) == len(SYSTEM_FIGURES) and table["source"].str.len().min() > 10
+    hospital = table[table["figure"].str.startswith("Annual turnover, hospitals")].iloc[0]
+    assert hospital["model"] == pytest.approx(0.2) and not hospital["inside"]
+    homes = table[table["figure"].str.contains("nursing homes")].iloc[0]
+    assert homes["inside"] and homes["ratio"] == pytest.approx(1.0 / 1.11)
+    pandemic = table[table["scenario"] == "pandemic_surge"]
+    assert pandemic["model"].map(math.isnan).all() and not pandemic["inside"].any()
