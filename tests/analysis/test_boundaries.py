@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 # Every module of analysis/, the package itself included: none is left out.
 ANALYSIS = sorted(
@@ -13,6 +15,7 @@ ANALYSIS = sorted(
 )
 
 
+@pytest.mark.slow  # imports every analysis module in a fresh interpreter: about 4 s
 def test_analysis_imports_no_experiments_and_keeps_the_backend() -> None:
     code = (
         "import sys, matplotlib\n"
