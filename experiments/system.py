@@ -19,9 +19,10 @@ agency spend, burnout, sickness absence, total cost, their spread across organiz
 with its mean difference from no policy), ``runs.csv`` (the same per seed), ``organizations.csv``
 (one row per organization, run), ``flows.csv`` and ``flows.png`` (where each sector's leavers
 went), ``sectors.csv`` and ``evidence.csv`` (published system figures beside the model's,
-:mod:`analysis.system_evidence`) and ``run_info.json`` (config, seeds, timings, versions);
-prints a summary and the folder last. A bad setting stops the command with one line naming it
-before anything runs.
+:mod:`analysis.system_evidence`), ``report.html`` (for analysts: a top line per scenario, the
+tables and figure, :mod:`analysis.system_report`) and ``run_info.json`` (config, seeds,
+timings, versions); prints a summary and the folder last. A bad setting stops the command with
+one line naming it before anything runs.
 """
 
 import copy
@@ -37,8 +38,10 @@ import hydra
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
+from analysis.report import write_report
 from analysis.system import plot_flows, system_table
 from analysis.system_evidence import evidence_table, sector_measures
+from analysis.system_report import report_parts
 from experiments.hydra_app import check_command_line, model_values
 from experiments.hydra_job import run_job, whole_setting
 from experiments.job_folder import mark_complete, mark_incomplete
@@ -179,8 +182,18 @@ def run(settings: SystemSettings, out_dir: Path, record: Mapping[str, Any]) -> d
     flows.to_csv(out_dir / "flows.csv", index=False)
     sectors = sector_measures(orgs, settings.horizon_weeks)
     sectors.to_csv(out_dir / "sectors.csv", index=False)
-    evidence_table(sectors).to_csv(out_dir / "evidence.csv", index=False)
+    evidence = evidence_table(sectors)
+    evidence.to_csv(out_dir / "evidence.csv", index=False)
     plot_flows(flows, out_dir / "flows.png")
+    facts = {
+        "Command": str(record.get("command", COMMAND)),
+        "System": f"{settings.name}, {len(settings.seeds)} seed(s), {settings.horizon_weeks} weeks",
+        "Seeds": ", ".join(str(s) for s in settings.seeds),
+        "Code version": str(provenance().get("git_commit")),
+    }
+    write_report(
+        out_dir / "report.html", **report_parts(table, evidence, out_dir / "flows.png", facts)
+    )
     info = {
         **record,
         "settings": dataclasses.asdict(settings),

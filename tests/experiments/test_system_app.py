@@ -10,7 +10,8 @@ from hydra import compose, initialize_config_module
 
 from experiments import system
 
-OUTPUTS = ("system.csv", "runs.csv", "organizations.csv", "flows.csv", "flows.png")
+OUTPUTS = ("system.csv", "runs.csv", "organizations.csv", "flows.csv", "flows.png", "sectors.csv")
+OUTPUTS += ("evidence.csv", "report.html")
 
 
 def settings(*overrides: str, name: str = "system") -> system.SystemSettings:

@@ -1,0 +1,171 @@
+"""The health-system experiment's report for analysts: pure functions on its tables.
+
+Builds the parts of :func:`analysis.report.render` from ``system.csv`` (one row per scenario and
+policy, with each outcome's mean paired difference from no policy) and ``evidence.csv``: a top
+line per scenario, the results table in readable units, the flows figure, the published system
+figures beside the model's, and where the numbers come from.
+"""
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.labels import scenario as scenario_label
+from analysis.labels import words
+from analysis.report import Figure, Section, definitions, paragraph, table
+
+REFERENCE = "no_policy"
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "vacancy_rate_hospital": ("Vacancies, hospitals", "pct"),
+    "vacancy_rate_long_term_care": ("Vacancies, long-term care", "pct"),
+    "vacancy_rate_primary_care": ("Vacancies, primary care", "pct"),
+    "nurses_left_profession": ("Nurses leaving the profession", "count"),
+    "burnout_prevalence": ("Burnout", "pct"),
+    "sickness_absence_rate": ("Sickness absence", "pct"),
+    "cost_agency_premium": ("Agency premium, $ million", "musd"),
+    "total_cost": ("Total cost, $ million", "musd"),
+}
+"""Outcome columns of ``system.csv`` shown, with their heading and unit."""
+
+
+def _value(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return "not defined"
+    if unit == "pct":
+        return f"{100 * value:.1f} %"
+    if unit == "musd":
+        return f"{value / 1e6:,.0f}"
+    return f"{value:,.0f}"
+
+
+def _change(value: float, unit: str) -> str:
+    if pd.isna(value):
+        return ""
+    if unit == "pct":
+        return f" ({100 * value:+.1f} points)"
+    if unit == "musd":
+        return f" ({value / 1e6:+,.0f})"
+    return f" ({value:+,.0f})"
+
+
+def _money(value: float) -> str:
+    """A signed amount in millions of dollars: ``-$1.2 million``."""
+    return f"{'-' if value < 0 else '+'}${abs(value) / 1e6:,.1f} million"
+
+
+def results_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """One row per scenario and policy, each outcome's mean with its change from no policy.
+
+    The change is the mean of paired differences (same seeds), in points or dollars.
+    """
+    rows = []
+    for row in summary.itertuples(index=False):
+        record = row._asdict()
+        out = {
+            "Scenario": scenario_label(record["scenario"]),
+            "Policy": words(record["policy"]),
+            "Who can act": words(record["actor"]) if record["actor"] != "none" else "–",
+        }
+        reference = record["policy"] == REFERENCE
+        for column, (heading, unit) in COLUMNS.items():
+            change = "" if reference else _change(record.get(f"{column}_vs_{REFERENCE}"), unit)
+            out[heading] = _value(record[column], unit) + change
+        rows.append(out)
+    return pd.DataFrame(rows)
+
+
+def top_lines(summary: pd.DataFrame) -> list[str]:
+    """A plain-language line per scenario: the policy that changes burnout and cost most.
+
+    Also the one that moves the shortage into long-term care most, where one does (each
+    against no policy, same seeds).
+    """
+    lines = []
+    for scenario, part in summary.groupby("scenario", sort=False):
+        others = part[part["policy"] != REFERENCE]
+        if others.empty:
+            continue
+        burnout = others.loc[others[f"burnout_prevalence_vs_{REFERENCE}"].idxmin()]
+        cost = others.loc[others[f"total_cost_vs_{REFERENCE}"].idxmin()]
+        spill = others.loc[others[f"vacancy_rate_long_term_care_vs_{REFERENCE}"].idxmax()]
+        text = (
+            f"{scenario_label(scenario)}: {words(burnout['policy'])} changes burnout most "
+            f"({100 * burnout[f'burnout_prevalence_vs_{REFERENCE}']:+.1f} points); "
+            f"{words(cost['policy'])} changes total cost most "
+            f"({_money(cost[f'total_cost_vs_{REFERENCE}'])})"
+        )
+        rise = spill[f"vacancy_rate_long_term_care_vs_{REFERENCE}"]
+        if rise > 0:
+            text += (
+                f"; {words(spill['policy'])} moves the shortage into long-term care most "
+                f"(vacancies {100 * rise:+.1f} points)"
+            )
+        lines.append(text + ".")
+    return lines
+
+
+def evidence_html(evidence: pd.DataFrame) -> str:
+    """The published system figures beside the model's, as a table."""
+    shown = pd.DataFrame(
+        {
+            "Published figure": evidence["figure"],
+            "Scenario": [scenario_label(s) for s in evidence["scenario"]],
+            "Published": evidence["published"].astype(str),
+            "Model": [f"{v:.3g}" for v in evidence["model"]],
+            "Inside": ["yes" if v else "no" for v in evidence["inside"]],
+            "Source": evidence["source"],
+            "How the model measures it": evidence["note"],
+        }
+    )
+    return table(shown)
+
+
+def report_parts(
+    summary: pd.DataFrame,
+    evidence: pd.DataFrame,
+    flows_png: Path,
+    facts: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`analysis.report.render` for a system experiment.
+
+    Args:
+        summary: ``system.csv``.
+        evidence: ``evidence.csv``.
+        flows_png: The flows figure.
+        facts: Plain facts shown under "Where the numbers come from" (command, seeds, ...).
+    """
+    policies = [words(p) for p in dict.fromkeys(summary["policy"])]
+    scenarios = [scenario_label(s) for s in dict.fromkeys(summary["scenario"])]
+    return {
+        "title": "Health-system policies: vacancies, burnout and cost across organizations",
+        "intro": (
+            f"{', '.join(policies)} compared in one simulated health system under "
+            f"{', '.join(scenarios)}. Every policy runs on the same burned-in system with the "
+            "same seeds; changes are against no policy. The labour market's settings are "
+            "assumptions, not yet fitted to published system data (last section)."
+        ),
+        "top": top_lines(summary),
+        "headline": _headline(summary),
+        "results": table(results_table(summary)),
+        "figures": [Figure(flows_png, "Where each sector's leavers went, by policy")],
+        "sections": [
+            Section("Against published system data", evidence_html(evidence)),
+            Section(
+                "Where the numbers come from",
+                definitions({k: str(v) for k, v in facts.items()})
+                + paragraph("Model and market: docs/ODD.md section 8; data: docs/calibration.md."),
+            ),
+        ],
+    }
+
+
+def _headline(summary: pd.DataFrame) -> Sequence[str]:
+    """Who can act on each policy, in one line per actor."""
+    actors = summary[summary["policy"] != REFERENCE].groupby("actor", sort=False)["policy"]
+    return [
+        f"{words(actor)}: {', '.join(words(p) for p in dict.fromkeys(policies))}"
+        for actor, policies in actors
+    ]
