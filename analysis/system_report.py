@@ -31,24 +31,16 @@ COLUMNS: dict[str, tuple[str, str]] = {
 """Outcome columns of ``system.csv`` shown, with their heading and unit."""
 
 
-def _value(value: float, unit: str) -> str:
+def _value(value: float, unit: str, change: bool = False) -> str:
+    """A mean in its unit, or (``change``) a difference in brackets: points, $ million, count."""
     if pd.isna(value):
-        return "not defined"
+        return "" if change else "not defined"
+    sign = "+" if change else ""
+    scaled = 100 * value if unit == "pct" else value / 1e6 if unit == "musd" else value
+    text = f"{scaled:{sign},.1f}" if unit == "pct" else f"{scaled:{sign},.0f}"
     if unit == "pct":
-        return f"{100 * value:.1f} %"
-    if unit == "musd":
-        return f"{value / 1e6:,.0f}"
-    return f"{value:,.0f}"
-
-
-def _change(value: float, unit: str) -> str:
-    if pd.isna(value):
-        return ""
-    if unit == "pct":
-        return f" ({100 * value:+.1f} points)"
-    if unit == "musd":
-        return f" ({value / 1e6:+,.0f})"
-    return f" ({value:+,.0f})"
+        text += " points" if change else " %"
+    return f" ({text})" if change else text
 
 
 def _money(value: float) -> str:
@@ -71,7 +63,7 @@ def results_table(summary: pd.DataFrame) -> pd.DataFrame:
         }
         reference = record["policy"] == REFERENCE
         for column, (heading, unit) in COLUMNS.items():
-            change = "" if reference else _change(record.get(f"{column}_vs_{REFERENCE}"), unit)
+            change = "" if reference else _value(record.get(f"{column}_vs_{REFERENCE}"), unit, True)
             out[heading] = _value(record[column], unit) + change
         rows.append(out)
     return pd.DataFrame(rows)
