@@ -100,6 +100,22 @@ COMMON_SETTINGS: dict[str, Setting] = {
     ),
     "crisis_on": Setting(0.50, "burnout prevalence that starts crisis delivery", 0.0, 1.0),
     "crisis_off": Setting(0.40, "burnout prevalence below which crisis delivery stops", 0.0, 1.0),
+    # Mandate and budget from the level above (seed 000: leaders have limited mandates; issue
+    # "who can act"): the executive lets unit leaders run a unit-level programme in some units
+    # and gives it a yearly budget. Defaults: every unit, no budget limit.
+    "mandate_share": Setting(
+        1.0,
+        "share of units whose leaders have the mandate to run it (drawn once per run)",
+        0.0,
+        1.0,
+    ),
+    "yearly_budget": Setting(
+        None,
+        "USD a year it may spend; once spent, delivery pauses until the next year; None = no limit",
+        0.0,
+        _MAX_COST,
+        optional=True,
+    ),
 }
 
 
@@ -237,9 +253,30 @@ class Intervention:
         self._fixed_paid = False
         seed = int(model.intervention_seed) % (2**63)
         self.rng = np.random.default_rng([seed, zlib.crc32(self.name.encode()), 7919])
+        self.eligible_units &= self._mandate(n_units, seed)
+        self._budget_year, self._spent_this_year = 0, 0.0
         self.cost_log = []
         self.setup_mechanism(model)
         self._ready = True
+
+    def _mandate(self, n_units: int, seed: int) -> np.ndarray:
+        """Units whose leaders hold the mandate: ``round(mandate_share x units)`` of them.
+
+        Which units is drawn once from a stream of its own (assumption: the executive's choice
+        is unrelated to the units' state), so other draws do not change with the share.
+        """
+        mask = np.ones(n_units, dtype=bool)
+        if self.mandate_share < 1.0:
+            order = np.random.default_rng([seed, zlib.crc32(self.name.encode()), 104729])
+            mask[order.permutation(n_units)[round(self.mandate_share * n_units) :]] = False
+        return mask
+
+    def _within_budget(self, week: int) -> bool:
+        """Whether this budget year's money is not yet spent (a year = 52 weeks from week 0)."""
+        year = max(week, 0) // 52
+        if year != self._budget_year:
+            self._budget_year, self._spent_this_year = year, 0.0
+        return self.yearly_budget is None or self._spent_this_year < self.yearly_budget
 
     def _mask(self, selection: np.ndarray | None, n: int, what: str) -> np.ndarray:
         """A bool mask of length ``n`` from a mask or an index list (all True if None)."""
@@ -388,7 +425,7 @@ class Intervention:
         """Write this week's levers into ``model.modifiers``; return this week's cost (USD)."""
         if not self._ready:
             raise RuntimeError(f"{self.name}: setup(model) must run before apply(model)")
-        in_window = self.in_window(model.week)
+        in_window = self.in_window(model.week) and self._within_budget(model.week)
         units_on = self.update_crisis(model, in_window) & self.eligible_units
         n_new = self._enrol(model, units_on)
         s = model.workers
@@ -412,6 +449,7 @@ class Intervention:
                 self._fixed_paid = True
             reached = np.count_nonzero(units_on[s.unit] & self.post_in_arm)
             cost += self.cost_per_week * reached / self.n_posts
+        self._spent_this_year += float(cost)
         self.cost_log.append(float(cost))
         return float(cost)
 
