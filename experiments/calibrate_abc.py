@@ -206,9 +206,8 @@ class BatchSampler(pyabc.sampler.Sampler):
         sample = self._create_empty_sample()
         accepted = evaluations = 0
         rate = 1.0 if all_accepted else self.rate
-        for round_ in range(10**6):
-            if accepted >= n or evaluations >= max_eval:
-                break
+        round_ = 0
+        while accepted < n and evaluations < max_eval:
             missing = n - accepted
             quota = math.ceil(1.1 * missing / max(rate, 0.01) / self.jobs)
             if math.isfinite(max_eval):
@@ -231,6 +230,7 @@ class BatchSampler(pyabc.sampler.Sampler):
                 f"generation {t} round {round_}: {accepted}/{n} accepted after {evaluations} "
                 f"simulations ({self.jobs} jobs of up to {quota})"
             )
+            round_ += 1
         self.nr_evaluations_ = evaluations
         if not all_accepted:
             self.rate = rate
