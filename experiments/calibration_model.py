@@ -22,6 +22,7 @@ from analysis.calibration import (
 )
 from analysis.comparison import to_markdown
 from experiments.trial import TrialConfig, run_trial
+from sim.conditions import BENIGN_WORK
 from sim.inputs import require_counts
 from sim.layout import UL
 from sim.metrics import weekly_metrics
@@ -170,18 +171,6 @@ def observe_leadership(params: Mapping[str, float], seed: int, design: Design) -
     }
     out["shift_odds_ratio"] = _or_nan(shift_odds_ratio, workers[workers["role"] == "nurse"])
     return out
-
-
-# Work without health care's own stressors, for the general working population's burnout
-# (Shanafelt 2012): no violence from the public, no moral distress from patient care, day shifts
-# of 8 h, and demand at 90 % of budgeted posts (no overtime). Administration, leadership,
-# recognition, colleagues and life outside work stay as they are.
-BENIGN_WORK: dict[str, float] = {
-    "violence_level": 0.0,
-    "moral_distress_effect": 0.0,
-    "long_shift_fatigue": 0.0,
-    "demand_level": 0.9,
-}
 
 
 def observe_benign(params: Mapping[str, float], seed: int, design: Design) -> dict[str, float]:

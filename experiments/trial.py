@@ -42,16 +42,22 @@ from experiments.hydra_app import (
     JsonCommand,
     ModelOverrides,
     job_fields,
+    model_values,
 )
+from experiments.hydra_job import scenario_name
 from experiments.runner import replicate_seeds
 from experiments.schema import InterventionArm, ScenarioChoice
+from sim.conditions import CONDITIONS, changed_parameters
 from sim.interventions import build
 from sim.model import WorkforceModel
+from sim.organization import ROLES
 from sim.parameters import ModelParameters
 from sim.scenarios import make_scenario
 
 FOLLOW_UP_WEEKS = {3: 13, 6: 26, 12: 52}  # months -> weeks after the start (week 0)
 RANDOMIZE = ("auto", "workers", "units")
+ENROL = ("volunteers", "everyone")
+ROLE_NAMES = tuple(r.name for r in ROLES)
 MBI_EXHAUSTION_MAX = 54.0  # exhaustion 0-1 is MBI emotional exhaustion / 54 (sim.state)
 
 
@@ -64,14 +70,30 @@ class TrialConfig:
     seed: int = 1
     replicates: int = 8
     randomize: str = "auto"
+    enrol: str = "volunteers"
     scenario: str = "baseline"
     settings: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    conditions: str = ""
+    treated_params: dict[str, Any] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """Model parameters the treated run takes at week 0: ``conditions`` then its own."""
+        return {**CONDITIONS.get(self.conditions, {}), **self.treated_params}
 
     def validate(self) -> None:
         """Check every setting before anything runs (building also checks the settings)."""
-        if not self.intervention:
-            raise ValueError("intervention=NAME is required")
+        if self.conditions and self.conditions not in CONDITIONS:
+            raise ValueError(
+                f"conditions = {self.conditions!r}; allowed: {', '.join(CONDITIONS)} or empty"
+            )
+        if not self.intervention and not self.changes:
+            raise ValueError(
+                "intervention=NAME is required (or conditions=NAME, or treated_model.KEY=VALUE, "
+                "for a change of working conditions)"
+            )
         for name in ("n_workers", "replicates"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -80,9 +102,18 @@ class TrialConfig:
             raise ValueError(f"seed = {self.seed!r}; allowed: a whole number >= 0")
         if self.randomize not in RANDOMIZE:
             raise ValueError(f"randomize = {self.randomize!r}; allowed: {', '.join(RANDOMIZE)}")
-        ModelParameters.from_kwargs(**{"n_workers": self.n_workers, **self.params})
+        unknown = sorted(set(self.roles) - set(ROLE_NAMES))
+        if unknown:
+            raise ValueError(
+                f"roles = {self.roles!r}; allowed: a list of {', '.join(ROLE_NAMES)} (empty: all)"
+            )
+        if self.enrol not in ENROL:
+            raise ValueError(f"enrol = {self.enrol!r}; allowed: {', '.join(ENROL)}")
+        params = ModelParameters.from_kwargs(**{"n_workers": self.n_workers, **self.params})
+        changed_parameters(params, self.changes)
         make_scenario(self.scenario)
-        build(self.intervention, **self.settings)
+        if self.intervention:
+            build(self.intervention, **self.settings)
 
 
 @dataclass
@@ -93,9 +124,13 @@ class TrialSchema:
     seed: int = 1
     replicates: int = 8
     randomize: str = "auto"
+    enrol: str = "volunteers"
     scenario: dict[str, ScenarioChoice] = field(default_factory=dict)
     model: Any = field(default_factory=ModelOverrides)
     settings: dict[str, Any] = field(default_factory=dict)
+    conditions: str = ""
+    treated_model: Any = field(default_factory=ModelOverrides)
+    roles: list[str] = field(default_factory=list)
 
 
 ConfigStore.instance().store(name="trial_schema", node=TrialSchema)
@@ -107,17 +142,32 @@ def settings_from(cfg: DictConfig) -> TrialConfig:
     Raises:
         ValueError: Naming the bad setting and what is allowed.
     """
-    config = TrialConfig(**job_fields(cfg, ("seed", "replicates", "randomize")))
+    names = ("seed", "replicates", "randomize", "enrol", "conditions", "roles")
+    treated = model_values(cfg.treated_model)
+    if cfg.intervention or not (cfg.conditions or treated):
+        fields = job_fields(cfg, names)
+    else:  # a change of working conditions alone, no programme
+        params = model_values(cfg.model)
+        sized = {"n_workers": params.pop("n_workers")} if "n_workers" in params else {}
+        fields = {"scenario": scenario_name(cfg.scenario), "params": params, **sized}
+        fields |= {key: cfg[key] for key in names}
+    fields["roles"] = list(fields["roles"])
+    config = TrialConfig(**fields, treated_params=treated)
     config.validate()
     return config
 
 
 def assign_arms(
-    rng: np.random.Generator, model: WorkforceModel, by: str, candidates: int = 100
+    rng: np.random.Generator,
+    model: WorkforceModel,
+    by: str,
+    candidates: int = 100,
+    cohort: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Randomize into two arms at week 0; return (treated posts mask, treated units mask).
 
-    Workers: stratified by unit (half of each unit's posts, in random order, go to each arm).
+    Workers: stratified by unit (half of each unit's posts in ``cohort``, default all, in
+    random order, go to each arm).
     Units: stratified by unit type (each type's units in random order alternate between arms),
     with covariate-constrained randomization (Moulton 2004): of ``candidates`` such allocations
     the one with the smallest baseline difference in mean exhaustion is used, as cluster trials
@@ -128,8 +178,9 @@ def assign_arms(
     unit_types = model.layout.unit_type_names
     if by == "workers":
         treated_posts = np.zeros(s.size, dtype=bool)
+        in_cohort = np.ones(s.size, dtype=bool) if cohort is None else cohort
         for u in range(n_units):
-            posts = rng.permutation(np.flatnonzero(s.unit == u))
+            posts = rng.permutation(np.flatnonzero((s.unit == u) & in_cohort))
             treated_posts[posts[int(rng.integers(2)) :: 2]] = True
         return treated_posts, np.zeros(n_units, dtype=bool)
     exhaustion_sum = np.bincount(s.unit, s.exhaustion * s.filled, n_units)
@@ -149,8 +200,57 @@ def assign_arms(
     return best[s.unit], best
 
 
+def enrolled_roles(model: WorkforceModel, roles: list[str]) -> np.ndarray:
+    """Posts whose role the trial enrols (all when ``roles`` is empty).
+
+    Panagioti 2017 and West 2016 pooled trials of physicians; ``roles=[physician]`` enrols the
+    same population (the programme still reaches everyone it reaches; only the cohort differs).
+    """
+    if not roles:
+        return np.ones(model.workers.size, dtype=bool)
+    return np.isin(model.workers.role, [ROLE_NAMES.index(r) for r in roles])
+
+
+def volunteers(rng: np.random.Generator, model: WorkforceModel, components: list) -> np.ndarray:
+    """Who consents to each component at week 0 (components x posts, bool).
+
+    Individually randomized trials of programmes enrol volunteers: people who are eligible and
+    say yes when asked, before they are randomized (West 2016 and Panagioti 2017 pooled such
+    trials). Each filled post consents to a component with that component's own enrolment
+    probability at week 0 (uptake, lowered by work pressure and stigma,
+    :meth:`Intervention.enrolment_probability`), among those it is eligible for (its units,
+    and high-risk workers for programmes offered only to them). The cohort is everyone who
+    consents to at least one component; the effect is then the effect of being offered the
+    programme among volunteers, not the diluted effect of offering it to a whole workforce
+    (that is what ``enrol=everyone`` and the main job measure).
+    """
+    s = model.workers
+    out = np.zeros((len(components), s.size), dtype=bool)
+    for k, c in enumerate(components):
+        eligible = s.filled & c.eligible_units[s.unit]
+        if c.eligibility == "high_risk":
+            eligible &= s.burned_out | (s.exhaustion >= c.high_risk_exhaustion)
+        p = c.enrolment_probability(model)[s.unit]
+        out[k] = eligible & (rng.random(s.size) < p)
+    return out
+
+
+def consent_given(component: Any) -> None:
+    """Enrol everyone the component is offered to: they consented before randomization."""
+    component.uptake, component.stigma, component.workload_sensitivity = 1.0, 0.0, 0.0
+
+
 def _design(config: TrialConfig) -> tuple[str, str, list[str]]:
     """Design (within/paired), randomization unit, and warnings for this intervention."""
+    if config.changes:
+        return (
+            "paired",
+            "workers",
+            [
+                "working conditions change in the treated run: the cohort is randomized between "
+                "two runs of the same organization (with and without the change)"
+            ],
+        )
     scopes = {c.acts_on for c in build(config.intervention, **config.settings)}
     warnings: list[str] = []
     if "organization" in scopes:
@@ -218,15 +318,28 @@ def _measure(arms: _Arms, cluster: bool) -> dict[str, Any]:
 def run_replicate(config: TrialConfig, seed: int, design: str, randomize: str) -> dict:
     """One simulated trial with simulation seed ``seed`` (a replicate's seed)."""
     rng = np.random.default_rng([seed, 20_170_101])  # the trial's own randomization stream
-    components = build(config.intervention, **config.settings)
+    components = build(config.intervention, **config.settings) if config.intervention else []
     kwargs = {"n_workers": config.n_workers, **config.params}
     treated_model = WorkforceModel(
         rng=seed, pressure=config.scenario, interventions=components, **kwargs
     )
-    treated_posts, treated_units = assign_arms(rng, treated_model, randomize)
+    cohort = enrolled_roles(treated_model, config.roles)
+    by_consent = (
+        design == "within"
+        and randomize == "workers"
+        and config.enrol == "volunteers"
+        and all(c.acts_on == "posts" for c in components)
+    )
+    if by_consent:
+        consented = volunteers(rng, treated_model, components) & cohort
+        cohort = consented.any(axis=0)
+    treated_posts, treated_units = assign_arms(rng, treated_model, randomize, cohort=cohort)
     if design == "within":
-        for c in components:  # deliver to the treated arm only (set up again, before week 1)
-            if randomize == "units":
+        for k, c in enumerate(components):  # deliver to the treated arm only (set up again)
+            if by_consent:
+                consent_given(c)  # consent was asked before randomization, as trials do
+                c.restrict(posts=treated_posts & consented[k])
+            elif randomize == "units":
                 c.restrict(units=treated_units)
             else:
                 c.restrict(posts=treated_posts)
@@ -234,9 +347,11 @@ def run_replicate(config: TrialConfig, seed: int, design: str, randomize: str) -
         control_model = treated_model
     else:
         control_model = WorkforceModel(rng=seed, pressure=config.scenario, **kwargs)
+        if config.changes:  # same seed, same people: only the conditions differ from week 0
+            treated_model.set_parameters(**config.changes)
     s = treated_model.workers
     arms = _Arms(
-        np.where(s.filled, s.person_id, -1),
+        np.where(s.filled & cohort, s.person_id, -1),
         s.exhaustion.copy(),
         treated_posts,
         treated_model,
@@ -274,8 +389,9 @@ def run_trial(config: TrialConfig) -> dict[str, Any]:
         "intervention": config.intervention,
         "components": [
             {"name": c.name, "level": c.level, "settings": _jsonable(c.settings)}
-            for c in build(config.intervention, **config.settings)
+            for c in (build(config.intervention, **config.settings) if config.intervention else [])
         ],
+        "conditions": {"name": config.conditions, "parameters": config.changes},
         "design": design,
         "randomize": randomize,
     }

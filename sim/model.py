@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from mesa.experimental.scenarios import Scenario as MesaScenario
 
-from sim import accounting, inputs, turnover, workload
+from sim import accounting, conditions, inputs, turnover, workload
 from sim.agents import Supervisor, Worker
 from sim.layout import UI, UNIT_INPUTS, UNIT_LOAD, UNIT_STATE, UNIT_SUMS, US
 from sim.metrics import (
@@ -126,9 +126,6 @@ class WorkforceModel(mesa.Model):
         self.unit_patients_per_nurse = np.array(
             [UNIT_TYPES[t].patients_per_nurse for t in self.layout.unit_type_names]
         )
-        self.base_clinical_hours = np.bincount(
-            self.workers.unit, self.workers.contracted_hours * (1.0 - p.admin_share), n_units
-        )
         self._next_person_id = 0
         hire(
             self.workers,
@@ -144,8 +141,7 @@ class WorkforceModel(mesa.Model):
         self.unit_load = np.zeros((len(UNIT_LOAD), n_units))
         self.unit_inputs = np.zeros((len(UNIT_INPUTS), n_units))
         self._unit_sums = np.zeros((len(UNIT_SUMS), n_units))
-        self._admin_share = np.full(n_units, min(p.admin_share, 0.95))
-        self._supervisor_admin_share = np.full(n_units, min(p.supervisor_admin_share, 0.95))
+        self._derive_from_parameters()
         self._leaving = np.zeros(p.n_workers, dtype=np.bool_)
         self._reasons = np.zeros(p.n_workers, dtype=np.int8)
         self._starting = np.zeros(p.n_workers, dtype=np.intp)
@@ -160,7 +156,6 @@ class WorkforceModel(mesa.Model):
             self.workers.emotional_offset,
             self.wellbeing_classes,
         )
-        self.coefficients = coefficients_for(p)
         self.tallies = WeeklyTallies.from_state(self.workers, self.wellbeing_classes)
         self.departure_log = turnover.DepartureLog()
         self.ledger = accounting.Ledger()
@@ -203,6 +198,21 @@ class WorkforceModel(mesa.Model):
         self._advance_week(apply_interventions=True)
         if self.collect_data:
             self._collect()
+
+    def set_parameters(self, **changes: Any) -> None:
+        """Run on under ``changes`` from the next week (validated; sim.conditions explains)."""
+        self.params = conditions.changed_parameters(self.params, changes)
+        self._derive_from_parameters()
+
+    def _derive_from_parameters(self) -> None:
+        """Arrays the weekly step reads from the parameters (built again when they change)."""
+        p, s, n_units = self.params, self.workers, self.n_units
+        self.base_clinical_hours = np.bincount(
+            s.unit, s.contracted_hours * (1.0 - p.admin_share), n_units
+        )
+        self._admin_share = np.full(n_units, min(p.admin_share, 0.95))
+        self._supervisor_admin_share = np.full(n_units, min(p.supervisor_admin_share, 0.95))
+        self.coefficients = coefficients_for(p)
 
     def start_interventions(self, interventions: Sequence[Any]) -> None:
         """Start ``interventions`` now, as the constructor does at week 0 (after burn-in).

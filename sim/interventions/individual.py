@@ -11,10 +11,11 @@ Strengths are set per participant from each programme's own evidence, not fitted
 trials: a change of 0.2 in the log of recovery (or of perceived strain) moves the exhaustion
 stock's equilibrium (sim.wellbeing, Homer 1985 form) by about E (1 - E) x 0.2 = 0.05 at
 E = 0.45, i.e. 2.7 MBI points for someone who takes part fully, close to West 2016's -2.65
-points. Uptake, workload, fidelity, competition with other programmes and decay then dilute it
-in an intention-to-treat trial, as they do in real trials; the trial SMD is an outcome
-(experiments/trial.py), checked against Panagioti 2017's individual-directed -0.18 (-0.32 to
--0.03).
+points. The simulated trial randomizes volunteers, as the pooled trials did, so uptake does not
+dilute it a second time; fidelity, competition with other programmes and decay still do. The
+trial SMD is an outcome (experiments/trial.py), checked against Panagioti 2017's
+individual-directed -0.18 (-0.32 to -0.03). Across a whole workforce (the main job) uptake and
+work pressure dilute it as well.
 """
 
 from typing import TYPE_CHECKING, Any, ClassVar

@@ -102,3 +102,58 @@ def test_system_level_uses_paired_runs():
     report = run_trial(config)
     assert report["design"] == "paired" and "two runs" in report["warnings"][0]
     assert report["months"]["12"]["n_treated"] > 0 and report["months"]["12"]["n_control"] > 0
+
+
+def test_individual_trials_enrol_volunteers_before_randomizing():
+    """Only those who consent are randomized; 'everyone' randomizes the whole workforce."""
+    base = dict(intervention="counselling", n_workers=200, replicates=1)
+    volunteers = run_trial(TrialConfig(**base))["months"]["baseline"]
+    everyone = run_trial(TrialConfig(**base, enrol="everyone"))["months"]["baseline"]
+    n_volunteers = volunteers["n_treated"] + volunteers["n_control"]
+    assert 0 < n_volunteers < 0.5 * (everyone["n_treated"] + everyone["n_control"])
+    assert volunteers["prevalence_control"] > everyone["prevalence_control"]  # high-risk only
+
+
+def test_volunteers_are_eligible_and_follow_uptake():
+    """Consent follows each component's eligibility and enrolment probability."""
+    import numpy as np
+
+    from experiments.trial import volunteers
+    from sim.interventions import build
+    from sim.model import WorkforceModel
+
+    components = build("counselling") + build("mindfulness")
+    model = WorkforceModel(rng=3, n_workers=300, interventions=components, collect_data=False)
+    consent = volunteers(np.random.default_rng(0), model, components)
+    s = model.workers
+    assert not (consent[0] & ~(s.burned_out | (s.exhaustion >= 0.45))).any()
+    assert 0.3 < consent[1].mean() < 0.7  # uptake 0.7, less at work pressure
+
+
+def test_a_change_of_conditions_is_a_paired_trial_without_a_programme():
+    """conditions=benign_work compares two runs of the same organization, no programme."""
+    config = parse_args(["conditions=benign_work", "model.n_workers=100", "replicates=1"])
+    assert config.intervention == "" and config.changes["violence_level"] == 0.0
+    report = run_trial(config)
+    assert report["design"] == "paired" and report["components"] == []
+    assert report["conditions"]["name"] == "benign_work"
+
+
+def test_bad_conditions_are_refused():
+    """An unknown name, or a layout parameter for the treated run, stops the command."""
+    with pytest.raises(ValueError, match="benign_work"):
+        TrialConfig(conditions="paradise").validate()
+    with pytest.raises(ValueError, match="lays out the organization"):
+        TrialConfig(treated_params={"n_workers": 10}).validate()
+
+
+def test_roles_limit_the_cohort_to_those_roles():
+    """roles=[physician] enrols physicians only, as the trials Panagioti 2017 pooled."""
+    config = parse_args(["intervention=safe_staffing", "model.n_workers=200", "replicates=1"])
+    everyone = run_trial(config)["months"]["baseline"]
+    config.roles = ["physician"]
+    physicians = run_trial(config)["months"]["baseline"]
+    n_all = everyone["n_treated"] + everyone["n_control"]
+    assert 0 < physicians["n_treated"] + physicians["n_control"] < 0.3 * n_all
+    with pytest.raises(ValueError, match="physician"):
+        TrialConfig(intervention="mindfulness", roles=["surgeon"]).validate()
