@@ -15,6 +15,7 @@
 # How it was worked out: ../shared/environment.md (Debian 12, slurm-wlm 22.05).
 set -euo pipefail
 
+export PATH="$PATH:/usr/sbin:/sbin"  # the daemons, for a caller whose PATH lacks them
 WAIT_S="${SLURM_WAIT_S:-30}"
 CTLD_PORT="${SLURMCTLD_PORT:-6817}"
 SLURMD_PORT="${SLURMD_PORT:-6818}"
@@ -135,10 +136,10 @@ show_logs() {
 }
 
 start() {
-    [[ $EUID -eq 0 ]] || die "needs root (the SLURM daemons, apt-get)"
     if [[ -d "$DIR" ]] && [[ -n "$(ls -A "$DIR")" ]]; then
         die "$DIR is not empty: use a fresh folder (job ids restart at 1)"
     fi
+    [[ $EUID -eq 0 ]] || die "needs root (the SLURM daemons, apt-get)"
     mkdir -p "$DIR"
     DIR="$(cd "$DIR" && pwd)"
     install_packages

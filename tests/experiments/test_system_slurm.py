@@ -111,3 +111,24 @@ def test_system_sweep_on_slurm_equals_the_same_sweep_with_joblib(slurm_env, tmp_
             )
     seeds = [pd.read_csv(cluster / p / "runs.csv")["seed"].iloc[0] for p in ("0", "1")]
     assert seeds[0] != seeds[1]  # the two points are different runs
+
+
+def test_without_root_the_slurm_test_says_why_it_is_skipped(monkeypatch):
+    """Not root: a reason naming root; under CI no reason (SLURM is required there)."""
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    assert "root" in cannot_start({"PATH": "/usr/bin"})
+    assert cannot_start({"CI": "true"}) is None
+
+
+def test_the_script_refuses_a_used_folder_before_starting_anything(tmp_path):
+    """A folder that is not empty could hold an old cluster's jobs: start stops at once."""
+    (tmp_path / "slurm.conf").write_text("old")
+    done = subprocess.run(
+        ["bash", str(SCRIPT), "start", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1 and "not empty" in done.stderr
+    assert (tmp_path / "slurm.conf").read_text() == "old"
