@@ -170,8 +170,16 @@ stop_daemon() {
     done
 }
 
+no_jobs_left() { [[ -z "$(timeout 10 squeue -h -t PENDING,RUNNING,COMPLETING -o %i)" ]]; }
+
 stop() {
     [[ -d "$DIR" ]] || return 0
+    if [[ -s "$DIR/slurmctld.pid" ]] && kill -0 "$(cat "$DIR/slurmctld.pid")" 2>/dev/null; then
+        # Jobs' steps outlive slurmd: cancel what is left (a test that timed out) first.
+        export SLURM_CONF="$DIR/slurm.conf"
+        timeout 10 scancel --partition=debug || true
+        wait_for "$WAIT_S" "end of the cancelled jobs (squeue)" no_jobs_left || true
+    fi
     stop_daemon slurmd "$DIR/slurmd.pid"  # the node first, then the controller
     stop_daemon slurmctld "$DIR/slurmctld.pid"
     if [[ -f "$DIR/munged.started" ]]; then
