@@ -131,3 +131,20 @@ def test_help_and_config_printing_run_nothing(tmp_path):
     printed = command("experiment=quick", f"hydra.run.dir={tmp_path / 'run'}", "--cfg", "job")
     assert printed.returncode == 0 and "name: tiny" in printed.stdout
     assert "horizon_weeks: 52" in printed.stdout and not (tmp_path / "run").exists()
+
+
+@pytest.mark.slow  # a subprocess running two quick systems: about 10 s
+def test_multirun_runs_one_experiment_per_point_and_prints_the_sweep_folder_last(tmp_path):
+    """--multirun with the default (basic) launcher: a complete subfolder per point."""
+    done = command(
+        "--multirun",
+        "experiment=quick",
+        "scenarios=[baseline]",
+        "policies=[no_policy,agency_pay_cap]",
+        "seed=1,2",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str((tmp_path / "sweep").resolve())
+    seeds = [pd.read_csv(tmp_path / "sweep" / p / "runs.csv")["seed"][0] for p in ("0", "1")]
+    assert seeds[0] != seeds[1]
