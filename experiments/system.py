@@ -1,17 +1,26 @@
 r"""Policies for a health system of many organizations sharing one labour market (issue 14).
 
-For each scenario (the outside pressure) and replicate seed, one system (``conf/system/``: a
-region of 40 organizations by default, ``national``, ``tiny``) is built and burned in; every
-policy then runs on a copy of it for ``horizon_weeks`` (common random numbers). Policies
-(sim.system.policies): no policy; a government minimum nurse-staffing ratio in hospitals; a
-government cap on agency pay; more training places; each hospital's own safe staffing.
+For each scenario (the outside pressure) and replicate seed, one system
+(``conf/system_app/system/``: a region of 40 organizations by default, ``national``, ``tiny``) is
+built and burned in; every policy then runs on a copy of it for ``horizon_weeks`` (common random
+numbers). Policies (sim.system.policies): no policy; a government minimum nurse-staffing ratio
+in hospitals; a government cap on agency pay; more training places; each hospital's own safe
+staffing.
 
-Usage (a Hydra app, ``conf/system.yaml``; ``--help``, ``--cfg job`` and ``--multirun`` work)::
+Usage (a Hydra app over ``conf/system_app/system.yaml``, a config module of its own;
+``--help``, ``--cfg job`` and ``--multirun`` work)::
 
     python -m experiments.system                                  # or: burnout-system ...
     python -m experiments.system system=national seeds=1 scenarios=[baseline]
-    python -m experiments.system --config-name system_quick      # seconds
+    python -m experiments.system experiment=quick                 # seconds
     python -m experiments.system policies=[no_policy,agency_pay_cap] +market.agency_pay_cap=0.3
+    python -m experiments.system experiment=quick --multirun seed=1,2 hydra/launcher=cluster
+
+``experiment=NAME`` picks a preset of ``conf/system_app/experiment/`` (the command's own search
+path, as ``experiments.calibrate``'s, so the main comparison's ``conf/experiment/`` does not
+clash). A ``--multirun`` runs one job per point through the configured launcher (``basic`` by
+default; ``joblib``; ``cluster``, a SLURM job array: ``conf/launchers/hydra/launcher/``), each
+into its own subfolder, and prints the sweep folder last.
 
 Writes into a new output folder (``outputs/system/<date>/<time>_<system>``): ``system.csv``
 (per scenario and policy: who can act, vacancies by sector, nurses leaving the profession,
@@ -57,6 +66,8 @@ from sim.system.policies import policy
 
 COMMAND = "python -m experiments.system"
 CONFIG_NAME = "system"
+CONFIG_MODULE = "conf.system_app"
+"""The command's config module: its config, its ``system`` group and ``experiment`` presets."""
 OUTCOMES = [
     *(f"vacancy_rate_{s}" for s in SECTORS),
     "vacancy_rate",
@@ -101,7 +112,7 @@ def _names(cfg: DictConfig, key: str) -> tuple[str, ...]:
 
 
 def settings_from(cfg: DictConfig) -> SystemSettings:
-    """Check every setting of a composed ``conf/system.yaml`` before any simulation.
+    """Check every setting of a composed ``conf/system_app/system.yaml`` before any simulation.
 
     Raises:
         ValueError: Naming the setting, its value and what is allowed.
@@ -218,7 +229,7 @@ def summary_text(summary: dict[str, Any], settings: SystemSettings) -> str:
     return f"{settings.name}: {len(settings.seeds)} seed(s)\n{text}"
 
 
-@hydra.main(version_base="1.3", config_path="pkg://conf", config_name=CONFIG_NAME)
+@hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME)
 def app(cfg: DictConfig) -> None:
     """Hydra job: check the settings, run, print the summary and the output folder last."""
     run_job(cfg, COMMAND, settings_from, run, summary_text)
@@ -227,7 +238,7 @@ def app(cfg: DictConfig) -> None:
 def main() -> None:
     """Command-line entry: check the command line (one line if bad), then run the app."""
     logging.getLogger("MESA").setLevel(logging.WARNING)
-    check_command_line(COMMAND, CONFIG_NAME, settings_from)
+    check_command_line(COMMAND, CONFIG_NAME, settings_from, config_module=CONFIG_MODULE)
     app()
 
 

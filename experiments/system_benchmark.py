@@ -2,9 +2,9 @@
 
     python -m experiments.system_benchmark 3000000 26   # workers, weeks timed; prints JSON
 
-The system is ``conf/system/national.yaml`` (3,000,000 posts in 5,000 organizations) with every
-organization count scaled to the number of workers asked for, in its labour market, without
-burn-in. Set-up (building every organization's posts, people and supervisors) and stepping
+The system is ``conf/system_app/system/national.yaml`` (3,000,000 posts in 5,000 organizations)
+with every organization count scaled to the number of workers asked for, in its labour market,
+without burn-in. Set-up (building every organization's posts, people and supervisors) and stepping
 (weekly steps after two warm-up weeks, without data collection) are timed separately; the peak
 resident memory of the process is reported too. :mod:`experiments.benchmark` runs this in a
 child process so that each size's memory is its own.
@@ -22,7 +22,7 @@ import yaml
 
 from sim.system import HealthSystem
 
-NATIONAL = Path(__file__).resolve().parents[1] / "conf" / "system" / "national.yaml"
+NATIONAL = Path(__file__).resolve().parents[1] / "conf" / "system_app" / "system" / "national.yaml"
 WARM_UP_WEEKS = 2
 
 

@@ -12,7 +12,7 @@ from hydra.utils import instantiate
 from hydra_plugins.hydra_submitit_launcher.config import SlurmQueueConf
 from omegaconf import OmegaConf
 
-from experiments import compare, schema
+from experiments import calibrate, compare, schema, system
 from sim.interventions import build
 from sim.parameters import ModelParameters
 from sim.scenarios import make_scenario
@@ -89,10 +89,18 @@ def test_mesa_logger_is_quiet_in_job_logs():
     assert cfg.hydra.job_logging.loggers.MESA.level == "WARNING"
 
 
-def test_cluster_launcher_is_submitit_slurm_with_known_settings():
-    """hydra/launcher=cluster composes to the submitit SLURM launcher with its own settings only."""
-    with initialize_config_module(config_module="conf", version_base="1.3"):
-        cfg = compose("config", overrides=["hydra/launcher=cluster"], return_hydra_config=True)
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("conf", "config"),
+        (calibrate.CONFIG_MODULE, calibrate.CONFIG_NAME),  # importing each registers its schema
+        (system.CONFIG_MODULE, system.CONFIG_NAME),
+    ],
+)
+def test_cluster_launcher_is_submitit_slurm_with_known_settings(module, name):
+    """hydra/launcher=cluster composes to the submitit SLURM launcher in every config module."""
+    with initialize_config_module(config_module=module, version_base="1.3"):
+        cfg = compose(name, overrides=["hydra/launcher=cluster"], return_hydra_config=True)
     launcher = OmegaConf.to_container(cfg.hydra.launcher)
     assert launcher["_target_"].endswith("submitit_launcher.SlurmLauncher")
     assert set(launcher) - {"_target_"} <= {f.name for f in dataclasses.fields(SlurmQueueConf)}
