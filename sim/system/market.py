@@ -69,6 +69,13 @@ class MarketParameters(ValidatedParameters):
         "assumption: the agency share of movers scales with (premium / base "
         "premium) to this power; a pay cap makes agency work less attractive",
     )
+    agency_offer_elasticity: float = _param(
+        0.0,
+        0.0,
+        10.0,
+        "assumption: the agency share of movers also scales with the scenario's outside job "
+        "offers (sim.scenarios job_market: travel agencies' offers) to this power",
+    )
     agency_return_rate: float = _param(
         0.25, 0.0, 5.0, "assumption: yearly rate at which agency workers seek a permanent post"
     )
@@ -142,6 +149,28 @@ class MarketParameters(ValidatedParameters):
     agency_pay_cap: float = _param(
         5.0, 0.0, 5.0, "policy: cap on the agency premium over staff wages (5 = no cap)"
     )
+    early_quit_hazard_ltc: float = _param(
+        1.0,
+        1.0,
+        20.0,
+        "assumption: multiplier on the quit probability of long-term care staff in their "
+        "first early_tenure_weeks (short early spells among nursing-home staff; Gandhi 2021's "
+        "payroll turnover of about 100 % a year); the excess quits are moves to another "
+        "employer, not exits from the profession",
+    )
+    time_to_fill_ltc: float = _param(
+        1.0,
+        0.05,
+        2.0,
+        "assumption: multiplier on long-term care's search and onboarding weeks (nursing "
+        "homes hire aides in weeks, not the hospitals' three months)",
+    )
+    early_tenure_weeks: float = _param(
+        26.0,
+        0.0,
+        104.0,
+        "assumption: the early spell is the first six months (a usual probationary period)",
+    )
 
 
 class LabourMarket:
@@ -214,18 +243,28 @@ class LabourMarket:
 
     # -------------------------------------------------------------------------------------
     def route_leavers(
-        self, role: np.ndarray, sector: np.ndarray, resigned: np.ndarray, left: np.ndarray
+        self,
+        role: np.ndarray,
+        sector: np.ndarray,
+        resigned: np.ndarray,
+        left: np.ndarray,
+        moved: np.ndarray,
+        offers: float = 1.0,
     ) -> None:
         """Send this week's leavers to their first outside place.
 
         Retirements go to retired; leavers the model marks as leaving the profession
-        (sim.turnover.leaves_profession) out of it; other resignations to agency work
-        (``to_agency_share``, scaled by the agency premium), another sector
+        (sim.turnover.leaves_profession) out of it; job-to-job moves (``moved``: the quits a
+        sector's own hazard adds) to job seeking; other resignations to agency work
+        (``to_agency_share``, scaled by the agency premium and by the outside job ``offers``
+        of the week's scenario ^ ``agency_offer_elasticity``), another sector
         (``to_other_sector_share``) or job seeking (the rest; assumptions).
         """
         u = self.rng.random(role.size)
-        stay = self.agency_share + self.params.to_other_sector_share
-        movers = np.where(u < self.agency_share, 1, np.where(u < stay, 2, 0))
+        other = self.params.to_other_sector_share
+        agency = min(self.agency_share * offers**self.params.agency_offer_elasticity, 1.0 - other)
+        movers = np.where(u < agency, 1, np.where(u < agency + other, 2, 0))
+        movers[moved] = 0
         destination = np.where(~resigned, 4, np.where(left, 3, movers))
         np.add.at(self.stocks, (_DESTINATION_PLACE[destination], role), 1)
         np.add.at(self.flows, (sector, destination), 1)
