@@ -108,14 +108,15 @@ SYSTEM_FIGURES: tuple[SystemFigure, ...] = (
         "2 %",
     ),
     SystemFigure(
-        "agency_cost_share",
+        "agency_cost_share_second_year",
         "pandemic_surge",
         "hospital",
         "Contract labour share of hospital labour expense (median, Feb 2021 to Feb 2022)",
         0.05,
         0.12,
         "Kaufman Hall hospital survey, as reported by Modern Healthcare 2022",
-        "model: mean over the five pandemic years, not the peak months",
+        "model: the second year after the pandemic's onset (weeks 78-129: months 12-24), as "
+        "the survey's Feb 2021 to Feb 2022",
         "5 % (Feb 2021) to 12 % (Feb 2022)",
     ),
     SystemFigure(
@@ -141,7 +142,8 @@ def sector_measures(organizations: pd.DataFrame, weeks: float) -> pd.DataFrame:
     Args:
         organizations: ``organizations.csv`` of ``python -m experiments.system`` (one row per
             organization, scenario, policy and seed; ``wage_budget`` is a year's base pay of
-            the budgeted posts, ``agency_pay`` what its agency hours cost in all; per-role
+            the budgeted posts, ``agency_pay`` what its agency hours cost in all,
+            ``agency_pay_second_year`` the same in weeks 78-129; per-role
             ``leavers_<role>``, ``left_profession_<role>``, ``filled_<role>``, ``posts_<role>``).
         weeks: Weeks the outcomes cover (the experiment's ``horizon_weeks``).
 
@@ -149,7 +151,8 @@ def sector_measures(organizations: pd.DataFrame, weeks: float) -> pd.DataFrame:
         ``annual_turnover`` (leavers a year per filled post), ``rn_turnover`` (nurses),
         ``nursing_turnover`` (nurses and allied staff), ``rn_vacancy``,
         ``exits_from_workforce`` (left the profession a year per post), ``agency_cost_share``
-        and ``pandemic_exits`` (nurses who left the profession over the horizon per nurse post,
+        (over the horizon; ``_second_year``: weeks 78-129, a year's base pay) and
+        ``pandemic_exits`` (nurses who left the profession over the horizon per nurse post,
         minus the same without pandemic, in rows of other scenarios than ``baseline``), all
         pooled over the seeds.
     """
@@ -157,6 +160,7 @@ def sector_measures(organizations: pd.DataFrame, weeks: float) -> pd.DataFrame:
     frame = organizations
     both = pd.concat([frame, frame.assign(sector="all")], ignore_index=True)
     columns = ["posts", "filled", "leavers", "left_profession", "wage_budget", "agency_pay"]
+    columns += ["agency_pay_second_year"]
     for kind in ("leavers", "left_profession", "filled", "posts"):
         columns += [f"{kind}_{role}" for role in ("nurse", "allied")]
     sums = both.groupby(["scenario", "policy", "sector"], sort=False)[columns].sum()
@@ -173,6 +177,8 @@ def sector_measures(organizations: pd.DataFrame, weeks: float) -> pd.DataFrame:
     out["agency_cost_share"] = sums["agency_pay"] / (
         sums["wage_budget"] * years + sums["agency_pay"]
     )
+    second = sums["agency_pay_second_year"]
+    out["agency_cost_share_second_year"] = second / (sums["wage_budget"] + second)
     nurse_exits = sums["left_profession_nurse"] / sums["posts_nurse"]
     scenario = out.index.get_level_values("scenario")
     out["pandemic_exits"] = float("nan")

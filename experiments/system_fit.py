@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m experiments.system_fit                 # the fit of record (~10 min on one core)
+    python -m experiments.system_fit                 # the fit of record (~10 min of one idle core)
     python -m experiments.system_fit --evals 20 --out /tmp/fit.json   # a shorter search
 
 Method (docs/calibration.md, "The health system against published system data"):
@@ -25,6 +25,7 @@ Method (docs/calibration.md, "The health system against published system data"):
 
 import argparse
 import json
+import sys
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,7 @@ class FitPlan:
     burn_in_weeks: int = 104
     horizon_weeks: int = 260
     scenarios: tuple[str, ...] = ("baseline", "pandemic_surge")
-    max_evals: int = 240
+    max_evals: int = 200
 
 
 def to_values(x: np.ndarray) -> dict[str, float]:
@@ -158,6 +159,7 @@ def fit(plan: FitPlan, start: Mapping[str, float] | None = None) -> dict[str, An
         values = to_values(x)
         value = loss(evaluate(plan, values))
         history.append({**values, "loss": value})
+        print(f"{len(history):4d} loss {value:8.3f}", file=sys.stderr, flush=True)
         return value
 
     began = time.perf_counter()

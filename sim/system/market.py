@@ -46,7 +46,11 @@ def weekly(rate_per_year: float) -> float:
 
 @dataclass(frozen=True)
 class MarketParameters(ValidatedParameters):
-    """Settings of the labour market; none is pinned down by a listed source yet."""
+    """Settings of the labour market: fitted to published system figures or assumptions.
+
+    The fitted ones (source "fitted") come from ``python -m experiments.system_fit``, whose
+    record (targets, seeds, settings, result) is ``sim/system/market_fit.json``.
+    """
 
     to_agency_share: float = _param(
         0.15,

@@ -43,7 +43,17 @@ NURSE = ROLE_NAMES.index("nurse")
 PHYSICIAN = ROLE_NAMES.index("physician")
 LONG_TERM_CARE = SECTORS.index("long_term_care")
 # Per-organization sums kept each week from week 0 (rows of HealthSystem.org_sums).
-ORG_SUMS = ("leavers", "hires", "agency_hours", "absent_weeks", "headcount_weeks")
+ORG_SUMS = (
+    "leavers",
+    "hires",
+    "agency_hours",
+    "absent_weeks",
+    "headcount_weeks",
+    "agency_hours_second_year",
+)
+SECOND_YEAR = (78, 130)
+"""Weeks of the second year after the default pandemic's onset (week 26: sim.scenarios), when
+Kaufman Hall measured hospitals' contract labour at 5-12 % (Feb 2021 to Feb 2022)."""
 
 
 def market_parameters(market: Any) -> MarketParameters | None:
@@ -276,10 +286,14 @@ class HealthSystem(WorkforceModel):
         """
         if self.market is not None and not (apply_interventions and self.interventions):
             self._write_quit_levers(multiply=False)
+        week = self.week
         super()._advance_week(apply_interventions)
         n_units, s, sums = self.n_units, self.workers, self._unit_sums
         org = self.unit_org
-        self.org_sums[2] += np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
+        agency = np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
+        self.org_sums[2] += agency
+        if SECOND_YEAR[0] <= week < SECOND_YEAR[1]:
+            self.org_sums[5] += agency
         self.org_sums[3] += np.bincount(org, sums[S_HEADCOUNT] - sums[S_PRESENT], self.n_orgs)
         self.org_sums[4] += np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
         self.unit_burned = np.bincount(s.unit, s.burned_out, n_units)

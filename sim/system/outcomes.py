@@ -59,6 +59,8 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
             * m.params.cost_scale,
             "cost_agency_premium": agency_hours * mean_wage * m.params.agency_premium,
             "agency_pay": agency_hours * mean_wage * (1.0 + m.params.agency_premium),
+            # The same in the second year after the default pandemic's onset (weeks 78-129).
+            "agency_pay_second_year": m.org_sums[5] * mean_wage * (1.0 + m.params.agency_premium),
             "wage_budget": budget,
         }
     )

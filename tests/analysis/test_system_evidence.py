@@ -21,6 +21,7 @@ def organizations() -> pd.DataFrame:
              "agency_pay": 0.0},
         ]
     )  # fmt: skip
+    frame["agency_pay_second_year"] = frame["agency_pay"] / 2
     for kind in ("leavers", "left_profession", "filled", "posts"):
         frame[f"{kind}_nurse"] = frame[kind]
         frame[f"{kind}_allied"] = 0
@@ -45,6 +46,8 @@ def test_measures_pool_the_seeds_per_sector_and_for_the_system():
     assert m.loc["long_term_care", "annual_turnover"] == pytest.approx(160 / 80 / 2)
     assert m.loc["all", "exits_from_workforce"] == pytest.approx(6 / 300 / 2)
     assert m.loc["hospital", "agency_cost_share"] == pytest.approx(40_000 / (4_000_000 + 40_000))
+    second = m.loc["hospital", "agency_cost_share_second_year"]
+    assert second == pytest.approx(20_000 / (2_000_000 + 20_000))
 
 
 def test_every_figure_is_set_beside_the_model_and_judged():
