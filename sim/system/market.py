@@ -53,11 +53,12 @@ class MarketParameters(ValidatedParameters):
     """
 
     to_agency_share: float = _param(
-        0.15,
+        0.054,
         0.0,
         1.0,
-        "assumption: share of resigning leavers staying in the profession who "
-        "take agency work (no agency-share figure in the evidence file yet)",
+        "fitted: share of resigning leavers staying in the profession who take agency work "
+        "(experiments.system_fit, chiefly to Kaufman Hall 2022's 2 % contract labour before "
+        "the pandemic; was 0.15, an assumption)",
     )
     to_other_sector_share: float = _param(
         0.10,
@@ -74,11 +75,12 @@ class MarketParameters(ValidatedParameters):
         "premium) to this power; a pay cap makes agency work less attractive",
     )
     agency_offer_elasticity: float = _param(
-        0.0,
+        3.35,
         0.0,
         10.0,
-        "assumption: the agency share of movers also scales with the scenario's outside job "
-        "offers (sim.scenarios job_market: travel agencies' offers) to this power",
+        "fitted: the agency share of movers also scales with the scenario's outside job offers "
+        "(sim.scenarios job_market: travel agencies' offers) to this power "
+        "(experiments.system_fit, chiefly to Kaufman Hall 2022's 5-12 % in Feb 2021-Feb 2022)",
     )
     agency_return_rate: float = _param(
         0.25, 0.0, 5.0, "assumption: yearly rate at which agency workers seek a permanent post"
@@ -90,17 +92,18 @@ class MarketParameters(ValidatedParameters):
         0.02, 0.0, 1.0, "assumption: yearly rate of return to the profession (some come back)"
     )
     seeker_exit_rate: float = _param(
-        0.5,
+        0.618,
         0.0,
         10.0,
-        "assumption: yearly rate at which job seekers take work in another sector while they wait",
+        "fitted: yearly rate at which job seekers take work in another sector while they wait "
+        "(experiments.system_fit, chiefly to NSI's hospital RN vacancy; was 0.5, an assumption)",
     )
     agency_max_cover: float = _param(
-        0.5,
+        0.45,
         0.0,
         1.0,
-        "assumption: agency staff can cover at most half of vacant hours "
-        "(credentials, unit knowledge)",
+        "fitted: agency staff cover at most this share of vacant hours (credentials, unit "
+        "knowledge; experiments.system_fit, the contract-labour figures; was 0.5, assumed)",
     )
     agency_hours_factor: float = _param(
         0.9, 0.1, 1.5, "assumption: an agency worker gives 90 % of a contracted week"
@@ -154,20 +157,21 @@ class MarketParameters(ValidatedParameters):
         5.0, 0.0, 5.0, "policy: cap on the agency premium over staff wages (5 = no cap)"
     )
     early_quit_hazard_ltc: float = _param(
-        1.0,
+        13.17,
         1.0,
         20.0,
-        "assumption: multiplier on the quit probability of long-term care staff in their "
-        "first early_tenure_weeks (short early spells among nursing-home staff; Gandhi 2021's "
-        "payroll turnover of about 100 % a year); the excess quits are moves to another "
-        "employer, not exits from the profession",
+        "fitted: multiplier on the quit probability of long-term care nursing staff in their "
+        "first early_tenure_weeks (short early spells; experiments.system_fit, chiefly to "
+        "Gandhi 2021's payroll turnover of about 100 % a year); the excess quits are moves to "
+        "another employer, not exits from the profession",
     )
     time_to_fill_ltc: float = _param(
-        1.0,
+        0.2187,
         0.05,
         2.0,
-        "assumption: multiplier on long-term care's search and onboarding weeks (nursing "
-        "homes hire aides in weeks, not the hospitals' three months)",
+        "fitted: multiplier on long-term care's search and onboarding weeks (nursing homes "
+        "hire aides in weeks, not the hospitals' three months; experiments.system_fit, "
+        "chiefly to AHCA 2008's nursing-facility vacancy)",
     )
     early_tenure_weeks: float = _param(
         26.0,
