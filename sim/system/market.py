@@ -53,7 +53,7 @@ class MarketParameters(ValidatedParameters):
     """
 
     to_agency_share: float = _param(
-        0.054,
+        0.0478,
         0.0,
         1.0,
         "fitted: share of resigning leavers staying in the profession who take agency work "
@@ -75,7 +75,7 @@ class MarketParameters(ValidatedParameters):
         "premium) to this power; a pay cap makes agency work less attractive",
     )
     agency_offer_elasticity: float = _param(
-        3.35,
+        3.8906,
         0.0,
         10.0,
         "fitted: the agency share of movers also scales with the scenario's outside job offers "
@@ -92,14 +92,14 @@ class MarketParameters(ValidatedParameters):
         0.02, 0.0, 1.0, "assumption: yearly rate of return to the profession (some come back)"
     )
     seeker_exit_rate: float = _param(
-        0.618,
+        0.9297,
         0.0,
         10.0,
         "fitted: yearly rate at which job seekers take work in another sector while they wait "
         "(experiments.system_fit, chiefly to NSI's hospital RN vacancy; was 0.5, an assumption)",
     )
     agency_max_cover: float = _param(
-        0.45,
+        0.6165,
         0.0,
         1.0,
         "fitted: agency staff cover at most this share of vacant hours (credentials, unit "
@@ -157,7 +157,7 @@ class MarketParameters(ValidatedParameters):
         5.0, 0.0, 5.0, "policy: cap on the agency premium over staff wages (5 = no cap)"
     )
     early_quit_hazard_ltc: float = _param(
-        13.17,
+        14.166,
         1.0,
         20.0,
         "fitted: multiplier on the quit probability of long-term care nursing staff in their "
@@ -166,7 +166,7 @@ class MarketParameters(ValidatedParameters):
         "another employer, not exits from the profession",
     )
     time_to_fill_ltc: float = _param(
-        0.2187,
+        0.1314,
         0.05,
         2.0,
         "fitted: multiplier on long-term care's search and onboarding weeks (nursing homes "
