@@ -5,7 +5,15 @@ import json
 import numpy as np
 import pytest
 
-from experiments.system_fit import FIT_FILE, FITTED, FitPlan, fit, to_coordinates, to_values
+from experiments.system_fit import (
+    FIT_FILE,
+    FITTED,
+    FitPlan,
+    fit,
+    main,
+    to_coordinates,
+    to_values,
+)
 from sim.system import MarketParameters
 
 TINY = (
@@ -39,3 +47,10 @@ def test_the_market_defaults_are_the_recorded_fit():
     for name, value in record["best"].items():
         assert getattr(defaults, name) == pytest.approx(value, abs=1e-3), name
         assert MarketParameters.__dataclass_fields__[name].metadata["source"].startswith("fitted")
+
+
+def test_the_command_documents_itself(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    assert "Nelder-Mead" in capsys.readouterr().out
