@@ -123,8 +123,10 @@ class HealthSystem(WorkforceModel):
         self.org_exhaustion = np.zeros(self.n_orgs)
         self.unit_burned = np.zeros(n_units)
         post_sector = self.system.org_sector[self.unit_org[layout.post_unit]]
-        # Nursing staff of long-term care (nurses, aides as allied staff; not physicians).
+        # Nursing staff of long-term care (nurses, aides as allied staff; not physicians): the
+        # only posts with a sector quit hazard, so the weekly work touches only them.
         self.post_ltc_nursing = (post_sector == LONG_TERM_CARE) & (layout.post_role != PHYSICIAN)
+        self.ltc_nursing_posts = np.flatnonzero(self.post_ltc_nursing)
         self.sector_quit_hazard = np.ones(layout.post_unit.size)
         if self.market_params is not None:
             self.market = LabourMarket(
@@ -171,17 +173,19 @@ class HealthSystem(WorkforceModel):
 
         Nursing staff of long-term care quit ``early_quit_hazard_ltc`` times as often in their
         first ``early_tenure_weeks`` (short early spells; see MarketParameters). ``multiply``
-        keeps what the interventions wrote; otherwise the lever is set (no intervention ran).
+        keeps what the interventions wrote; otherwise their levers are set (no intervention
+        ran this week; no other post's lever is touched).
         """
         m = self.market.params  # type: ignore[union-attr]
-        early = self.workers.real[R_TENURE_WEEKS] < m.early_tenure_weeks
-        hazard = np.where(self.post_ltc_nursing & early, m.early_quit_hazard_ltc, 1.0)
-        self.sector_quit_hazard = hazard
+        posts = self.ltc_nursing_posts
+        early = self.workers.real[R_TENURE_WEEKS, posts] < m.early_tenure_weeks
+        hazard = np.where(early, m.early_quit_hazard_ltc, 1.0)
+        self.sector_quit_hazard[posts] = hazard
         levers = self.modifiers.post[P_QUIT_HAZARD]
         if multiply:
-            levers *= hazard
+            levers[posts] *= hazard
         else:
-            levers[:] = hazard
+            levers[posts] = hazard
 
     def agency_cover_share(self) -> float:
         """Share of open hours the market's agency workers cover this week.
@@ -209,15 +213,15 @@ class HealthSystem(WorkforceModel):
         """
         if self.market is None:
             return self._market_recruit(leaving, reasons, key, search_weeks)
-        ltc = self.post_ltc_nursing
+        posts = self.ltc_nursing_posts
         events = self.workers.real[R_VACANCY_EVENT_WEEK]
-        before = events[ltc]
+        before = events[posts]
         counts = self._market_recruit(leaving, reasons, key, search_weeks)
-        after = events[ltc]
+        after = events[posts]
         changed = after != before
         scale = self.market.params.time_to_fill_ltc
         after[changed] = self.week + (after[changed] - self.week) * scale
-        events[ltc] = after
+        events[posts] = after
         return counts
 
     def _market_recruit(
