@@ -136,8 +136,8 @@ def report_parts(
         "intro": (
             f"{', '.join(policies)} compared in one simulated health system under "
             f"{', '.join(scenarios)}. Every policy runs on the same burned-in system with the "
-            "same seeds; changes are against no policy. The labour market's settings are "
-            "assumptions, not yet fitted to published system data (last section)."
+            "same seeds; changes are against no policy. Six of the labour market's settings "
+            "are fitted to published system data, the rest are assumptions (last section)."
         ),
         "top": top_lines(summary),
         "headline": _headline(summary),

@@ -46,14 +46,19 @@ def weekly(rate_per_year: float) -> float:
 
 @dataclass(frozen=True)
 class MarketParameters(ValidatedParameters):
-    """Settings of the labour market; none is pinned down by a listed source yet."""
+    """Settings of the labour market: fitted to published system figures or assumptions.
+
+    The fitted ones (source "fitted") come from ``python -m experiments.system_fit``, whose
+    record (targets, seeds, settings, result) is ``sim/system/market_fit.json``.
+    """
 
     to_agency_share: float = _param(
-        0.15,
+        0.0478,
         0.0,
         1.0,
-        "assumption: share of resigning leavers staying in the profession who "
-        "take agency work (no agency-share figure in the evidence file yet)",
+        "fitted: share of resigning leavers staying in the profession who take agency work "
+        "(experiments.system_fit, chiefly to Kaufman Hall 2022's 2 % contract labour before "
+        "the pandemic; was 0.15, an assumption)",
     )
     to_other_sector_share: float = _param(
         0.10,
@@ -69,6 +74,14 @@ class MarketParameters(ValidatedParameters):
         "assumption: the agency share of movers scales with (premium / base "
         "premium) to this power; a pay cap makes agency work less attractive",
     )
+    agency_offer_elasticity: float = _param(
+        3.8906,
+        0.0,
+        10.0,
+        "fitted: the agency share of movers also scales with the scenario's outside job offers "
+        "(sim.scenarios job_market: travel agencies' offers) to this power "
+        "(experiments.system_fit, chiefly to Kaufman Hall 2022's 5-12 % in Feb 2021-Feb 2022)",
+    )
     agency_return_rate: float = _param(
         0.25, 0.0, 5.0, "assumption: yearly rate at which agency workers seek a permanent post"
     )
@@ -79,17 +92,18 @@ class MarketParameters(ValidatedParameters):
         0.02, 0.0, 1.0, "assumption: yearly rate of return to the profession (some come back)"
     )
     seeker_exit_rate: float = _param(
-        0.5,
+        0.9297,
         0.0,
         10.0,
-        "assumption: yearly rate at which job seekers take work in another sector while they wait",
+        "fitted: yearly rate at which job seekers take work in another sector while they wait "
+        "(experiments.system_fit, chiefly to NSI's hospital RN vacancy; was 0.5, an assumption)",
     )
     agency_max_cover: float = _param(
-        0.5,
+        0.6165,
         0.0,
         1.0,
-        "assumption: agency staff can cover at most half of vacant hours "
-        "(credentials, unit knowledge)",
+        "fitted: agency staff cover at most this share of vacant hours (credentials, unit "
+        "knowledge; experiments.system_fit, the contract-labour figures; was 0.5, assumed)",
     )
     agency_hours_factor: float = _param(
         0.9, 0.1, 1.5, "assumption: an agency worker gives 90 % of a contracted week"
@@ -141,6 +155,29 @@ class MarketParameters(ValidatedParameters):
     )
     agency_pay_cap: float = _param(
         5.0, 0.0, 5.0, "policy: cap on the agency premium over staff wages (5 = no cap)"
+    )
+    early_quit_hazard_ltc: float = _param(
+        14.166,
+        1.0,
+        20.0,
+        "fitted: multiplier on the quit probability of long-term care nursing staff in their "
+        "first early_tenure_weeks (short early spells; experiments.system_fit, chiefly to "
+        "Gandhi 2021's payroll turnover of about 100 % a year); the excess quits are moves to "
+        "another employer, not exits from the profession",
+    )
+    time_to_fill_ltc: float = _param(
+        0.1314,
+        0.05,
+        2.0,
+        "fitted: multiplier on long-term care's search and onboarding weeks (nursing homes "
+        "hire aides in weeks, not the hospitals' three months; experiments.system_fit, "
+        "chiefly to AHCA 2008's nursing-facility vacancy)",
+    )
+    early_tenure_weeks: float = _param(
+        26.0,
+        0.0,
+        104.0,
+        "assumption: the early spell is the first six months (a usual probationary period)",
     )
 
 
@@ -214,18 +251,28 @@ class LabourMarket:
 
     # -------------------------------------------------------------------------------------
     def route_leavers(
-        self, role: np.ndarray, sector: np.ndarray, resigned: np.ndarray, left: np.ndarray
+        self,
+        role: np.ndarray,
+        sector: np.ndarray,
+        resigned: np.ndarray,
+        left: np.ndarray,
+        moved: np.ndarray,
+        offers: float = 1.0,
     ) -> None:
         """Send this week's leavers to their first outside place.
 
         Retirements go to retired; leavers the model marks as leaving the profession
-        (sim.turnover.leaves_profession) out of it; other resignations to agency work
-        (``to_agency_share``, scaled by the agency premium), another sector
+        (sim.turnover.leaves_profession) out of it; job-to-job moves (``moved``: the quits a
+        sector's own hazard adds) to job seeking; other resignations to agency work
+        (``to_agency_share``, scaled by the agency premium and by the outside job ``offers``
+        of the week's scenario ^ ``agency_offer_elasticity``), another sector
         (``to_other_sector_share``) or job seeking (the rest; assumptions).
         """
         u = self.rng.random(role.size)
-        stay = self.agency_share + self.params.to_other_sector_share
-        movers = np.where(u < self.agency_share, 1, np.where(u < stay, 2, 0))
+        other = self.params.to_other_sector_share
+        agency = min(self.agency_share * offers**self.params.agency_offer_elasticity, 1.0 - other)
+        movers = np.where(u < agency, 1, np.where(u < agency + other, 2, 0))
+        movers[moved] = 0
         destination = np.where(~resigned, 4, np.where(left, 3, movers))
         np.add.at(self.stocks, (_DESTINATION_PLACE[destination], role), 1)
         np.add.at(self.flows, (sector, destination), 1)

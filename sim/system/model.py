@@ -18,6 +18,8 @@ from sim.layout import (
     D_REASON,
     D_ROLE,
     D_UNIT,
+    P_QUIT_HAZARD,
+    R_TENURE_WEEKS,
     R_VACANCY_EVENT_WEEK,
     S_EXHAUSTION_SUM,
     S_HEADCOUNT,
@@ -38,8 +40,20 @@ from sim.turnover import RESIGNATION
 AGENT_LIMIT = 50_000  # assumption: above this many posts Mesa agent views cost more than they help
 ROLE_HOURS = np.array([r.contracted_hours for r in ROLES])
 NURSE = ROLE_NAMES.index("nurse")
+PHYSICIAN = ROLE_NAMES.index("physician")
+LONG_TERM_CARE = SECTORS.index("long_term_care")
 # Per-organization sums kept each week from week 0 (rows of HealthSystem.org_sums).
-ORG_SUMS = ("leavers", "hires", "agency_hours", "absent_weeks", "headcount_weeks")
+ORG_SUMS = (
+    "leavers",
+    "hires",
+    "agency_hours",
+    "absent_weeks",
+    "headcount_weeks",
+    "agency_hours_second_year",
+)
+SECOND_YEAR = (78, 130)
+"""Weeks of the second year after the default pandemic's onset (week 26: sim.scenarios), when
+Kaufman Hall measured hospitals' contract labour at 5-12 % (Feb 2021 to Feb 2022)."""
 
 
 def market_parameters(market: Any) -> MarketParameters | None:
@@ -108,6 +122,12 @@ class HealthSystem(WorkforceModel):
         self.org_burnout = np.zeros(self.n_orgs)
         self.org_exhaustion = np.zeros(self.n_orgs)
         self.unit_burned = np.zeros(n_units)
+        post_sector = self.system.org_sector[self.unit_org[layout.post_unit]]
+        # Nursing staff of long-term care (nurses, aides as allied staff; not physicians): the
+        # only posts with a sector quit hazard, so the weekly work touches only them.
+        self.post_ltc_nursing = (post_sector == LONG_TERM_CARE) & (layout.post_role != PHYSICIAN)
+        self.ltc_nursing_posts = np.flatnonzero(self.post_ltc_nursing)
+        self.sector_quit_hazard = np.ones(layout.post_unit.size)
         if self.market_params is not None:
             self.market = LabourMarket(
                 self.market_params,
@@ -134,6 +154,7 @@ class HealthSystem(WorkforceModel):
         market = self.market
         if market is None:
             return cost
+        self._write_quit_levers(multiply=True)
         per_nurse = ROLE_HOURS[NURSE] * (1.0 - self.params.admin_share)
         extra = self.modifiers.extra_clinical_hours
         need = int(np.ceil(extra.sum() / per_nurse))
@@ -146,6 +167,25 @@ class HealthSystem(WorkforceModel):
                     cost -= (1.0 - scale) * intervention.mechanism_cost(self)
                     intervention.hours *= scale
         return cost
+
+    def _write_quit_levers(self, multiply: bool) -> None:
+        """This week's sector quit hazards on the quit lever (a market system only).
+
+        Nursing staff of long-term care quit ``early_quit_hazard_ltc`` times as often in their
+        first ``early_tenure_weeks`` (short early spells; see MarketParameters). ``multiply``
+        keeps what the interventions wrote; otherwise their levers are set (no intervention
+        ran this week; no other post's lever is touched).
+        """
+        m = self.market.params  # type: ignore[union-attr]
+        posts = self.ltc_nursing_posts
+        early = self.workers.real[R_TENURE_WEEKS, posts] < m.early_tenure_weeks
+        hazard = np.where(early, m.early_quit_hazard_ltc, 1.0)
+        self.sector_quit_hazard[posts] = hazard
+        levers = self.modifiers.post[P_QUIT_HAZARD]
+        if multiply:
+            levers[posts] *= hazard
+        else:
+            levers[posts] = hazard
 
     def agency_cover_share(self) -> float:
         """Share of open hours the market's agency workers cover this week.
@@ -166,6 +206,27 @@ class HealthSystem(WorkforceModel):
     def _recruit(
         self, leaving: np.ndarray, reasons: np.ndarray, key: np.uint64, search_weeks: float
     ) -> tuple[int, int, int]:
+        """The model's vacancy pass and the market, long-term care's waits scaled.
+
+        Long-term care's searches, reposts and onboarding set this week last
+        ``time_to_fill_ltc`` times as long (nursing homes hire aides in weeks; assumption).
+        """
+        if self.market is None:
+            return self._market_recruit(leaving, reasons, key, search_weeks)
+        posts = self.ltc_nursing_posts
+        events = self.workers.real[R_VACANCY_EVENT_WEEK]
+        before = events[posts]
+        counts = self._market_recruit(leaving, reasons, key, search_weeks)
+        after = events[posts]
+        changed = after != before
+        scale = self.market.params.time_to_fill_ltc
+        after[changed] = self.week + (after[changed] - self.week) * scale
+        events[posts] = after
+        return counts
+
+    def _market_recruit(
+        self, leaving: np.ndarray, reasons: np.ndarray, key: np.uint64, search_weeks: float
+    ) -> tuple[int, int, int]:
         """The model's vacancy pass, then the market: leavers out, offers met by job seekers."""
         first = int(self.departure_log.size[0])
         n_starting, n_filled, n_leavers = super()._recruit(leaving, reasons, key, search_weeks)
@@ -175,11 +236,20 @@ class HealthSystem(WorkforceModel):
         market = self.market
         if market is None:
             return n_starting, n_filled, n_leavers
+        resigned = rows[D_REASON] == RESIGNATION
+        # The quits a sector hazard adds (the share 1 - 1/hazard of its leavers) are moves to
+        # another employer through job seeking, not exits from the profession nor agency work
+        # (assumption; the vacancy pass logs leavers in post order).
+        hazard = self.sector_quit_hazard[np.flatnonzero(leaving)]
+        moved = (market.rng.random(n_leavers) * hazard >= 1.0) & resigned
+        rows[D_LEFT_PROFESSION] &= ~moved
         market.route_leavers(
             rows[D_ROLE],
             self.system.org_sector[leaver_org],
-            rows[D_REASON] == RESIGNATION,
+            resigned,
             rows[D_LEFT_PROFESSION] == 1,
+            moved,
+            self.external.state(self.week).job_market,
         )
         headcount = self.tallies.values[T_HEADCOUNT : T_HEADCOUNT + len(ROLES)]
         market.move_outside(np.maximum(self.posts_by_role - headcount, 0.0))
@@ -214,11 +284,20 @@ class HealthSystem(WorkforceModel):
         return n_starting, n_accepted, n_leavers
 
     def _advance_week(self, apply_interventions: bool) -> None:
-        """One week of the model, then the per-organization sums and burnout prevalence."""
+        """One week of the model, then the per-organization sums and burnout prevalence.
+
+        Sector quit hazards go on the levers first when no intervention writes them this week.
+        """
+        if self.market is not None and not (apply_interventions and self.interventions):
+            self._write_quit_levers(multiply=False)
+        week = self.week
         super()._advance_week(apply_interventions)
         n_units, s, sums = self.n_units, self.workers, self._unit_sums
         org = self.unit_org
-        self.org_sums[2] += np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
+        agency = np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
+        self.org_sums[2] += agency
+        if SECOND_YEAR[0] <= week < SECOND_YEAR[1]:
+            self.org_sums[5] += agency
         self.org_sums[3] += np.bincount(org, sums[S_HEADCOUNT] - sums[S_PRESENT], self.n_orgs)
         self.org_sums[4] += np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
         self.unit_burned = np.bincount(s.unit, s.burned_out, n_units)

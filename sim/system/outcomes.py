@@ -59,10 +59,23 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
             * m.params.cost_scale,
             "cost_agency_premium": agency_hours * mean_wage * m.params.agency_premium,
             "agency_pay": agency_hours * mean_wage * (1.0 + m.params.agency_premium),
+            # The same in the second year after the default pandemic's onset (weeks 78-129).
+            "agency_pay_second_year": m.org_sums[5] * mean_wage * (1.0 + m.params.agency_premium),
             "wage_budget": budget,
         }
     )
     table["vacancy_rate"] = 1.0 - table["filled"] / table["posts"]
+    # By role, for figures published for one profession (RN turnover, nursing staff).
+    for r, role in enumerate(ROLE_NAMES):
+        of_role = rows[D_ROLE] == r
+        table[f"leavers_{role}"] = np.bincount(leaver_org, of_role, n).astype(np.int64)
+        table[f"left_profession_{role}"] = np.bincount(
+            leaver_org, of_role & (rows[D_LEFT_PROFESSION] == 1), n
+        ).astype(np.int64)
+        table[f"filled_{role}"] = np.bincount(post_org, s.filled & (s.role == r), n).astype(
+            np.int64
+        )
+        table[f"posts_{role}"] = np.bincount(post_org, s.role == r, n).astype(np.int64)
     # Spillover: an organization hiring more than it loses gains staff from the shared pool that
     # other organizations' leavers (and newcomers) fed.
     table["net_hires"] = table["hires"] - table["leavers"]
