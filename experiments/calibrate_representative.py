@@ -46,7 +46,7 @@ class RepresentativeSettings:
     seeds: tuple[int, ...] = (101, 102, 103, 104)
     design: dict[str, Any] = field(default_factory=dict)
     refine_evaluations: int = 40
-    refine_minutes: float = 6.0
+    refine_minutes: float = 5.0
     refine_starts: int = 1
     method: str = "nelder-mead"
     step: float = 0.2
@@ -241,8 +241,11 @@ def refine(
     step = settings.step * np.where(x0 + settings.step <= 1.0, 1.0, -1.0)
     bounds = [(0.0, 1.0)] * len(names)
     if settings.method == "nelder-mead":
-        simplex = np.vstack([x0, x0 + np.diag(step)])
+        simplex = np.clip(np.vstack([x0, x0 + np.diag(step)]), 0.0, 1.0)
         options = {"maxfev": budget, "initial_simplex": simplex, "xatol": 1e-3, "fatol": 1e-3}
+        vertices = [dict(zip(names, (lo + u * width).tolist(), strict=True)) for u in simplex]
+        if time.time() < deadline:  # the first simplex in one batch: fewer, fuller rounds
+            evaluator.evaluate(vertices[:budget], "refine", ["simplex"] * min(budget, len(simplex)))
     else:
         options = {"maxfev": budget, "direc": np.diag(step), "xtol": 1e-3, "ftol": 1e-4}
     try:
