@@ -334,6 +334,7 @@ def calibrate(
         TARGETS,
         mapper=mapper,
         cache=out_dir / "representative_evaluations.jsonl",
+        resume=bool(cfg.resume),
         defaults=defaults,
         log=log,
     )

@@ -131,7 +131,8 @@ class CrnEvaluator:
     """Simulates parameter sets on the same seeds (common random numbers), with a cache file.
 
     Each evaluated set's per-seed target values are appended to ``cache`` (JSON lines); a set
-    already in it is not simulated again, so a stopped choice resumes where it was.
+    already in it (same values, seeds and ``context``, e.g. the design) is not simulated again,
+    so a stopped choice resumes where it was.
     """
 
     def __init__(
@@ -141,9 +142,10 @@ class CrnEvaluator:
         targets: Sequence[Target],
         mapper: Mapper = in_process,
         cache: Path | None = None,
+        context: str = "",
     ) -> None:
         self.simulator, self.seeds, self.targets = simulator, tuple(seeds), tuple(targets)
-        self.mapper, self.cache = mapper, cache
+        self.mapper, self.cache, self.context = mapper, cache, context
         self.simulations = 0
         self._stored: dict[str, list[dict[str, float]]] = {}
         if cache is not None and cache.exists():
@@ -153,7 +155,7 @@ class CrnEvaluator:
 
     def _key(self, params: Mapping[str, float]) -> str:
         values = sorted((k, float(f"{float(v):.12g}")) for k, v in params.items())
-        return json.dumps([values, list(self.seeds)])
+        return json.dumps([values, list(self.seeds), self.context])
 
     def evaluate(
         self, sets: Sequence[Mapping[str, float]], stage: str, labels: Sequence[str]
@@ -345,6 +347,7 @@ def choose_representative(
     *,
     mapper: Mapper = in_process,
     cache: Path | None = None,
+    resume: bool = False,
     defaults: Mapping[str, float] | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> Choice:
@@ -352,10 +355,14 @@ def choose_representative(
 
     ``simulator(params, seed)`` is simulated at ``design`` (already the evaluation design);
     ``defaults``, when given and ``settings.compare_defaults``, is evaluated alongside as a
-    reference (reported, never chosen).
+    reference (reported, never chosen). The ``cache`` file is reused with ``resume``, else
+    started anew.
     """
     t0 = time.time()
-    evaluator = CrnEvaluator(simulator, settings.seeds, targets, mapper, cache)
+    if cache is not None and not resume:
+        cache.unlink(missing_ok=True)
+    context = json.dumps(dataclasses.asdict(design))
+    evaluator = CrnEvaluator(simulator, settings.seeds, targets, mapper, cache, context)
     picked = closest_particles(distances, settings.candidates)
     log(
         f"representative point: the {len(picked)} closest particles on seeds "

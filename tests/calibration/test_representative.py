@@ -143,3 +143,19 @@ def test_evaluation_design_overrides_are_checked():
         Design(hospitals=4)
     )
     assert precise.hospitals == 16
+
+
+def test_a_resumed_choice_simulates_nothing_again(tmp_path):
+    """With ``resume`` the cache replays the whole choice, refinement included; without it the
+    cache is started anew."""
+    toy = Toy()
+    draws = pd.DataFrame({"a": [0.2, 0.3, 0.6, 0.4], "b": [0.7, 0.5, 0.2, 0.9]})
+    settings = RepresentativeSettings(candidates=2, seeds=(1, 2), refine_evaluations=12)
+    args = (toy, draws, [1.0] * 4, [0.3, 0.2, 0.1, 0.4], PRIORS, settings, Design(), TARGETS)
+    cache = tmp_path / "evaluations.jsonl"
+    first = choose_representative(*args, cache=cache)
+    calls = toy.calls
+    again = choose_representative(*args, cache=cache, resume=True)
+    assert toy.calls == calls and again.simulations == 0 and again.params == first.params
+    choose_representative(*args, cache=cache)
+    assert toy.calls == 2 * calls
