@@ -53,6 +53,7 @@ class RepresentativeSettings:
     box_low: float = 0.05
     box_high: float = 0.95
     compare_defaults: bool = True
+    refine_from_defaults: bool = False
 
     def __post_init__(self) -> None:
         require_counts("representative", self, ("candidates", "refine_starts"))
@@ -81,11 +82,11 @@ class RepresentativeSettings:
                 f"representative.box_low, box_high = {self.box_low}, {self.box_high}; allowed: "
                 "0 <= box_low < box_high <= 1"
             )
-        if not isinstance(self.compare_defaults, bool):
-            raise ValueError(
-                f"representative.compare_defaults = {self.compare_defaults!r}; allowed: true or "
-                "false"
-            )
+        for name in ("compare_defaults", "refine_from_defaults"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(
+                    f"representative.{name} = {getattr(self, name)!r}; allowed: true or false"
+                )
 
     def evaluation_design(self, design: Design) -> Design:
         """``design`` with this block's overrides (its fields checked by :class:`Design`)."""
@@ -215,14 +216,14 @@ def refine(
 ) -> list[Evaluation]:
     """Bounded local minimization of the loss from ``start`` within ``box``; every evaluation.
 
-    The search runs in the unit cube scaled to the box (``box`` is widened to contain
-    ``start``); the initial simplex (Nelder-Mead) or directions (Powell) step ``settings.step``
-    of the box's width along each parameter. It stops after ``budget`` evaluations, at
-    ``deadline`` (a ``time.time()``), or when scipy converges.
+    The search runs in the unit cube scaled to the box, from ``start`` projected into it (every
+    evaluated set lies inside the box); the initial simplex (Nelder-Mead) or directions
+    (Powell) step ``settings.step`` of the box's width along each parameter. It stops after
+    ``budget`` evaluations, at ``deadline`` (a ``time.time()``), or when scipy converges.
     """
     names = list(box)
-    lo = np.array([min(box[n][0], start[n]) for n in names], dtype=float)
-    hi = np.array([max(box[n][1], start[n]) for n in names], dtype=float)
+    lo = np.array([box[n][0] for n in names], dtype=float)
+    hi = np.array([box[n][1] for n in names], dtype=float)
     width = np.where(hi > lo, hi - lo, 1.0)
     x0 = np.clip((np.array([start[n] for n in names], dtype=float) - lo) / width, 0.0, 1.0)
     evaluated: list[Evaluation] = []
@@ -354,9 +355,10 @@ def choose_representative(
     """Rank the closest particles on common random numbers, refine the best, return the choice.
 
     ``simulator(params, seed)`` is simulated at ``design`` (already the evaluation design);
-    ``defaults``, when given and ``settings.compare_defaults``, is evaluated alongside as a
-    reference (reported, never chosen). The ``cache`` file is reused with ``resume``, else
-    started anew.
+    ``defaults``, when given and ``settings.compare_defaults`` or ``refine_from_defaults``, is
+    evaluated alongside as a reference (reported, never chosen itself); with
+    ``refine_from_defaults`` the search also starts from it, projected into the box. The
+    ``cache`` file is reused with ``resume``, else started anew.
     """
     t0 = time.time()
     if cache is not None and not resume:
@@ -371,7 +373,7 @@ def choose_representative(
     sets = [{k: float(v) for k, v in draws.iloc[i].items()} for i in picked]
     labels = [str(i) for i in picked]
     evaluations = evaluator.evaluate(sets, "candidate", labels)
-    if defaults is not None and settings.compare_defaults:
+    if defaults is not None and (settings.compare_defaults or settings.refine_from_defaults):
         evaluations += evaluator.evaluate([dict(defaults)], "defaults", ["sim/parameters.py"])
     for e in evaluations:
         log(f"  {e.stage} {e.label}: {e.hits} hits ({e.hits_mc} within 2 s.e.), loss {e.loss:.2f}")
@@ -386,10 +388,12 @@ def choose_representative(
     if settings.refine_evaluations:
         deadline = time.time() + 60.0 * settings.refine_minutes
         starts = ranked[: settings.refine_starts]
+        if settings.refine_from_defaults:
+            starts += [e for e in evaluations if e.stage == "defaults"]
         share = max(settings.refine_evaluations // len(starts), 1)
         for k, start in enumerate(starts):
             log(
-                f"refinement from particle {start.label} ({settings.method}, up to {share} "
+                f"refinement from {start.stage} {start.label} ({settings.method}, up to {share} "
                 f"evaluations, until {settings.refine_minutes} min)"
             )
             evaluations += refine(

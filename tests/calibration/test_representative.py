@@ -65,9 +65,8 @@ def test_refinement_recovers_the_known_optimum_from_an_abc_posterior(tmp_path):
     table = choice.table()
     assert table["chosen"].sum() == 1 and len(table) == len(choice.evaluations) <= 3 + 60
     refined = table[table["stage"] == "refine"]
-    for p in PRIORS:  # inside the posterior's quantile box (widened to hold the start)
-        low = min(choice.box[p.name][0], refined[p.name].iloc[0])
-        high = max(choice.box[p.name][1], refined[p.name].iloc[0])
+    for p in PRIORS:  # inside the posterior's quantile box
+        low, high = choice.box[p.name]
         assert refined[p.name].between(low - 1e-12, high + 1e-12).all()
 
 
@@ -126,6 +125,7 @@ def test_no_refinement_and_defaults_as_a_reference():
         ({"box_low": 0.9, "box_high": 0.5}, "representative.box_low"),
         ({"step": 0.0}, "representative.step"),
         ({"refine_minutes": 0}, "representative.refine_minutes"),
+        ({"refine_from_defaults": "yes"}, "representative.refine_from_defaults"),
     ],
 )
 def test_bad_settings_name_the_setting(changes, message):
@@ -159,3 +159,28 @@ def test_a_resumed_choice_simulates_nothing_again(tmp_path):
     assert toy.calls == calls and again.simulations == 0 and again.params == first.params
     choose_representative(*args, cache=cache)
     assert toy.calls == 2 * calls
+
+
+def test_refinement_can_start_from_the_defaults_inside_the_box():
+    """refine_from_defaults adds a start at the defaults projected into the box; the defaults'
+    own evaluation is never the choice."""
+    toy = Toy()
+    draws = pd.DataFrame({"a": [0.2, 0.25, 0.6, 0.4], "b": [0.5, 0.45, 0.6, 0.55]})
+    settings = RepresentativeSettings(
+        candidates=2, seeds=(1, 2), refine_evaluations=20, refine_from_defaults=True
+    )
+    choice = choose_representative(
+        toy,
+        draws,
+        [1.0] * 4,
+        [0.3, 0.2, 0.1, 0.4],
+        PRIORS,
+        settings,
+        Design(),
+        TARGETS,
+        defaults={"a": A_STAR, "b": 0.95},
+    )
+    table = choice.table()
+    from_defaults = table[table["label"].str.startswith("2.")]
+    assert len(from_defaults) and choice.best.stage == "refine"
+    assert from_defaults["b"].max() <= choice.box["b"][1] + 1e-12  # projected into the box
