@@ -430,6 +430,7 @@ def calibrate(
             "eval": list(eval_seeds),
         },
         "representative": choice.provenance(),
+        "abc_distances": [round(float(d), 5) for d in result.distances],  # row order
         "simulations": result.simulations,
         "abc_seconds": round(abc_seconds, 1),
         "coverage": {"hit": hits, "targets": len(predictive)},
