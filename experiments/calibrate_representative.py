@@ -36,6 +36,8 @@ from experiments.calibration_model import Design
 from sim.inputs import require_counts
 
 METHODS = ("nelder-mead", "powell")
+RANKS = ("hits", "hits_mc", "loss")
+"""Ranking of evaluated sets: targets inside first (or inside within 2 MC s.e.), or loss only."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class RepresentativeSettings:
     box_high: float = 0.95
     compare_defaults: bool = True
     refine_from_defaults: bool = False
+    rank: str = "hits"
 
     def __post_init__(self) -> None:
         require_counts("representative", self, ("candidates", "refine_starts"))
@@ -73,6 +76,8 @@ class RepresentativeSettings:
             raise ValueError(
                 f"representative.refine_minutes = {self.refine_minutes}; allowed: (0, 1440]"
             )
+        if self.rank not in RANKS:
+            raise ValueError(f"representative.rank = {self.rank!r}; allowed: {list(RANKS)}")
         if self.method not in METHODS:
             raise ValueError(f"representative.method = {self.method!r}; allowed: {list(METHODS)}")
         if not 0.0 < self.step <= 1.0:
@@ -115,10 +120,12 @@ class Evaluation:
     hits_mc: int  # ... or within twice the mean's Monte Carlo standard error of it
     loss: float
 
-    @property
-    def rank_key(self) -> tuple[int, float]:
-        """Sort key: most targets hit first, then the smallest loss."""
-        return (-self.hits, self.loss)
+    def rank_key(self, rank: str = "hits") -> tuple[int, float]:
+        """Sort key: most targets hit by ``rank`` (a field) first, then the smallest loss.
+
+        ``rank="loss"`` ranks by the loss only.
+        """
+        return (0 if rank == "loss" else -getattr(self, rank), self.loss)
 
 
 def score(rows: Sequence[Mapping[str, float]], targets: Sequence[Target]) -> tuple[int, int, float]:
@@ -234,7 +241,7 @@ def refine(
         params = dict(zip(names, (lo + np.clip(u, 0.0, 1.0) * width).tolist(), strict=True))
         (e,) = evaluator.evaluate([params], "refine", [f"{tag}{len(evaluated) + 1}"])
         evaluated.append(e)
-        best = min(evaluated, key=lambda x: x.rank_key)
+        best = min(evaluated, key=lambda x: x.rank_key(settings.rank))
         log(
             f"refinement {tag}{len(evaluated)}/{budget}: loss {e.loss:.2f}, {e.hits} hits "
             f"(best so far {best.loss:.2f}, {best.hits} hits)"
@@ -270,6 +277,7 @@ class Choice:
     seeds: tuple[int, ...]
     simulations: int
     seconds: float
+    rank: str = "hits"
 
     def table(self) -> pd.DataFrame:
         """One row per evaluated set: stage, label, hits, loss, chosen, parameter values."""
@@ -314,9 +322,11 @@ class Choice:
         """What the posterior's provenance records about the choice."""
         return {
             "rule": "every candidate on the same seeds (common random numbers) at a precise "
-            "design; most targets inside their interval first, then the smallest loss; then a "
+            "design, ranked by `rank` (hits: most targets inside their interval first, then the "
+            "smallest loss; hits_mc: the same within 2 MC s.e.; loss: the loss only); then a "
             "bounded local search of the loss inside the posterior's quantile box from the best "
             "candidates; the best evaluated set by the same rule",
+            "rank": self.rank,
             "design": dataclasses.asdict(self.design),
             "seeds": list(self.seeds),
             "box": {k: list(v) for k, v in self.box.items()},
@@ -377,7 +387,9 @@ def choose_representative(
         evaluations += evaluator.evaluate([dict(defaults)], "defaults", ["sim/parameters.py"])
     for e in evaluations:
         log(f"  {e.stage} {e.label}: {e.hits} hits ({e.hits_mc} within 2 s.e.), loss {e.loss:.2f}")
-    ranked = sorted((e for e in evaluations if e.stage == "candidate"), key=lambda e: e.rank_key)
+    ranked = sorted(
+        (e for e in evaluations if e.stage == "candidate"), key=lambda e: e.rank_key(settings.rank)
+    )
     bounds = {p.name: (p.low, p.high) for p in priors}
     box = {
         name: (max(lo, bounds[name][0]), min(hi, bounds[name][1]))
@@ -399,7 +411,9 @@ def choose_representative(
             evaluations += refine(
                 evaluator, start.params, box, settings, share, deadline, log, f"{k + 1}."
             )
-    best = min((e for e in evaluations if e.stage != "defaults"), key=lambda e: e.rank_key)
+    best = min(
+        (e for e in evaluations if e.stage != "defaults"), key=lambda e: e.rank_key(settings.rank)
+    )
     log(
         f"representative point: {best.stage} {best.label}, {best.hits}/{len(targets)} targets "
         f"inside, loss {best.loss:.2f}"
@@ -413,4 +427,5 @@ def choose_representative(
         settings.seeds,
         evaluator.simulations,
         time.time() - t0,
+        settings.rank,
     )

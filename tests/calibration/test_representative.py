@@ -91,7 +91,10 @@ def test_ranking_puts_targets_hit_before_the_loss():
     """More targets inside their interval wins over a smaller loss."""
     more_hits = Evaluation("candidate", "a", {}, (), 2, 2, 5.0)
     smaller_loss = Evaluation("candidate", "b", {}, (), 1, 1, 1.0)
-    assert min([smaller_loss, more_hits], key=lambda e: e.rank_key) is more_hits
+    assert min([smaller_loss, more_hits], key=lambda e: e.rank_key()) is more_hits
+    assert min([more_hits, smaller_loss], key=lambda e: e.rank_key("loss")) is smaller_loss
+    more_mc = Evaluation("candidate", "c", {}, (), 1, 3, 9.0)
+    assert min([more_hits, more_mc], key=lambda e: e.rank_key("hits_mc")) is more_mc
 
 
 def test_no_refinement_and_defaults_as_a_reference():
@@ -126,6 +129,7 @@ def test_no_refinement_and_defaults_as_a_reference():
         ({"step": 0.0}, "representative.step"),
         ({"refine_minutes": 0}, "representative.refine_minutes"),
         ({"refine_from_defaults": "yes"}, "representative.refine_from_defaults"),
+        ({"rank": "best"}, "representative.rank"),
     ],
 )
 def test_bad_settings_name_the_setting(changes, message):
