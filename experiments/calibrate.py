@@ -29,8 +29,9 @@ Method (docs/calibration.md):
    (``posterior=default`` of the experiments). The model's defaults are not changed: they stay
    the point fit in sim/posteriors/point_fit.json until a representative point reproduces the
    mechanism targets (docs/calibration.md).
-5. **Representative point**: of the ``representative_candidates`` particles with the smallest
-   ABC distance, the one whose mean over ``eval_seeds`` fits best (its fit table is written).
+5. **Representative point** (:mod:`experiments.calibrate_representative`): the particles with
+   the smallest ABC distance on common seeds at a precise design, ranked by targets hit, then
+   loss; a bounded local search of the loss inside the posterior's support refines the best.
 6. **Diagnostics**: posterior predictive simulations of ``predictive_draws`` draws (fresh seeds)
    against every published interval, prior vs posterior, correlations, convergence; the
    pandemic surge run forward from the representative point.
@@ -56,8 +57,6 @@ from omegaconf import DictConfig, OmegaConf
 
 from analysis.calibration import TARGETS, fit_table, plot_target, table_markdown
 from analysis.calibration_diagnostics import (
-    closest_particles,
-    evaluation_loss,
     parameter_markdown,
     parameter_table,
     plot_convergence,
@@ -73,6 +72,7 @@ from analysis.calibration_diagnostics import (
 from analysis.comparison import to_markdown
 from experiments.batch_map import LaunchedMap, Mapper, in_process, launcher_overrides
 from experiments.calibrate_abc import AbcResult, AbcSettings, Prior, run_abc, simulate_sets
+from experiments.calibrate_representative import RepresentativeSettings, choose_representative
 from experiments.calibration_model import (
     Design,
     TargetSimulator,
@@ -95,15 +95,24 @@ PREDICTIVE_SEED = 900_000
 
 def _schema(cls: type, name: str, doc: str) -> type:
     """A structured-config node with the fields and defaults of a settings dataclass."""
+
+    def spec(f: dataclasses.Field) -> tuple[str, Any, Any]:
+        if f.default is dataclasses.MISSING:  # a default factory (a dict of overrides)
+            return (f.name, f.type, field(default_factory=f.default_factory))
+        if f.type == tuple[int, ...]:  # a list in the config
+            return (f.name, list[int], field(default_factory=lambda d=f.default: list(d)))
+        return (f.name, f.type, field(default=f.default))
+
     return dataclasses.make_dataclass(
-        name,
-        [(f.name, f.type, field(default=f.default)) for f in dataclasses.fields(cls)],
-        namespace={"__doc__": doc},
+        name, [spec(f) for f in dataclasses.fields(cls)], namespace={"__doc__": doc}
     )
 
 
 DesignSchema = _schema(Design, "DesignSchema", "What is simulated per parameter set (design).")
 AbcSchema = _schema(AbcSettings, "AbcSchema", "ABC-SMC settings (abc; checked by AbcSettings).")
+RepresentativeSchema = _schema(
+    RepresentativeSettings, "RepresentativeSchema", "How the representative point is chosen."
+)
 
 
 @dataclass
@@ -124,8 +133,7 @@ class CalibrationSchema:
     abc: Any = field(default_factory=AbcSchema)
     pilot_seeds: list[int] = field(default_factory=list)
     predictive_draws: int = 100
-    eval_seeds: list[int] = field(default_factory=list)
-    representative_candidates: int = 10
+    representative: Any = field(default_factory=RepresentativeSchema)
     resume: bool = False
     output_dir: str | None = None
     posterior_path: str | None = None
@@ -161,9 +169,9 @@ class Plan:
     design: Design
     abc: AbcSettings
     pilot_seeds: tuple[int, ...]
-    eval_seeds: tuple[int, ...]
     predictive_draws: int
-    representative_candidates: int
+    representative: RepresentativeSettings
+    eval_design: Design
 
 
 def _seeds(cfg: DictConfig, key: str) -> tuple[int, ...]:
@@ -180,17 +188,12 @@ def parse_config(cfg: DictConfig) -> Plan:
         ValueError: unknown parameter, bad range, bad seeds, ABC settings or design, or a
             shipped-default posterior that would not cover sim/parameters.py's calibrated fields.
     """
-    pilot, evals = _seeds(cfg, "pilot_seeds"), _seeds(cfg, "eval_seeds")
+    pilot = _seeds(cfg, "pilot_seeds")
     if len(pilot) < 2:
         raise ValueError(f"pilot_seeds = {list(pilot)}; allowed: at least 2 seeds (an SD)")
     draws = cfg.predictive_draws
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 2:
         raise ValueError(f"predictive_draws = {draws!r}; allowed: a whole number >= 2")
-    candidates = cfg.representative_candidates
-    if isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1:
-        raise ValueError(
-            f"representative_candidates = {candidates!r}; allowed: a whole number >= 1"
-        )
     abc = AbcSettings(**OmegaConf.to_container(cfg.abc))  # type: ignore[arg-type]
     fields = {f.name: f for f in dataclasses.fields(ModelParameters)}
     priors = []
@@ -220,7 +223,9 @@ def parse_config(cfg: DictConfig) -> Plan:
                 f"{sorted(names ^ set(CALIBRATED_FIELDS))} (set posterior_path=null or elsewhere)"
             )
     design = Design(**OmegaConf.to_container(cfg.design))  # type: ignore[arg-type]
-    return Plan(tuple(priors), design, abc, pilot, evals, int(draws), int(candidates))
+    representative = RepresentativeSettings(**OmegaConf.to_container(cfg.representative))  # type: ignore[arg-type]
+    eval_design = representative.evaluation_design(design)
+    return Plan(tuple(priors), design, abc, pilot, int(draws), representative, eval_design)
 
 
 def _is_shipped_default(path: str) -> bool:
@@ -318,27 +323,23 @@ def calibrate(
     abc_seconds = time.time() - t0
     log(f"ABC-SMC done: {result.simulations} simulations, {len(result.generations)} generations")
     priors = {p.name: (p.low, p.high, p.source) for p in plan.priors}
-    candidates = closest_particles(result.distances, plan.representative_candidates)
-    log(
-        f"representative point: the {len(candidates)} closest particles, each on eval seeds "
-        f"{list(plan.eval_seeds)}"
+    choice = choose_representative(
+        TargetSimulator(plan.eval_design, base_seed=plan.abc.seed),
+        result.draws,
+        result.weights,
+        result.distances,
+        plan.priors,
+        plan.representative,
+        plan.eval_design,
+        TARGETS,
+        mapper=mapper,
+        cache=out_dir / "representative_evaluations.jsonl",
+        resume=bool(cfg.resume),
+        defaults=defaults,
+        log=log,
     )
-    candidate_rows = simulate_sets(
-        simulator,
-        [result.draws.iloc[i].to_dict() for i in candidates for _ in plan.eval_seeds],
-        [s for _ in candidates for s in plan.eval_seeds],
-        mapper,
-    )
-    n_eval = len(plan.eval_seeds)
-    per_candidate = [candidate_rows[j * n_eval : (j + 1) * n_eval] for j in range(len(candidates))]
-    losses = [evaluation_loss(rows, TARGETS) for rows in per_candidate]
-    best = int(np.argmin(losses))
-    rep_row, rep_rows = candidates[best], per_candidate[best]
-    representative = {k: float(v) for k, v in result.draws.iloc[rep_row].items()}
-    choice = [
-        {"particle": i, "abc_distance": float(result.distances[i]), "eval_loss": float(v)}
-        for i, v in zip(candidates, losses, strict=True)
-    ]
+    representative, rep_rows = choice.params, list(choice.best.rows)
+    eval_seeds = plan.representative.seeds
 
     log(f"posterior predictive: {plan.predictive_draws} draws by weight, fresh seeds")
     posterior = _posterior(result, representative, "draft", {})
@@ -360,7 +361,7 @@ def calibrate(
                 list(cfg.pandemic.years),
                 plan.design,
             )
-            for s in plan.eval_seeds
+            for s in eval_seeds
         ]
     )
     params_table = parameter_table(result.draws, result.weights, priors)
@@ -388,6 +389,7 @@ def calibrate(
     _write_csv(corr.reset_index(names="parameter"), out_dir / "correlations.csv")
     _write_csv(result.generations, out_dir / "generations.csv")
     _write_csv(fit, out_dir / "fit_table.csv")
+    _write_csv(choice.table(), out_dir / "representative.csv")
     _write_csv(later, out_dir / "later_years.csv")
     _write_csv(_frame(pilot, plan.pilot_seeds), out_dir / "pilot.csv")
     hits = int(predictive["hit"].sum())
@@ -405,9 +407,7 @@ def calibrate(
             "## Convergence by generation\n",
             to_markdown(result.generations.drop(columns="end_time").round(4)) + "\n",
             "## Representative point on the evaluation seeds\n",
-            f"Particle {rep_row} (ABC distance {result.distances[rep_row]:.2f}), the best of the "
-            f"{len(candidates)} closest particles by its loss over the evaluation seeds "
-            f"({losses[best]:.1f}; the others {', '.join(f'{v:.1f}' for v in losses)}).\n",
+            choice.markdown(len(TARGETS)),
             table_markdown(fit),
             "## Later years (not fitted): pandemic surge run forward\n",
             later_years_markdown(later),
@@ -427,11 +427,10 @@ def calibrate(
             "abc_seed": plan.abc.seed,
             "pilot": list(plan.pilot_seeds),
             "predictive": predictive_seeds,
-            "eval": list(plan.eval_seeds),
+            "eval": list(eval_seeds),
         },
-        "representative": "of the representative_candidates particles with the smallest ABC "
-        "distance, the one whose mean over the eval seeds has the smallest loss",
-        "representative_candidates": choice,
+        "representative": choice.provenance(),
+        "abc_distances": [round(float(d), 5) for d in result.distances],  # row order
         "simulations": result.simulations,
         "abc_seconds": round(abc_seconds, 1),
         "coverage": {"hit": hits, "targets": len(predictive)},

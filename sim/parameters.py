@@ -29,7 +29,15 @@ def _param(default: Any, low: float | None, high: float | None, source: str) -> 
     return field(default=default, metadata={"low": low, "high": high, "source": source})
 
 
-DEFAULT_POSTERIOR_INFO = Path(__file__).with_name("posteriors") / "point_fit.json"
+CALIBRATED_DEFAULTS = "point_fit"
+"""The file of ``sim/posteriors/`` whose ``representative`` point gives the calibrated defaults.
+
+``"point_fit"``: the block Nelder-Mead point fit. ``"default"``: the representative point that
+``python -m experiments.calibrate`` writes with the shipped posterior (``default.json``); any
+posterior's ``<name>.json`` written by the command has the same ``representative`` mapping.
+Switching this one name switches every calibrated default (docs/calibration.md).
+"""
+DEFAULT_POSTERIOR_INFO = Path(__file__).with_name("posteriors") / f"{CALIBRATED_DEFAULTS}.json"
 """Where the calibrated defaults come from (its ``representative`` mapping)."""
 
 
@@ -66,7 +74,8 @@ def _calibrated(name: str, low: float, high: float, source: str) -> Any:
         _REPRESENTATIVE[name],
         low,
         high,
-        f"calibrated (point fit, sim/posteriors/point_fit.json; docs/calibration.md): {source}",
+        f"calibrated (sim/posteriors/{DEFAULT_POSTERIOR_INFO.name}; docs/calibration.md): "
+        f"{source}",
     )
 
 

@@ -11,7 +11,7 @@ import yaml
 
 from analysis.calibration import TARGETS
 from experiments.calibrate import load_config, parse_config
-from sim.parameters import CALIBRATED_FIELDS
+from sim.parameters import CALIBRATED_FIELDS, _representative_point
 from sim.posterior import load_posterior
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,10 @@ def test_default_config_is_valid():
         ("abc.max_minutes=0", "abc.max_minutes"),
         ("abc.jobs=0", "abc.jobs"),
         ("pilot_seeds=[1]", "pilot_seeds"),
-        ("eval_seeds=[]", "eval_seeds"),
+        ("representative.seeds=[]", "representative.seeds"),
+        ("representative.method=bfgs", "representative.method"),
+        ("representative.design.hospitals=2", "representative.design.hospitals"),
+        ("+representative.design.speed=2", "representative.design.speed is not a design"),
         ("predictive_draws=1", "predictive_draws"),
         ("+parameters.speed={low:0,high:1,source:x}", "not a numeric model parameter"),
         ("parameters.workload_effect.high=99", "leaves the model's allowed"),
@@ -152,3 +155,10 @@ def test_quick_preset_runs_under_hydra(tmp_path):
         assert (run / "figures" / f"{name}.png").stat().st_size > 0
     assert len(pd.read_csv(run / "generations.csv")) >= 1
     assert "Coverage:" in (run / "diagnostics.md").read_text()
+    chosen = pd.read_csv(run / "representative.csv")
+    assert chosen["chosen"].sum() == 1 and set(chosen["stage"]) >= {"candidate", "defaults"}
+    best = chosen[chosen["chosen"]].iloc[0]
+    assert post.representative == pytest.approx({k: best[k] for k in CALIBRATED_FIELDS})
+    assert post.provenance["representative"]["seeds"] == [101, 102]
+    # sim/parameters.py can take its defaults from this file (CALIBRATED_DEFAULTS).
+    assert _representative_point(run / "posterior.json") == pytest.approx(post.representative)
