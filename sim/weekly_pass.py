@@ -9,8 +9,9 @@ the worker pass is the order of the step's stages 3-6.
 """
 
 import numpy as np
+from numba import prange
 
-from sim.jit import compiled
+from sim.jit import compiled, compiled_in_order, twins
 from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
@@ -91,7 +92,7 @@ from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.safety import incident_probability
 from sim.state import VIOLENCE_SEVERITY
-from sim.tallies import Coefficients
+from sim.tallies import FTE_HOURS, Coefficients
 from sim.turnover import (
     RESIGNATION,
     RETIREMENT,
@@ -121,7 +122,6 @@ from sim.workload import absence_probability, long_absence_probability, producti
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 # Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
 _PHYSICIAN = ROLE_NAMES.index("physician")
-FTE_HOURS = 37.5  # hours of one full-time equivalent week
 
 
 # Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4 (5-8);
@@ -131,8 +131,8 @@ _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
 
 
-@compiled
-def staffing_pass(
+def _staffing(
+    chunks: np.ndarray,
     real: np.ndarray,
     flags: np.ndarray,
     unit: np.ndarray,
@@ -148,34 +148,67 @@ def staffing_pass(
 
     ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
     posts and of posts on long-term sick leave (both open to agency cover), staff present,
-    headcount, sum of exhaustion.
+    headcount, sum of exhaustion. Chunks hold whole units (sim.jit.post_chunks), so each unit's
+    sums are added in post order; each chunk lists its open posts, whose wage-hours are added in
+    post order after the loop, as one serial loop would (the same rounding).
     """
-    vacant_wage_hours = 0.0
-    for i in range(unit.size):
-        u = unit[i]
-        clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
-        if not flags[F_FILLED, i]:
-            flags[F_ABSENT, i] = False
-            unit_sums[S_OPEN_HOURS, u] += clinical
-            vacant_wage_hours += clinical * role_wage[role[i]]
-            continue
-        unit_sums[S_HEADCOUNT, u] += 1.0
-        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
-        if real[R_ABSENCE_WEEKS, i] > 0.0:
-            # Long-term sick leave: off the roster; agency may cover the post as if vacant.
-            flags[F_ABSENT, i] = True
-            unit_sums[S_OPEN_HOURS, u] += clinical
-            vacant_wage_hours += clinical * role_wage[role[i]]
-            continue
-        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
-            sick_leave_rate, real[R_EXHAUSTION, i]
-        )
-        flags[F_ABSENT, i] = off
-        if not off:
-            unit_sums[S_PRESENT, u] += 1.0
-            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
-                real[R_TENURE_WEEKS, i], ramp_up_weeks
+    open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
+    n_open = np.zeros(chunks.size - 1, dtype=np.int64)
+    for ch in prange(chunks.size - 1):
+        first = chunks[ch]
+        k = first
+        for i in range(first, chunks[ch + 1]):
+            u = unit[i]
+            clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
+            if not flags[F_FILLED, i]:
+                flags[F_ABSENT, i] = False
+                unit_sums[S_OPEN_HOURS, u] += clinical
+                open_posts[k] = i
+                k += 1
+                continue
+            unit_sums[S_HEADCOUNT, u] += 1.0
+            unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
+            if real[R_ABSENCE_WEEKS, i] > 0.0:
+                # Long-term sick leave: off the roster; agency may cover the post as if vacant.
+                flags[F_ABSENT, i] = True
+                unit_sums[S_OPEN_HOURS, u] += clinical
+                open_posts[k] = i
+                k += 1
+                continue
+            off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
+                sick_leave_rate, real[R_EXHAUSTION, i]
             )
+            flags[F_ABSENT, i] = off
+            if not off:
+                unit_sums[S_PRESENT, u] += 1.0
+                unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
+                    real[R_TENURE_WEEKS, i], ramp_up_weeks
+                )
+        n_open[ch] = k - first
+    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
+
+
+staffing_pass = twins(_staffing)
+
+
+@compiled_in_order
+def _open_wage_hours(
+    chunks: np.ndarray,
+    n_open: np.ndarray,
+    open_posts: np.ndarray,
+    real: np.ndarray,
+    unit: np.ndarray,
+    role: np.ndarray,
+    clinical_share: np.ndarray,
+    role_wage: np.ndarray,
+) -> float:
+    """Wage-hours of the open posts each chunk listed, added in post order."""
+    vacant_wage_hours = 0.0
+    for ch in range(chunks.size - 1):
+        for k in range(chunks[ch], chunks[ch] + n_open[ch]):
+            i = open_posts[k]
+            clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[unit[i]]
+            vacant_wage_hours += clinical * role_wage[role[i]]
     return vacant_wage_hours
 
 
