@@ -27,6 +27,7 @@ compiled_in_order = njit(
     cache=True,
     error_model="numpy",
     fastmath={"nnan", "ninf", "nsz", "arcp", "contract", "afn"},
+    nogil=True,
 )
 
 # Assumption (measured on the project's 2-core machine): below this many posts a week's passes

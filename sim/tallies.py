@@ -166,6 +166,8 @@ def coefficients_for(p: "ModelParameters") -> Coefficients:
 
 @compiled_in_order
 def add_worker_sums(
+    first: int,
+    end: int,
     real: np.ndarray,
     flags: np.ndarray,
     unit: np.ndarray,
@@ -174,17 +176,21 @@ def add_worker_sums(
     safety_incident_rate: float,
     tallies: np.ndarray,
 ) -> None:
-    """Add the worker pass's sums of real values to ``tallies``, in post order, after it ran.
+    """Add posts ``first`` to ``end``'s sums of real values to ``tallies``, in post order.
 
     Exhaustion, engagement, trust, contracted hours, hours lost to sickness absence and
     overtime by role, expected patient-safety incidents (sim.safety) and full-time weeks worked
-    over the week's workforce. One serial loop in post order, so the sums are the same numbers
-    however many threads ran the worker pass (floating-point sums depend on their order).
+    over the week's workforce, after the worker pass. Called chunk after chunk in post order on
+    zeroed sums, it adds the same numbers in the same order as one serial pass, so the sums come
+    out the same however many threads ran the worker pass (floating-point sums depend on their
+    order).
     """
-    exhaustion = engagement = trust = contracted_sum = incidents = fte = 0.0
-    absent_hours = np.zeros(N_ROLES)
-    overtime = np.zeros(N_ROLES)
-    for i in range(unit.size):
+    exhaustion, engagement, trust = tallies[T_EXHAUSTION], tallies[T_ENGAGEMENT], tallies[T_TRUST]
+    contracted_sum, incidents = tallies[T_CONTRACTED], tallies[T_INCIDENTS_EXPECTED]
+    fte = tallies[T_FTE_WORKED]
+    absent_hours = tallies[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES]
+    overtime = tallies[T_OVERTIME : T_OVERTIME + N_ROLES]
+    for i in range(first, end):
         if not flags[F_FILLED, i]:
             continue
         r = role[i]
@@ -203,12 +209,9 @@ def add_worker_sums(
         engagement += real[R_ENGAGEMENT, i]
         trust += real[R_TRUST, i]
         overtime[r] += ot
-    for r in range(N_ROLES):
-        tallies[T_ABSENT_HOURS + r] += absent_hours[r]
-        tallies[T_OVERTIME + r] += overtime[r]
-    tallies[T_INCIDENTS_EXPECTED] += incidents
-    tallies[T_FTE_WORKED] += fte
-    tallies[T_CONTRACTED] += contracted_sum
-    tallies[T_EXHAUSTION] += exhaustion
-    tallies[T_ENGAGEMENT] += engagement
-    tallies[T_TRUST] += trust
+    tallies[T_INCIDENTS_EXPECTED] = incidents
+    tallies[T_FTE_WORKED] = fte
+    tallies[T_CONTRACTED] = contracted_sum
+    tallies[T_EXHAUSTION] = exhaustion
+    tallies[T_ENGAGEMENT] = engagement
+    tallies[T_TRUST] = trust

@@ -7,8 +7,8 @@ pass. The chunks run on a pool of Python threads (the compiled pass releases the
 than in a numba ``prange`` loop: compiled inside a parallel loop, the pass is optimized anew in
 its caller, and with fast-math that moved some values by a bit (measured). Each chunk's tallies
 go to their own row; counts add up exactly in any order, and the sums of real values (whose
-rounding depends on their order) are added afterwards in post order by
-:func:`sim.tallies.add_worker_sums`. Small models run the serial pass directly (sim.jit.Twins).
+rounding depends on their order) are added in post order by :func:`sim.tallies.add_worker_sums`,
+chunk by chunk as the chunks finish. Small models run the serial pass directly (sim.jit.Twins).
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -52,10 +52,12 @@ def _parallel(chunks: np.ndarray, *args: Any) -> None:
         week = (c, log_job_market, shifted, leaving[a:b], reasons[a:b], rows[ch])
         worker_pass(*per_post, inputs, post_levers[:, a:b], unit_levers, *week)
 
-    for done in _pool().map(chunk, range(chunks.size - 1)):
+    # While the threads step later chunks, this thread adds up each finished chunk in order.
+    rates = (inputs[UI_OVERTIME], c.safety_incident_rate)
+    for ch, done in enumerate(_pool().map(chunk, range(chunks.size - 1))):
         del done  # re-raises a chunk's error here
+        add_worker_sums(chunks[ch], chunks[ch + 1], real, flags, unit, role, *rates, tallies)
     tallies[COUNTED] += rows[:, COUNTED].sum(axis=0)
-    add_worker_sums(real, flags, unit, role, inputs[UI_OVERTIME], c.safety_incident_rate, tallies)
 
 
 WORKER_PASS = Twins(_serial, _parallel)
