@@ -1,25 +1,25 @@
-"""One place for how the per-worker loops are compiled (numba, cached on disk), serial or parallel.
+"""One place for how the per-worker loops are compiled (numba, cached on disk) and run on threads.
 
-Loops over posts run over chunks of whole units (:func:`post_chunks`) with ``prange``: each
-chunk belongs to one thread, so per-unit sums stay in the serial order and every draw is
-counter-based (sim.random_streams); results do not depend on the number of threads. Small
-models run the same source compiled without threads (:class:`Twins`): starting a parallel
-region costs tens of microseconds, hundreds on a loaded 2-core machine (measured), more than a
-1,000-worker week's whole pass.
+Large models cut their posts into chunks of whole units (:func:`post_chunks`) and run a compiled
+loop per chunk on a pool of Python threads (:func:`in_chunks`; the compiled loops release the
+GIL). Each unit's posts fall in one chunk, so per-unit sums keep the serial order, and every draw
+is counter-based (sim.random_streams): results do not depend on the number of threads. Python
+threads rather than numba's ``prange``: compiled inside a parallel loop, a pass is optimized anew
+in its caller, and with fast-math that moved some values by a bit (measured); called from Python,
+each chunk runs the very function the serial step runs.
 """
 
-import types
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
+import numba
 import numpy as np
-from numba import njit, set_parallel_chunksize
+from numba import njit
 
 # error_model="numpy": division by zero gives inf/nan instead of raising, so loops stay branch
 # free; fastmath lets the compiler reorder arithmetic (results stay fixed for a given build);
-# nogil lets Python threads run compiled passes at once (sim.worker_chunks).
+# nogil lets threads run compiled loops at once.
 compiled = njit(cache=True, error_model="numpy", fastmath=True, nogil=True)
-compiled_parallel = njit(cache=True, error_model="numpy", fastmath=True, parallel=True)
 # Sums that must come out as one serial loop's, in post order: every fast-math flag but
 # reassociation, so the compiler neither reorders nor vectorizes them (it still fuses a
 # multiply and add as the serial loops do).
@@ -31,41 +31,13 @@ compiled_in_order = njit(
 )
 
 # Assumption (measured on the project's 2-core machine): below this many posts a week's passes
-# take well under a millisecond and threads cost more than they save.
+# take a few milliseconds and handing chunks to threads costs more than it saves.
 PARALLEL_MIN_POSTS = 50_000
-# Chunks per parallel loop: several per thread, so a thread slowed by other work on the machine
-# leaves its remaining chunks to the others (dynamic scheduling, one chunk at a time).
+# Chunks per model: several per thread, so a thread slowed by other work on the machine leaves
+# its remaining chunks to the others (each thread takes the next chunk when it is done).
 N_CHUNKS = 64
 
-
-class Twins(NamedTuple):
-    """A chunked loop compiled twice: without threads and with ``prange`` on threads.
-
-    Calling it with the chunk bounds first picks the parallel version when there is more than one
-    chunk (:func:`post_chunks` gives one chunk to small models).
-    """
-
-    serial: Callable[..., Any]
-    parallel: Callable[..., Any]
-
-    def __call__(self, chunks: np.ndarray, *args: Any) -> Any:
-        """Run the loop over ``chunks``: on threads, one chunk at a time, when there are several."""
-        if chunks.size <= 2:
-            return self.serial(chunks, *args)
-        old = set_parallel_chunksize(1)
-        try:
-            return self.parallel(chunks, *args)
-        finally:
-            set_parallel_chunksize(old)
-
-
-def twins(fn: Callable[..., Any]) -> Twins:
-    """Compile ``fn`` serial and parallel; the parallel copy is renamed so disk caches differ."""
-    name = fn.__name__ + "_parallel"
-    copy = types.FunctionType(fn.__code__, fn.__globals__, name, fn.__defaults__, fn.__closure__)
-    copy.__qualname__ = fn.__qualname__ + "_parallel"
-    copy.__doc__ = fn.__doc__
-    return Twins(compiled(fn), compiled_parallel(copy))
+_pools: dict[int, ThreadPoolExecutor] = {}
 
 
 def post_chunks(unit: np.ndarray, n_chunks: int = N_CHUNKS) -> np.ndarray:
@@ -84,3 +56,21 @@ def post_chunks(unit: np.ndarray, n_chunks: int = N_CHUNKS) -> np.ndarray:
     cuts = np.searchsorted(unit, unit[targets], side="left")
     cuts = np.where(cuts < targets, np.searchsorted(unit, unit[targets], side="right"), cuts)
     return np.unique(np.concatenate(([0], cuts, [n]))).astype(np.int64)
+
+
+def in_chunks(step: Callable[[int], None], n_chunks: int) -> Iterator[int]:
+    """Run ``step(chunk)`` for every chunk; yield each chunk, in order, once it has run.
+
+    One chunk runs here; several run on a pool of as many threads as numba may use
+    (``numba.set_num_threads``), while the caller can use each finished chunk.
+    """
+    if n_chunks == 1:
+        step(0)
+        yield 0
+        return
+    threads = numba.get_num_threads()
+    if threads not in _pools:
+        _pools[threads] = ThreadPoolExecutor(threads, thread_name_prefix="sim-chunks")
+    for chunk, done in enumerate(_pools[threads].map(step, range(n_chunks))):
+        del done  # map re-raises a chunk's error here
+        yield chunk

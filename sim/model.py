@@ -38,7 +38,7 @@ from sim.week_close import (
 )
 from sim.weekly_pass import staffing_pass
 from sim.wellbeing import classify_wellbeing
-from sim.worker_chunks import WORKER_PASS
+from sim.worker_chunks import worker_pass_in_chunks
 
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
 
@@ -339,7 +339,7 @@ class WorkforceModel(mesa.Model):
         self.tallies = tallies = WeeklyTallies()
         leaving = self._leaving
         reasons = self._reasons
-        WORKER_PASS(
+        worker_pass_in_chunks(
             s.chunks,
             s.real,
             s.flags,

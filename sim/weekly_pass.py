@@ -8,10 +8,11 @@ numpy Generator (sim.random_streams), so the results are fixed by the seed. The 
 the worker pass is the order of the step's stages 3-6.
 """
 
-import numpy as np
-from numba import prange
+from typing import Any
 
-from sim.jit import compiled, compiled_in_order, twins
+import numpy as np
+
+from sim.jit import compiled, compiled_in_order, in_chunks
 from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
@@ -131,64 +132,76 @@ _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
 
 
-def _staffing(
-    chunks: np.ndarray,
+def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
+    """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
+
+    ``args``: real, flags, unit, role, clinical share of each unit, wage of each role, sick leave
+    rate, ramp-up weeks, the week's key, ``unit_sums`` (:func:`_staffing_chunk`). Each chunk
+    (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
+    open posts' wage-hours are added in post order afterwards, as one serial loop would.
+    """
+    real, flags, unit, role, clinical_share, role_wage = args[:6]
+    open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
+    n_open = np.zeros(chunks.size - 1, dtype=np.int64)
+
+    def chunk(ch: int) -> None:
+        a, b = chunks[ch], chunks[ch + 1]
+        n_open[ch] = _staffing_chunk(a, b, real, flags, unit, clinical_share, *args[6:], open_posts)
+
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
+    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
+
+
+@compiled
+def _staffing_chunk(
+    first: int,
+    end: int,
     real: np.ndarray,
     flags: np.ndarray,
     unit: np.ndarray,
-    role: np.ndarray,
     clinical_share: np.ndarray,
-    role_wage: np.ndarray,
     sick_leave_rate: float,
     ramp_up_weeks: float,
     key: np.uint64,
     unit_sums: np.ndarray,
-) -> float:
-    """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
+    open_posts: np.ndarray,
+) -> int:
+    """Stage 2 for posts ``first`` to ``end`` (whole units); return how many posts are open.
 
     ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
     posts and of posts on long-term sick leave (both open to agency cover), staff present,
-    headcount, sum of exhaustion. Chunks hold whole units (sim.jit.post_chunks), so each unit's
-    sums are added in post order; each chunk lists its open posts, whose wage-hours are added in
-    post order after the loop, as one serial loop would (the same rounding).
+    headcount, sum of exhaustion. The open posts are listed in ``open_posts`` from ``first``.
     """
-    open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
-    n_open = np.zeros(chunks.size - 1, dtype=np.int64)
-    for ch in prange(chunks.size - 1):
-        first = chunks[ch]
-        k = first
-        for i in range(first, chunks[ch + 1]):
-            u = unit[i]
-            clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
-            if not flags[F_FILLED, i]:
-                flags[F_ABSENT, i] = False
-                unit_sums[S_OPEN_HOURS, u] += clinical
-                open_posts[k] = i
-                k += 1
-                continue
-            unit_sums[S_HEADCOUNT, u] += 1.0
-            unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
-            if real[R_ABSENCE_WEEKS, i] > 0.0:
-                # Long-term sick leave: off the roster; agency may cover the post as if vacant.
-                flags[F_ABSENT, i] = True
-                unit_sums[S_OPEN_HOURS, u] += clinical
-                open_posts[k] = i
-                k += 1
-                continue
-            off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
-                sick_leave_rate, real[R_EXHAUSTION, i]
+    k = first
+    for i in range(first, end):
+        u = unit[i]
+        clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
+        if not flags[F_FILLED, i]:
+            flags[F_ABSENT, i] = False
+            unit_sums[S_OPEN_HOURS, u] += clinical
+            open_posts[k] = i
+            k += 1
+            continue
+        unit_sums[S_HEADCOUNT, u] += 1.0
+        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
+        if real[R_ABSENCE_WEEKS, i] > 0.0:
+            # Long-term sick leave: off the roster; agency may cover the post as if vacant.
+            flags[F_ABSENT, i] = True
+            unit_sums[S_OPEN_HOURS, u] += clinical
+            open_posts[k] = i
+            k += 1
+            continue
+        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
+            sick_leave_rate, real[R_EXHAUSTION, i]
+        )
+        flags[F_ABSENT, i] = off
+        if not off:
+            unit_sums[S_PRESENT, u] += 1.0
+            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
+                real[R_TENURE_WEEKS, i], ramp_up_weeks
             )
-            flags[F_ABSENT, i] = off
-            if not off:
-                unit_sums[S_PRESENT, u] += 1.0
-                unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
-                    real[R_TENURE_WEEKS, i], ramp_up_weeks
-                )
-        n_open[ch] = k - first
-    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
-
-
-staffing_pass = twins(_staffing)
+    return k - first
 
 
 @compiled_in_order
