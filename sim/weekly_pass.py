@@ -148,8 +148,11 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
         a, b = chunks[ch], chunks[ch + 1]
         n_open[ch] = _staffing_chunk(a, b, real, flags, unit, clinical_share, *args[6:], open_posts)
 
-    for _ in in_chunks(chunk, chunks.size - 1):
-        pass
+    if chunks.size == 2:
+        chunk(0)
+    else:
+        for _ in in_chunks(chunk, chunks.size - 1):
+            pass
     return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
 
 
