@@ -140,6 +140,8 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
     (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
     open posts' wage-hours are added in post order afterwards, as one serial loop would.
     """
+    if chunks.size == 2:
+        return _staffing_whole(chunks, *args)  # one compiled call for small models
     real, flags, unit, role, clinical_share, role_wage = args[:6]
     open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
     n_open = np.zeros(chunks.size - 1, dtype=np.int64)
@@ -148,11 +150,20 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
         a, b = chunks[ch], chunks[ch + 1]
         n_open[ch] = _staffing_chunk(a, b, real, flags, unit, clinical_share, *args[6:], open_posts)
 
-    if chunks.size == 2:
-        chunk(0)
-    else:
-        for _ in in_chunks(chunk, chunks.size - 1):
-            pass
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
+    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
+
+
+@compiled
+def _staffing_whole(chunks: np.ndarray, *args: Any) -> float:
+    """:func:`staffing_pass` over one chunk, all posts, in one call."""
+    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, unit_sums = args
+    open_posts = np.empty(unit.size, dtype=np.int64)
+    n_open = np.zeros(1, dtype=np.int64)
+    n_open[0] = _staffing_chunk(
+        0, unit.size, real, flags, unit, clinical_share, sick, ramp, key, unit_sums, open_posts
+    )
     return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
 
 
