@@ -6,8 +6,9 @@ The system is ``conf/system_app/system/national.yaml`` (3,000,000 posts in 5,000
 with every organization count scaled to the number of workers asked for, in its labour market,
 without burn-in. Set-up (building every organization's posts, people and supervisors) and stepping
 (weekly steps after two warm-up weeks, without data collection) are timed separately; the peak
-resident memory of the process is reported too. :mod:`experiments.benchmark` runs this in a
-child process so that each size's memory is its own.
+resident memory of the process is reported too, with the number of threads the weekly passes
+used (sim.jit.in_chunks; ``NUMBA_NUM_THREADS`` sets it). :mod:`experiments.benchmark` runs this
+in a child process so that each size's memory is its own.
 """
 
 import json
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numba
 import yaml
 
 from sim.system import HealthSystem
@@ -48,6 +50,7 @@ def measure(workers: int, weeks: int) -> dict[str, float]:
     return {
         "workers": posts,
         "organizations": model.n_orgs,
+        "threads": numba.get_num_threads(),
         "setup_s": round(setup, 2),
         "weeks_timed": weeks,
         "ws_per_s": round(posts * weeks / stepping),

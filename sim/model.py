@@ -36,8 +36,9 @@ from sim.week_close import (
     close_week,
     week_events,
 )
-from sim.weekly_pass import staffing_pass, worker_pass
+from sim.weekly_pass import staffing_pass
 from sim.wellbeing import classify_wellbeing
+from sim.worker_chunks import worker_pass_in_chunks
 
 BURN_IN_WEEKS = 104  # assumption: two simulated years settle the workforce before week 0
 
@@ -297,6 +298,7 @@ class WorkforceModel(mesa.Model):
         unit_sums = self._unit_sums
         unit_sums[:] = 0.0
         vacant_wage_hours = staffing_pass(
+            s.chunks,
             s.real,
             s.flags,
             s.unit,
@@ -347,7 +349,8 @@ class WorkforceModel(mesa.Model):
         self.tallies = tallies = WeeklyTallies()
         leaving = self._leaving
         reasons = self._reasons
-        worker_pass(
+        worker_pass_in_chunks(
+            s.chunks,
             s.real,
             s.flags,
             s.unit,

@@ -49,6 +49,17 @@ def uniform(key: np.uint64, post: int, slot: int) -> float:
 
 
 @compiled
+def offset_key(key: np.uint64, first_post: int) -> np.uint64:
+    """Key whose draws for post ``i`` are ``key``'s for post ``first_post + i``.
+
+    The counter is ``key + (post x 16 + slot + 1) x golden``, modulo 2**64, so shifting the key
+    by ``first_post x 16 x golden`` shifts the posts: a pass over a slice of the posts (a chunk on
+    one thread, sim.worker_chunks) draws the same numbers as the pass over all of them.
+    """
+    return key + np.uint64(first_post) * _SLOTS * _GOLDEN
+
+
+@compiled
 def standard_normal(key: np.uint64, post: int, slot: int) -> float:
     """Approximately standard-normal draw: Irwin-Hall sum of four uniforms, centred and scaled.
 

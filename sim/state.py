@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.jit import compiled
+from sim.jit import compiled, post_chunks
 from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
@@ -105,6 +105,7 @@ class WorkerState:
         self.person_id = np.full(n, -1, dtype=np.int64)
         self.vacancy_phase = np.full(n, SEARCHING, dtype=np.int8)
         self.violence_ring = np.zeros((RING_WEEKS, len(VIOLENCE_TYPES), n), dtype=np.uint8)
+        self.chunks = post_chunks(self.unit)  # runs of whole units for parallel loops (sim.jit)
 
     @classmethod
     def for_layout(cls, layout: Layout) -> "WorkerState":

@@ -4,28 +4,50 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from sim.jit import compiled_in_order
 from sim.layout import (
+    F_ABSENT,
+    F_BURNED_OUT,
+    F_FILLED,
     N_ROLES,
     N_TALLIES,
     N_VIOLENCE_TYPES,
+    R_CONTRACTED_HOURS,
+    R_ENGAGEMENT,
+    R_EXHAUSTION,
+    R_LONG_SHIFT,
+    R_TRUST,
     T_ABSENT_HOURS,
     T_BURNED,
     T_CLASSES,
     T_CONTRACTED,
     T_ENGAGEMENT,
     T_EXHAUSTION,
+    T_FTE_WORKED,
     T_HEADCOUNT,
     T_HIGH_MD,
     T_INCIDENTS,
+    T_INCIDENTS_EXPECTED,
     T_INTENDING,
     T_OVERTIME,
     T_TRUST,
 )
+from sim.safety import incident_probability
 from sim.state import WorkerState
 from sim.wellbeing import HIGH_MORAL_DISTRESS
 
 if TYPE_CHECKING:
     from sim.parameters import ModelParameters
+
+FTE_HOURS = 37.5  # hours of one full-time equivalent week
+# Tallies that are whole-number counts (exact in any order); the others are sums of real values
+# (:func:`add_worker_sums` adds them in post order).
+COUNTED = np.ones(N_TALLIES, dtype=np.bool_)
+COUNTED[[T_EXHAUSTION, T_ENGAGEMENT, T_TRUST, T_CONTRACTED, T_INCIDENTS_EXPECTED, T_FTE_WORKED]] = (
+    False
+)
+COUNTED[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES] = False
+COUNTED[T_OVERTIME : T_OVERTIME + N_ROLES] = False
 
 
 class WeeklyTallies:
@@ -140,3 +162,56 @@ def coefficients_for(p: "ModelParameters") -> Coefficients:
         intent_effect=p.intent_effect,
         retirement=p.retirement,
     )
+
+
+@compiled_in_order
+def add_worker_sums(
+    first: int,
+    end: int,
+    real: np.ndarray,
+    flags: np.ndarray,
+    unit: np.ndarray,
+    role: np.ndarray,
+    unit_overtime: np.ndarray,
+    safety_incident_rate: float,
+    tallies: np.ndarray,
+) -> None:
+    """Add posts ``first`` to ``end``'s sums of real values to ``tallies``, in post order.
+
+    Exhaustion, engagement, trust, contracted hours, hours lost to sickness absence and
+    overtime by role, expected patient-safety incidents (sim.safety) and full-time weeks worked
+    over the week's workforce, after the worker pass. Called chunk after chunk in post order on
+    zeroed sums, it adds the same numbers in the same order as one serial pass, so the sums come
+    out the same however many threads ran the worker pass (floating-point sums depend on their
+    order).
+    """
+    exhaustion, engagement, trust = tallies[T_EXHAUSTION], tallies[T_ENGAGEMENT], tallies[T_TRUST]
+    contracted_sum, incidents = tallies[T_CONTRACTED], tallies[T_INCIDENTS_EXPECTED]
+    fte = tallies[T_FTE_WORKED]
+    absent_hours = tallies[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES]
+    overtime = tallies[T_OVERTIME : T_OVERTIME + N_ROLES]
+    for i in range(first, end):
+        if not flags[F_FILLED, i]:
+            continue
+        r = role[i]
+        absent = flags[F_ABSENT, i]
+        contracted = real[R_CONTRACTED_HOURS, i]
+        ot = 0.0 if absent else unit_overtime[unit[i]]
+        if absent:
+            absent_hours[r] += contracted
+        else:
+            incidents += incident_probability(
+                safety_incident_rate, flags[F_BURNED_OUT, i], ot > 0.0, real[R_LONG_SHIFT, i] > 0.5
+            ) * ((contracted + ot) / FTE_HOURS)
+            fte += (contracted + ot) / FTE_HOURS
+        contracted_sum += contracted
+        exhaustion += real[R_EXHAUSTION, i]
+        engagement += real[R_ENGAGEMENT, i]
+        trust += real[R_TRUST, i]
+        overtime[r] += ot
+    tallies[T_INCIDENTS_EXPECTED] = incidents
+    tallies[T_FTE_WORKED] = fte
+    tallies[T_CONTRACTED] = contracted_sum
+    tallies[T_EXHAUSTION] = exhaustion
+    tallies[T_ENGAGEMENT] = engagement
+    tallies[T_TRUST] = trust

@@ -8,9 +8,11 @@ numpy Generator (sim.random_streams), so the results are fixed by the seed. The 
 the worker pass is the order of the step's stages 3-6.
 """
 
+from typing import Any
+
 import numpy as np
 
-from sim.jit import compiled
+from sim.jit import compiled, compiled_in_order, in_chunks
 from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
@@ -91,7 +93,7 @@ from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.safety import incident_probability
 from sim.state import VIOLENCE_SEVERITY
-from sim.tallies import Coefficients
+from sim.tallies import FTE_HOURS, Coefficients
 from sim.turnover import (
     RESIGNATION,
     RETIREMENT,
@@ -121,7 +123,6 @@ from sim.workload import absence_probability, long_absence_probability, producti
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 # Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
 _PHYSICIAN = ROLE_NAMES.index("physician")
-FTE_HOURS = 37.5  # hours of one full-time equivalent week
 
 
 # Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4 (5-8);
@@ -131,33 +132,70 @@ _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
 
 
+def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
+    """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
+
+    ``args``: real, flags, unit, role, clinical share of each unit, wage of each role, sick leave
+    rate, ramp-up weeks, the week's key, ``unit_sums`` (:func:`_staffing_chunk`). Each chunk
+    (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
+    open posts' wage-hours are added in post order afterwards, as one serial loop would.
+    """
+    if chunks.size == 2:
+        return _staffing_whole(chunks, *args)  # one compiled call for small models
+    real, flags, unit, role, clinical_share, role_wage = args[:6]
+    open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
+    n_open = np.zeros(chunks.size - 1, dtype=np.int64)
+
+    def chunk(ch: int) -> None:
+        a, b = chunks[ch], chunks[ch + 1]
+        n_open[ch] = _staffing_chunk(a, b, real, flags, unit, clinical_share, *args[6:], open_posts)
+
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
+    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
+
+
 @compiled
-def staffing_pass(
+def _staffing_whole(chunks: np.ndarray, *args: Any) -> float:
+    """:func:`staffing_pass` over one chunk, all posts, in one call."""
+    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, unit_sums = args
+    open_posts = np.empty(unit.size, dtype=np.int64)
+    n_open = np.zeros(1, dtype=np.int64)
+    n_open[0] = _staffing_chunk(
+        0, unit.size, real, flags, unit, clinical_share, sick, ramp, key, unit_sums, open_posts
+    )
+    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
+
+
+@compiled
+def _staffing_chunk(
+    first: int,
+    end: int,
     real: np.ndarray,
     flags: np.ndarray,
     unit: np.ndarray,
-    role: np.ndarray,
     clinical_share: np.ndarray,
-    role_wage: np.ndarray,
     sick_leave_rate: float,
     ramp_up_weeks: float,
     key: np.uint64,
     unit_sums: np.ndarray,
-) -> float:
-    """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
+    open_posts: np.ndarray,
+) -> int:
+    """Stage 2 for posts ``first`` to ``end`` (whole units); return how many posts are open.
 
     ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
     posts and of posts on long-term sick leave (both open to agency cover), staff present,
-    headcount, sum of exhaustion.
+    headcount, sum of exhaustion. The open posts are listed in ``open_posts`` from ``first``.
     """
-    vacant_wage_hours = 0.0
-    for i in range(unit.size):
+    k = first
+    for i in range(first, end):
         u = unit[i]
         clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
         if not flags[F_FILLED, i]:
             flags[F_ABSENT, i] = False
             unit_sums[S_OPEN_HOURS, u] += clinical
-            vacant_wage_hours += clinical * role_wage[role[i]]
+            open_posts[k] = i
+            k += 1
             continue
         unit_sums[S_HEADCOUNT, u] += 1.0
         unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
@@ -165,7 +203,8 @@ def staffing_pass(
             # Long-term sick leave: off the roster; agency may cover the post as if vacant.
             flags[F_ABSENT, i] = True
             unit_sums[S_OPEN_HOURS, u] += clinical
-            vacant_wage_hours += clinical * role_wage[role[i]]
+            open_posts[k] = i
+            k += 1
             continue
         off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
             sick_leave_rate, real[R_EXHAUSTION, i]
@@ -176,6 +215,27 @@ def staffing_pass(
             unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
                 real[R_TENURE_WEEKS, i], ramp_up_weeks
             )
+    return k - first
+
+
+@compiled_in_order
+def _open_wage_hours(
+    chunks: np.ndarray,
+    n_open: np.ndarray,
+    open_posts: np.ndarray,
+    real: np.ndarray,
+    unit: np.ndarray,
+    role: np.ndarray,
+    clinical_share: np.ndarray,
+    role_wage: np.ndarray,
+) -> float:
+    """Wage-hours of the open posts each chunk listed, added in post order."""
+    vacant_wage_hours = 0.0
+    for ch in range(chunks.size - 1):
+        for k in range(chunks[ch], chunks[ch] + n_open[ch]):
+            i = open_posts[k]
+            clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[unit[i]]
+            vacant_wage_hours += clinical * role_wage[role[i]]
     return vacant_wage_hours
 
 
