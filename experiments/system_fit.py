@@ -48,8 +48,8 @@ FIT_REGION: tuple[dict[str, Any], ...] = (
     {"type": "long_term_care", "size": 200, "count": 9, "pay": 0.9},
     {"type": "primary_care_network", "size": 250, "count": 6},
 )
-"""Half the default region (conf/system_app/system/region.yaml): 6,800 posts in its sector shares (51 %
-hospital, 26 % long-term care, 22 % primary care), organization sizes and pay. A first fit on a
+"""Half the default region (conf/system_app/system/region.yaml): 6,800 posts in its sector
+shares (51 % hospital, 26 % long-term care, 22 % primary care), organization sizes and pay. A first fit on a
 region with other shares (62/20/19 %) missed on the default region: the market's rates depend
 on how many organizations compete for the same job seekers."""
 
