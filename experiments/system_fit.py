@@ -49,9 +49,9 @@ FIT_REGION: tuple[dict[str, Any], ...] = (
     {"type": "primary_care_network", "size": 250, "count": 6},
 )
 """Half the default region (conf/system_app/system/region.yaml): 6,800 posts in its sector
-shares (51 % hospital, 26 % long-term care, 22 % primary care), organization sizes and pay. A first fit on a
-region with other shares (62/20/19 %) missed on the default region: the market's rates depend
-on how many organizations compete for the same job seekers."""
+shares (51 % hospital, 26 % long-term care, 22 % primary care), organization sizes and pay. A
+first fit on a region with other shares (62/20/19 %) missed on the default region: the market's
+rates depend on how many organizations compete for the same job seekers."""
 
 
 @dataclass(frozen=True)
