@@ -74,8 +74,7 @@ def _calibrated(name: str, low: float, high: float, source: str) -> Any:
         _REPRESENTATIVE[name],
         low,
         high,
-        f"calibrated (sim/posteriors/{DEFAULT_POSTERIOR_INFO.name}; docs/calibration.md): "
-        f"{source}",
+        f"calibrated (sim/posteriors/{DEFAULT_POSTERIOR_INFO.name}; docs/calibration.md): {source}",
     )
 
 
