@@ -344,14 +344,20 @@ def legacy_overrides(argv: Sequence[str], model_keys: Iterable[str] = ("n_worker
     return out
 
 
-def job_fields(cfg: DictConfig, names: Sequence[str]) -> dict[str, Any]:
+def job_fields(
+    cfg: DictConfig, names: Sequence[str], intervention_optional: bool = False
+) -> dict[str, Any]:
     """Keyword arguments of a job's settings dataclass from its composed config.
 
-    ``intervention`` and ``settings`` from :func:`intervention_choice`, ``scenario`` from
+    ``intervention`` and ``settings`` from :func:`intervention_choice` (with
+    ``intervention_optional``, none chosen gives ``""`` and no settings), ``scenario`` from
     ``conf/scenario/``, ``n_workers`` (if set) and ``params`` from ``model``, and ``names``
     copied as they are.
     """
-    name, settings = intervention_choice(cfg)
+    if intervention_optional and not cfg.intervention:
+        name, settings = "", {}
+    else:
+        name, settings = intervention_choice(cfg)
     model = model_values(cfg.model)
     sized = {"n_workers": model.pop("n_workers")} if "n_workers" in model else {}
     return {

@@ -44,7 +44,6 @@ from experiments.hydra_app import (
     job_fields,
     model_values,
 )
-from experiments.hydra_job import scenario_name
 from experiments.runner import replicate_seeds
 from experiments.schema import InterventionArm, ScenarioChoice
 from sim.conditions import CONDITIONS, changed_parameters
@@ -144,13 +143,8 @@ def settings_from(cfg: DictConfig) -> TrialConfig:
     """
     names = ("seed", "replicates", "randomize", "enrol", "conditions", "roles")
     treated = model_values(cfg.treated_model)
-    if cfg.intervention or not (cfg.conditions or treated):
-        fields = job_fields(cfg, names)
-    else:  # a change of working conditions alone, no programme
-        params = model_values(cfg.model)
-        sized = {"n_workers": params.pop("n_workers")} if "n_workers" in params else {}
-        fields = {"scenario": scenario_name(cfg.scenario), "params": params, **sized}
-        fields |= {key: cfg[key] for key in names}
+    # A change of working conditions needs no programme.
+    fields = job_fields(cfg, names, intervention_optional=bool(cfg.conditions or treated))
     fields["roles"] = list(fields["roles"])
     config = TrialConfig(**fields, treated_params=treated)
     config.validate()
@@ -227,9 +221,7 @@ def volunteers(rng: np.random.Generator, model: WorkforceModel, components: list
     s = model.workers
     out = np.zeros((len(components), s.size), dtype=bool)
     for k, c in enumerate(components):
-        eligible = s.filled & c.eligible_units[s.unit]
-        if c.eligibility == "high_risk":
-            eligible &= s.burned_out | (s.exhaustion >= c.high_risk_exhaustion)
+        eligible = s.filled & c.eligible_units[s.unit] & c.meets_eligibility(model)
         p = c.enrolment_probability(model)[s.unit]
         out[k] = eligible & (rng.random(s.size) < p)
     return out

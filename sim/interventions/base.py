@@ -364,6 +364,13 @@ class Intervention:
             return np.array([float(share.mean())])
         return share
 
+    def meets_eligibility(self, model: "WorkforceModel") -> np.ndarray:
+        """Posts whose holder meets the programme's criterion (high risk, or everyone)."""
+        s = model.workers
+        if self.eligibility == "high_risk":
+            return s.burned_out | (s.exhaustion >= self.high_risk_exhaustion)
+        return np.ones(s.size, dtype=bool)
+
     def enrolment_probability(self, model: "WorkforceModel") -> np.ndarray:
         """Per-unit probability that someone offered takes part this week."""
         pressure = work_pressure(model)
@@ -394,7 +401,7 @@ class Intervention:
             self.enrolled_id[changed] = s.person_id[changed]
         new = s.filled & units_on[s.unit] & self.post_in_arm & ~self.offered
         if self.eligibility == "high_risk":
-            new &= s.burned_out | (s.exhaustion >= self.high_risk_exhaustion)
+            new &= self.meets_eligibility(model)
         idx = np.flatnonzero(new)
         if idx.size == 0:
             return 0
