@@ -22,6 +22,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "vacancy_rate_hospital": ("Vacancies, hospitals", "pct"),
     "vacancy_rate_long_term_care": ("Vacancies, long-term care", "pct"),
     "vacancy_rate_primary_care": ("Vacancies, primary care", "pct"),
+    "vacancy_rate_home_care": ("Vacancies, home care", "pct"),
     "nurses_left_profession": ("Nurses leaving the profession", "count"),
     "burnout_prevalence": ("Burnout", "pct"),
     "sickness_absence_rate": ("Sickness absence", "pct"),
@@ -108,6 +109,10 @@ def evidence_html(evidence: pd.DataFrame) -> str:
             "Published": evidence["published"].astype(str),
             "Model": [f"{v:.3g}" for v in evidence["model"]],
             "Inside": ["yes" if v else "no" for v in evidence["inside"]],
+            "Fitted": [
+                "yes" if v else "no (out-of-sample check)"
+                for v in evidence.get("fitted", pd.Series(True, index=evidence.index))
+            ],
             "Source": evidence["source"],
             "How the model measures it": evidence["note"],
         }

@@ -1,7 +1,7 @@
 r"""Policies for a health system of many organizations sharing one labour market (issue 14).
 
 For each scenario (the outside pressure) and replicate seed, one system
-(``conf/system_app/system/``: a region of 40 organizations by default, ``national``, ``tiny``) is
+(``conf/system_app/system/``: a region of 44 organizations by default, ``national``, ``tiny``) is
 built and burned in; every policy then runs on a copy of it for ``horizon_weeks`` (common random
 numbers). Policies (sim.system.policies): no policy; a government minimum nurse-staffing ratio
 in hospitals; a government cap on agency pay; more training places; each hospital's own safe

@@ -63,6 +63,12 @@ UNIT_TYPES: dict[str, UnitType] = {
         UnitType("mental_health", (0.55, 0.10, 0.35), 6.0, 2.6),
         UnitType("long_term_care", (0.45, 0.03, 0.52), 10.0, 1.6),
         UnitType("clinic", (0.45, 0.30, 0.25), 8.0, 0.5),
+        # Home care (assumptions): a territory team of nurses (RNs and LPNs, about half of a
+        # home health agency's field staff) and therapists and aides, with a medical director's
+        # sliver of physician time; the norm counts patients visited per nurse a day (a
+        # productivity standard of about six visits); violence in patients' homes as on a
+        # medical ward (no setting-specific rate in evidence.md).
+        UnitType("home_care", (0.50, 0.02, 0.48), 6.0, 1.0),
     )
 }
 
@@ -87,6 +93,7 @@ ORGANIZATIONS: dict[str, dict[str, float]] = {
     },
     "long_term_care": {"long_term_care": 0.85, "mental_health": 0.10, "clinic": 0.05},
     "primary_care_network": {"clinic": 0.85, "mental_health": 0.15},
+    "home_care_agency": {"home_care": 1.0},
 }
 
 

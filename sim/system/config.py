@@ -15,8 +15,8 @@ import numpy as np
 from sim.inputs import is_number, show, whole_number
 from sim.organization import ORGANIZATIONS, Layout, build_layout
 
-SECTORS: tuple[str, ...] = ("hospital", "long_term_care", "primary_care")
-"""Sectors of the system (home care is not yet an organization type of sim.organization)."""
+SECTORS: tuple[str, ...] = ("hospital", "long_term_care", "primary_care", "home_care")
+"""Sectors of the system (new sectors go last: a sector's index is its row in the flows)."""
 
 # Sector each organization type belongs to unless a group says otherwise.
 DEFAULT_SECTOR: dict[str, str] = {
@@ -24,6 +24,7 @@ DEFAULT_SECTOR: dict[str, str] = {
     "academic_centre": "hospital",
     "long_term_care": "long_term_care",
     "primary_care_network": "primary_care",
+    "home_care_agency": "home_care",
 }
 
 _GROUP_KEYS = ("type", "size", "count", "sector", "pay")

@@ -60,3 +60,17 @@ def test_every_figure_is_set_beside_the_model_and_judged():
     assert homes["misfit"] == pytest.approx((1.0 - 1.11) / 0.17)
     pandemic = table[table["scenario"] == "pandemic_surge"]
     assert pandemic["model"].map(math.isnan).all() and not pandemic["inside"].any()
+
+
+def test_home_care_turnover_is_checked_out_of_sample():
+    """The home-care figure is reported beside the model but left out of the market's fit."""
+    from experiments.system_fit import loss
+
+    frame = organizations()
+    home = frame.iloc[[0]].assign(sector="home_care", leavers=45, leavers_nurse=45)
+    table = evidence_table(sector_measures(pd.concat([frame, home]), weeks=104))
+    row = table[table["figure"].str.contains("home health")].iloc[0]
+    assert row["model"] == pytest.approx(45 / 90 / 2) and not row["fitted"]
+    fitted_only = table[table["fitted"]]
+    assert loss(table) == pytest.approx(float((fitted_only["misfit"].fillna(10.0) ** 2).sum()))
+    assert loss(table) < loss(table.assign(fitted=True))  # its misfit (+1.0) is left out

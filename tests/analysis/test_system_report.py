@@ -13,6 +13,7 @@ def summary() -> pd.DataFrame:
         "vacancy_rate_hospital": 0.10,
         "vacancy_rate_long_term_care": 0.12,
         "vacancy_rate_primary_care": 0.09,
+        "vacancy_rate_home_care": 0.08,
         "nurses_left_profession": 1400.0,
         "burnout_prevalence": 0.30,
         "sickness_absence_rate": 0.06,

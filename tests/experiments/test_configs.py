@@ -38,6 +38,7 @@ def test_every_group_has_its_options():
     assert options("organization") == [
         "academic_centre",
         "community_hospital",
+        "home_care_agency",
         "long_term_care",
         "primary_care_network",
     ]

@@ -40,13 +40,13 @@ def test_quick_run_writes_every_output_and_prints_the_folder_last(tmp_path):
         assert (out / name).stat().st_size > 0, name
     assert not (out / "INCOMPLETE").exists()
     info = json.loads((out / "run_info.json").read_text())
-    assert info["workers"] == 480 and len(info["seeds"]) == 1 and info["versions"]["mesa"]
+    assert info["workers"] == 540 and len(info["seeds"]) == 1 and info["versions"]["mesa"]
     table = pd.read_csv(out / "system.csv")
     assert list(table["policy"]) == list(settings("experiment=quick").policies)
     assert set(table["actor"]) == {"none", "government", "executive"}
     assert (table.query("policy == 'no_policy'")["total_cost_vs_no_policy"] == 0).all()
     orgs = pd.read_csv(out / "organizations.csv")
-    assert len(orgs) == 4 * len(table)
+    assert len(orgs) == 5 * len(table)
 
 
 def test_quick_preset_is_the_tiny_system_for_a_year_with_one_seed():
@@ -70,7 +70,9 @@ def test_presets_and_systems_are_the_commands_own():
 def test_default_is_the_region_of_about_forty_organizations():
     chosen = settings()
     assert chosen.name == "region"
-    assert sum(g["count"] for g in chosen.organizations) == 40
+    assert sum(g["count"] for g in chosen.organizations) == 44
+    # every sector of the system, home care included
+    assert {g["type"] for g in chosen.organizations} >= {"long_term_care", "home_care_agency"}
     assert chosen.scenarios == ("baseline", "pandemic_surge")
     national = settings("system=national")
     assert sum(g["count"] for g in national.organizations) == 5000

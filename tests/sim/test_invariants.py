@@ -63,7 +63,13 @@ def test_invariants_hold_every_week(scenario):
     burnout_contagion=st.floats(0.0, 3.0),
     coping_sd=st.floats(0.0, 1.5),
     organization=st.sampled_from(
-        ["community_hospital", "academic_centre", "long_term_care", "primary_care_network"]
+        [
+            "community_hospital",
+            "academic_centre",
+            "long_term_care",
+            "primary_care_network",
+            "home_care_agency",
+        ]
     ),
     n_workers=st.integers(10, 400),
     seed=st.integers(0, 2**31),

@@ -56,6 +56,8 @@ def test_tables_add_up_to_the_system():
     assert orgs["leavers"].sum() == len(m.departures())
     assert orgs["filled"].sum() == m.workers.filled.sum()
     sectors = sector_table(orgs)
-    assert list(sectors["sector"]) == ["hospital", "long_term_care", "primary_care"]
+    # every sector has a row; one without organizations (home care here) has no vacancy rate
+    assert list(sectors["sector"]) == ["hospital", "long_term_care", "primary_care", "home_care"]
+    assert sectors["vacancy_rate"].iloc[-1] != sectors["vacancy_rate"].iloc[-1]  # NaN
     assert sectors["posts"].sum() == m.workers.size
     assert (orgs["vacancy_rate"].between(0, 1)).all()

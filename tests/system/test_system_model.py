@@ -105,3 +105,25 @@ def test_bad_market_settings_are_named():
         HealthSystem(SMALL, market={"training_seats": 2.0}, burn_in_weeks=0)
     with pytest.raises(ValueError, match="organizations list"):
         HealthSystem(SMALL, n_workers=100, burn_in_weeks=0)
+
+
+def test_home_care_is_a_sector_of_its_own():
+    """Home health agencies: their own unit type and sector, in the flows and tables."""
+    from sim.system.config import SECTORS
+    from sim.system.outcomes import organization_table
+
+    groups = [
+        {"type": "community_hospital", "size": 200},
+        {"type": "home_care_agency", "size": 150, "count": 2, "pay": 0.95},
+    ]
+    m = HealthSystem(groups, rng=5, market={}, burn_in_weeks=0, collect_data=False)
+    home = SECTORS.index("home_care")
+    home_units = np.flatnonzero(m.unit_sector == home)
+    assert home_units.size > 0
+    assert {m.layout.unit_type_names[u] for u in home_units} == {"home_care"}
+    start = m.people_by_role() - m.market.entered
+    m.run_for(104)
+    np.testing.assert_array_equal(m.people_by_role() - m.market.entered, start)
+    assert m.market.flows.shape[0] == len(SECTORS) and m.market.flows[home].sum() > 0
+    table = organization_table(m)
+    assert list(table["sector"]) == ["hospital", "home_care", "home_care"]
