@@ -1,8 +1,9 @@
 """Map a function over items in batches: in this process, or as jobs of the Hydra launcher.
 
 The calibration's simulations (ABC-SMC rounds, the noise pilot, the representative point's
-candidates, the posterior predictive draws) are batches of independent calls. A mapper runs
-``fn`` over ``items`` and returns the results in order:
+candidates, the posterior predictive draws) and each evaluation of the system fit
+(:mod:`experiments.system_fit`: its scenarios x seeds) are batches of independent calls. A
+mapper runs ``fn`` over ``items`` and returns the results in order:
 
 - :func:`in_process`: here, one after the other (``jobs=1``; tests, small runs).
 - :class:`LaunchedMap`: the items are dealt round-robin to ``jobs`` jobs
@@ -10,9 +11,10 @@ candidates, the posterior predictive draws) are batches of independent calls. A 
   its round's folder, and the jobs go to the configured launcher (``hydra/launcher``: joblib on
   this machine's cores, ``cluster`` for SLURM) through :func:`experiments.runner.launch`, the
   same path as every other experiment's jobs. Each job composes ``conf/calibration/batch.yaml``
-  with ``batch_file=<its file>``, runs :func:`run_batch`, and returns its results, which the
-  launcher hands back (pickled) to this process. The share files are removed once read; the
-  jobs' logs stay in ``<folder>/round_<k>/<job>/``.
+  (inside the system fit's app, its copy ``conf/system_fit/batch.yaml``: an app's jobs compose
+  from its own search path) with ``batch_file=<its file>``, runs :func:`run_batch`, and returns
+  its results, which the launcher hands back (pickled) to this process. The share files are
+  removed once read; the jobs' logs stay in ``<folder>/round_<k>/<job>/``.
 """
 
 import itertools
@@ -100,3 +102,13 @@ def launcher_overrides(hydra_overrides: Sequence[str]) -> list[str]:
     """The overrides among ``hydra_overrides`` that choose or set the launcher."""
     keep = ("hydra/launcher=", "hydra.launcher.")
     return [o for o in hydra_overrides if o.lstrip("~+").startswith(keep)]
+
+
+def simulation_mapper(jobs: int, out_dir: Path, hydra_overrides: Sequence[str]) -> Mapper:
+    """Where a command's simulations run: here (``jobs=1``), else ``jobs`` launched jobs per call.
+
+    Each call's round folder goes in ``<out_dir>/jobs``; ``hydra_overrides`` choose the launcher.
+    """
+    if jobs == 1:
+        return in_process
+    return LaunchedMap(jobs, out_dir / "jobs", launcher_overrides(hydra_overrides))

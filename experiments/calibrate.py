@@ -70,7 +70,7 @@ from analysis.calibration_diagnostics import (
     weighted_correlations,
 )
 from analysis.comparison import to_markdown
-from experiments.batch_map import LaunchedMap, Mapper, in_process, launcher_overrides
+from experiments.batch_map import launcher_overrides, simulation_mapper
 from experiments.calibrate_abc import AbcResult, AbcSettings, Prior, run_abc, simulate_sets
 from experiments.calibrate_representative import RepresentativeSettings, choose_representative
 from experiments.calibration_model import (
@@ -274,13 +274,6 @@ def run(overrides: Sequence[str] = ()) -> Path:
         else Path("outputs/calibration") / datetime.now().strftime("%Y-%m-%d/%H-%M-%S")
     )
     return calibrate(cfg, out_dir, " ".join([COMMAND, *overrides]), hydra_own)
-
-
-def simulation_mapper(jobs: int, out_dir: Path, hydra_overrides: Sequence[str]) -> Mapper:
-    """Where the simulations run: here (``jobs=1``), else ``jobs`` launched jobs per batch."""
-    if jobs == 1:
-        return in_process
-    return LaunchedMap(jobs, out_dir / "jobs", launcher_overrides(hydra_overrides))
 
 
 def calibrate(

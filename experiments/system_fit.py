@@ -1,9 +1,19 @@
 """Fit the health system's uncertain labour-market settings to published system figures.
 
-Usage::
+Usage (a Hydra app over ``conf/system_fit/system_fit.yaml``, a config module of its own;
+``--help`` and ``--cfg job`` work)::
 
-    python -m experiments.system_fit                 # the fit of record (~20 min of one core)
-    python -m experiments.system_fit --evals 20 --out /tmp/fit.json   # a shorter search
+    python -m experiments.system_fit                    # the fit of record (~20 min on 2 cores)
+    python -m experiments.system_fit experiment=quick   # the code path in seconds, no record
+    python -m experiments.system_fit max_evals=20 out=/tmp/fit.json   # a shorter search
+    python -m experiments.system_fit jobs=8 hydra/launcher=cluster    # simulations on SLURM
+
+``experiment=NAME`` picks a preset of ``conf/system_fit/experiment/`` (the command's own search
+path). A bad key or value stops the command with one line naming it before anything runs. The
+output folder (``outputs/system_fit/<date>/<time>``) gets the record ``market_fit.json``,
+``evidence.csv`` (every published figure beside the model's at the best point),
+``history.csv`` (every candidate and its loss) and ``run_info.json`` (config, overrides,
+versions); an ``INCOMPLETE`` marker stays there if the run fails. It is printed last.
 
 Method (docs/calibration.md, "The health system against published system data"):
 
@@ -13,47 +23,60 @@ Method (docs/calibration.md, "The health system against published system data"):
    ``python -m experiments.system`` measures them; each figure's band sets its scale
    (:attr:`SystemFigure.scale`). Home-care RN turnover is reported but not fitted: no market
    setting is specific to home care, so it checks the fitted market out of sample.
-2. **Half the region** (:data:`FIT_REGION`, 6,800 posts in the region's sector shares) under
-   ``baseline`` and ``pandemic_surge`` with no policy, on fixed seeds (common random numbers:
-   every candidate sees the same seeds, so differences between candidates are not seed noise).
-3. **Loss**: the sum of squared misfits ((model - middle of the band) / scale).
-4. **Search**: Nelder-Mead (scipy) over :data:`FITTED` from :data:`START` (a point probed by
-   hand, recorded with the result), each setting mapped to its bounds by a logistic transform
-   (so no candidate leaves them).
-5. **Record**: the best point, its misfits, targets, seeds and settings as JSON
-   (``sim/system/market_fit.json`` by default); the fitted values are written by hand into
-   :class:`sim.system.market.MarketParameters` with that file as their source (tested equal).
+2. **Half the region** (``region`` of the config: 6,800 posts in the region's sector shares)
+   under ``scenarios`` (``baseline`` and ``pandemic_surge``) with no policy, on fixed ``seeds``
+   (common random numbers: every candidate sees the same seeds, so differences between
+   candidates are not seed noise). An evaluation's simulations (scenarios x seeds) are
+   independent: they go to ``jobs`` jobs of the configured Hydra launcher
+   (:mod:`experiments.batch_map`, as the calibration's), or run here with ``jobs=1``; the
+   values do not depend on ``jobs``.
+3. **Loss**: the sum of squared misfits ((model - middle of the band) / scale) of the fitted
+   figures.
+4. **Search**: Nelder-Mead (scipy) over ``fitted`` from ``start`` (a point probed by hand,
+   recorded with the result), each setting mapped to its bounds by a logistic transform (so no
+   candidate leaves them), at most ``max_evals`` candidates.
+5. **Record**: the best point, its misfits, targets, seeds and settings as JSON, written
+   (atomically, only when the search completes) into the output folder and to ``out``
+   (``sim/system/market_fit.json`` by default; ``out=null``: the folder only); the fitted values
+   are written by hand into :class:`sim.system.market.MarketParameters` with that file as their
+   source (tested equal).
 """
 
-import argparse
+import functools
 import json
+import logging
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hydra
 import numpy as np
 import pandas as pd
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig, OmegaConf
 from scipy.optimize import minimize
 
 from analysis.system_evidence import SYSTEM_FIGURES, evidence_table, sector_measures
+from experiments.batch_map import Mapper, in_process, simulation_mapper
+from experiments.hydra_app import check_command_line, compose_checked
+from experiments.hydra_job import number_setting, run_job, whole_setting
+from experiments.job_folder import mark_complete, mark_incomplete
 from experiments.records import provenance, write_json_atomic
-from sim.system import HealthSystem
+from sim.scenarios import make_scenario
+from sim.system import HealthSystem, MarketParameters, parse_groups
 from sim.system.outcomes import organization_table
 
+COMMAND = "python -m experiments.system_fit"
+CONFIG_NAME = "system_fit"
+CONFIG_MODULE = "conf.system_fit"
+"""The command's config module: its config, its ``experiment`` presets and its jobs' config."""
 FIT_FILE = Path(__file__).resolve().parents[1] / "sim" / "system" / "market_fit.json"
-FIT_REGION: tuple[dict[str, Any], ...] = (
-    {"type": "academic_centre", "size": 1500, "count": 1, "pay": 1.05},
-    {"type": "community_hospital", "size": 500, "count": 4},
-    {"type": "long_term_care", "size": 200, "count": 9, "pay": 0.9},
-    {"type": "primary_care_network", "size": 250, "count": 6},
-)
-"""Half the default region (conf/system_app/system/region.yaml): 6,800 posts in its sector
-shares (51 % hospital, 26 % long-term care, 22 % primary care), organization sizes and pay. A
-first fit on a region with other shares (62/20/19 %) missed on the default region: the market's
-rates depend on how many organizations compete for the same job seekers."""
+"""The record of the fit the market's defaults cite (the config's default ``out``)."""
+RECORD_NAME = "market_fit.json"
+"""The record's name in the output folder."""
 
 
 @dataclass(frozen=True)
@@ -66,16 +89,6 @@ class Fitted:
     target: str
 
 
-FITTED: tuple[Fitted, ...] = (
-    Fitted("early_quit_hazard_ltc", 1.0, 20.0, "nursing-home turnover"),
-    Fitted("time_to_fill_ltc", 0.05, 1.5, "nursing-facility vacancy"),
-    Fitted("to_agency_share", 0.005, 0.6, "contract labour before the pandemic"),
-    Fitted("agency_offer_elasticity", 0.0, 10.0, "contract labour in the pandemic"),
-    Fitted("agency_max_cover", 0.05, 1.0, "contract labour in the pandemic"),
-    Fitted("seeker_exit_rate", 0.05, 5.0, "hospital RN vacancy"),
-)
-
-
 UNFITTED: dict[str, float] = {
     "early_quit_hazard_ltc": 1.0,
     "time_to_fill_ltc": 1.0,
@@ -85,65 +98,164 @@ UNFITTED: dict[str, float] = {
     "seeker_exit_rate": 0.5,
 }
 """The settings before the fit (no sector differences; the market's first assumptions)."""
-START: dict[str, float] = {
-    "early_quit_hazard_ltc": 13.17,
-    "time_to_fill_ltc": 0.2187,
-    "to_agency_share": 0.054,
-    "agency_offer_elasticity": 3.35,
-    "agency_max_cover": 0.45,
-    "seeker_exit_rate": 0.618,
-}
-"""Where the search starts: the best point of a first fit on a reduced region with other
-sector shares (from one hand probe of the unfitted settings: loss 102 -> 23 -> 10)."""
 
 
 @dataclass(frozen=True)
 class FitPlan:
     """Where and how long the candidates are simulated, and how long the search runs."""
 
-    organizations: tuple[dict[str, Any], ...] = FIT_REGION
-    seeds: tuple[int, ...] = (11, 12)
-    burn_in_weeks: int = 104
-    horizon_weeks: int = 260
-    scenarios: tuple[str, ...] = ("baseline", "pandemic_surge")
-    max_evals: int = 200
+    organizations: tuple[dict[str, Any], ...]
+    seeds: tuple[int, ...]
+    burn_in_weeks: int
+    horizon_weeks: int
+    scenarios: tuple[str, ...]
+    max_evals: int
 
 
-def to_values(x: np.ndarray) -> dict[str, float]:
+@dataclass(frozen=True)
+class FitSettings:
+    """The checked settings of one fit (``conf/system_fit/system_fit.yaml``)."""
+
+    plan: FitPlan
+    fitted: tuple[Fitted, ...]
+    start: dict[str, float]
+    jobs: int
+    out: Path | None
+
+
+def _list(cfg: DictConfig, key: str) -> list[Any]:
+    value = OmegaConf.to_container(cfg[key], resolve=True) if OmegaConf.is_list(cfg[key]) else None
+    if not value:
+        raise ValueError(f"setting {key!r} = {cfg[key]!r}; allowed: a non-empty list")
+    if len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
+        raise ValueError(f"setting {key!r} = {value}; allowed: each entry once")
+    return value
+
+
+def _fitted(cfg: DictConfig) -> tuple[Fitted, ...]:
+    if not OmegaConf.is_dict(cfg.fitted) or not cfg.fitted:
+        raise ValueError(f"setting 'fitted' = {cfg.fitted!r}; allowed: a mapping of settings")
+    fields = MarketParameters.__dataclass_fields__
+    fitted = []
+    for name, spec in cfg.fitted.items():
+        key = f"fitted.{name}"
+        if name not in fields or "low" not in fields[name].metadata:
+            raise ValueError(f"setting {key!r}: allowed: a numeric field of MarketParameters")
+        if not OmegaConf.is_dict(spec) or set(spec) != {"low", "high", "target"}:
+            raise ValueError(f"setting {key!r} = {spec!r}; allowed: {{low, high, target}}")
+        meta = fields[name].metadata
+        low = number_setting(f"{key}.low", spec.low, meta["low"], meta["high"])
+        high = number_setting(f"{key}.high", spec.high, low, meta["high"], open_low=True)
+        if not isinstance(spec.target, str) or not spec.target.strip():
+            raise ValueError(f"setting '{key}.target' = {spec.target!r}; allowed: a figure's name")
+        fitted.append(Fitted(str(name), low, high, spec.target))
+    return tuple(fitted)
+
+
+def _start(cfg: DictConfig, fitted: Sequence[Fitted]) -> dict[str, float]:
+    names = [f.name for f in fitted]
+    given = list(cfg.start) if OmegaConf.is_dict(cfg.start) else None
+    if given is None or sorted(given) != sorted(names):
+        raise ValueError(f"setting 'start' = {given!r}; allowed: a value for each of {names}")
+    return {
+        f.name: number_setting(f"start.{f.name}", cfg.start[f.name], f.low, f.high) for f in fitted
+    }
+
+
+def settings_from(cfg: DictConfig) -> FitSettings:
+    """Check every setting of a composed ``conf/system_fit/system_fit.yaml`` before any work.
+
+    Raises:
+        ValueError: One line naming the setting, its value and what is allowed.
+    """
+    organizations = _list(cfg, "region")
+    try:
+        parse_groups(organizations)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"setting 'region': {error}") from None
+    seeds = _list(cfg, "seeds")
+    for k, seed in enumerate(seeds):
+        whole_setting(f"seeds[{k}]", seed, 0, 2**32 - 1)
+    scenarios = _list(cfg, "scenarios")
+    for name in scenarios:
+        try:
+            make_scenario(str(name))
+        except ValueError as error:
+            raise ValueError(f"setting 'scenarios': {error}") from None
+    plan = FitPlan(
+        organizations=tuple(organizations),
+        seeds=tuple(seeds),
+        burn_in_weeks=whole_setting("burn_in_weeks", cfg.burn_in_weeks, 0, 1040),
+        horizon_weeks=whole_setting("horizon_weeks", cfg.horizon_weeks, 1, 1040),
+        scenarios=tuple(str(s) for s in scenarios),
+        max_evals=whole_setting("max_evals", cfg.max_evals, 1, 100_000),
+    )
+    fitted = _fitted(cfg)
+    start = _start(cfg, fitted)
+    MarketParameters.from_kwargs(**start)
+    out = cfg.out
+    if out is not None and (not isinstance(out, str) or not out.endswith(".json")):
+        raise ValueError(f"setting 'out' = {out!r}; allowed: null or a path ending in .json")
+    return FitSettings(
+        plan=plan,
+        fitted=fitted,
+        start=start,
+        jobs=whole_setting("jobs", cfg.jobs, 1, 1000),
+        out=None if out is None else Path(out),
+    )
+
+
+def load_settings(overrides: Sequence[str] = ()) -> FitSettings:
+    """The checked settings of the config composed with ``overrides`` (Python use, tests).
+
+    Raises:
+        ValueError: On an unknown key or a bad value (one line).
+    """
+    return compose_checked(CONFIG_NAME, overrides, settings_from, CONFIG_MODULE)
+
+
+def to_values(fitted: Sequence[Fitted], x: np.ndarray) -> dict[str, float]:
     """Market settings from the search's unbounded coordinates (logistic map onto bounds)."""
     unit = 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
-    return {f.name: float(f.low + (f.high - f.low) * u) for f, u in zip(FITTED, unit, strict=True)}
+    return {f.name: float(f.low + (f.high - f.low) * u) for f, u in zip(fitted, unit, strict=True)}
 
 
-def to_coordinates(values: Mapping[str, float]) -> np.ndarray:
+def to_coordinates(fitted: Sequence[Fitted], values: Mapping[str, float]) -> np.ndarray:
     """The search's coordinates of ``values`` (inverse of :func:`to_values`, kept off bounds)."""
-    unit = [(values[f.name] - f.low) / (f.high - f.low) for f in FITTED]
+    unit = [(values[f.name] - f.low) / (f.high - f.low) for f in fitted]
     unit = np.clip(np.array(unit), 1e-3, 1.0 - 1e-3)
     return np.log(unit / (1.0 - unit))
 
 
-def simulate(plan: FitPlan, market: Mapping[str, float]) -> pd.DataFrame:
-    """Organizations of every scenario and seed under no policy (``organizations.csv`` rows)."""
-    frames = []
-    for scenario in plan.scenarios:
-        for seed in plan.seeds:
-            model = HealthSystem(
-                list(plan.organizations),
-                rng=seed,
-                pressure=scenario,
-                burn_in_weeks=plan.burn_in_weeks,
-                collect_data=False,
-                market=dict(market),
-            )
-            model.run_for(plan.horizon_weeks)
-            table = organization_table(model)
-            frames.append(table.assign(scenario=scenario, policy="no_policy", seed=seed))
-    return pd.concat(frames, ignore_index=True)
+def simulate_one(plan: FitPlan, market: Mapping[str, float], run: tuple[str, int]) -> pd.DataFrame:
+    """One scenario and seed under no policy: its ``organizations.csv`` rows."""
+    scenario, seed = run
+    model = HealthSystem(
+        list(plan.organizations),
+        rng=seed,
+        pressure=scenario,
+        burn_in_weeks=plan.burn_in_weeks,
+        collect_data=False,
+        market=dict(market),
+    )
+    model.run_for(plan.horizon_weeks)
+    return organization_table(model).assign(scenario=scenario, policy="no_policy", seed=seed)
 
 
-def evaluate(plan: FitPlan, market: Mapping[str, float]) -> pd.DataFrame:
+def simulate(
+    plan: FitPlan, market: Mapping[str, float], mapper: Mapper = in_process
+) -> pd.DataFrame:
+    """Organizations of every scenario and seed under no policy, each run through ``mapper``."""
+    runs = [(scenario, seed) for scenario in plan.scenarios for seed in plan.seeds]
+    tables = mapper(functools.partial(simulate_one, plan, dict(market)), runs)
+    return pd.concat(tables, ignore_index=True)
+
+
+def evaluate(
+    plan: FitPlan, market: Mapping[str, float], mapper: Mapper = in_process
+) -> pd.DataFrame:
     """Every published system figure beside the model's at ``market`` (with its misfit)."""
-    measures = sector_measures(simulate(plan, market), plan.horizon_weeks)
+    measures = sector_measures(simulate(plan, market, mapper), plan.horizon_weeks)
     return evidence_table(measures)
 
 
@@ -156,42 +268,42 @@ def loss(evidence: pd.DataFrame) -> float:
     return float(evidence.loc[fitted, "misfit"].fillna(10.0).pow(2).sum())
 
 
-def fit(plan: FitPlan, start: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """Nelder-Mead over :data:`FITTED` from ``start`` (else :data:`START`); the record.
+def fit(
+    settings: FitSettings,
+    mapper: Mapper = in_process,
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Nelder-Mead over ``settings.fitted`` from ``settings.start``: the record and evidence.
 
-    The record also holds the figures at the unfitted defaults of the settings (``before``).
+    Every evaluation's simulations go through ``mapper``. The record also holds the figures
+    at the unfitted defaults of the settings (``before``); the evidence is at the best point.
     """
-    start_values = dict(start or START)
+    plan, fitted = settings.plan, settings.fitted
     history: list[dict[str, Any]] = []
 
     def objective(x: np.ndarray) -> float:
-        values = to_values(x)
-        value = loss(evaluate(plan, values))
+        values = to_values(fitted, x)
+        value = loss(evaluate(plan, values, mapper))
         history.append({**values, "loss": value})
-        print(f"{len(history):4d} loss {value:8.3f}", file=sys.stderr, flush=True)
+        log(f"{len(history):4d} loss {value:8.3f}")
         return value
 
     began = time.perf_counter()
-    x0 = to_coordinates(start_values)
+    x0 = to_coordinates(fitted, settings.start)
     # Assumption: a first simplex one logit unit wide along each setting (a broad first look).
     simplex = np.vstack([x0, x0 + np.eye(x0.size)])
     options = {"maxfev": plan.max_evals, "xatol": 0.02, "fatol": 0.01, "initial_simplex": simplex}
-    result = minimize(
-        objective,
-        x0,
-        method="Nelder-Mead",
-        options=options,
-    )
-    best = to_values(result.x)
-    evidence = evaluate(plan, best)
-    before = evaluate(plan, UNFITTED)
-    near = {f.name: min(best[f.name] - f.low, f.high - best[f.name]) for f in FITTED}
-    at_bound = [f.name for f in FITTED if near[f.name] < 0.01 * (f.high - f.low)]
-    return {
+    result = minimize(objective, x0, method="Nelder-Mead", options=options)
+    best = to_values(fitted, result.x)
+    evidence = evaluate(plan, best, mapper)
+    before = evaluate(plan, UNFITTED, mapper)
+    near = {f.name: min(best[f.name] - f.low, f.high - best[f.name]) for f in fitted}
+    at_bound = [f.name for f in fitted if near[f.name] < 0.01 * (f.high - f.low)]
+    record = {
         "method": "Nelder-Mead (scipy) on logistic-mapped bounds, common random numbers",
         "plan": {**plan.__dict__, "organizations": list(plan.organizations)},
-        "fitted": {f.name: {"low": f.low, "high": f.high, "target": f.target} for f in FITTED},
-        "start": start_values,
+        "fitted": {f.name: {"low": f.low, "high": f.high, "target": f.target} for f in fitted},
+        "start": dict(settings.start),
         "unfitted": UNFITTED,
         "best": {k: round(v, 4) for k, v in best.items()},
         "at_bound": at_bound,
@@ -205,6 +317,7 @@ def fit(plan: FitPlan, start: Mapping[str, float] | None = None) -> dict[str, An
         "history": history,
         **{k: v for k, v in provenance().items() if k in ("git_commit", "python", "numpy")},
     }
+    return record, evidence
 
 
 def _records(evidence: pd.DataFrame, before: pd.DataFrame) -> list[dict[str, Any]]:
@@ -227,20 +340,56 @@ def _records(evidence: pd.DataFrame, before: pd.DataFrame) -> list[dict[str, Any
     return rows
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: run the fit and write its record (path printed last)."""
-    parser = argparse.ArgumentParser(prog="python -m experiments.system_fit", description=__doc__)
-    parser.add_argument("--evals", type=int, default=FitPlan.max_evals, help="at most this many")
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(FitPlan.seeds))
-    parser.add_argument("--out", type=Path, default=FIT_FILE, help="where the record goes")
-    args = parser.parse_args(argv)
-    record = fit(FitPlan(seeds=tuple(args.seeds), max_evals=args.evals))
-    write_json_atomic(args.out, record)
-    for row in record["targets"]:
-        print(f"{row['figure'][:60]:60s} {row['before']:.3f} -> {row['after']:.3f} {row['band']}")
-    losses = f"loss {record['loss_unfitted']:.1f} -> {record['loss_best']:.1f}"
-    print(json.dumps(record["best"]), losses)
-    print(args.out)
+def run(settings: FitSettings, out_dir: Path, job: Mapping[str, Any]) -> dict[str, Any]:
+    """Fit, then write the record (folder and ``out``), evidence, history and run_info.json."""
+    command = str(job.get("command", COMMAND))
+    mark_incomplete(out_dir, command)
+    hydra_overrides = list(HydraConfig.get().overrides.hydra) if HydraConfig.initialized() else []
+    mapper = simulation_mapper(settings.jobs, out_dir, hydra_overrides)
+    record, evidence = fit(settings, mapper)
+    evidence.to_csv(out_dir / "evidence.csv", index=False)
+    pd.DataFrame(record["history"]).to_csv(out_dir / "history.csv", index=False)
+    write_json_atomic(out_dir / RECORD_NAME, record)
+    if settings.out is not None:
+        write_json_atomic(settings.out, record)
+    info = {
+        **job,
+        "jobs": settings.jobs,
+        "record": [str(out_dir / RECORD_NAME), *([str(settings.out)] if settings.out else [])],
+        "seconds": record["seconds"],
+        **provenance(),
+    }
+    write_json_atomic(out_dir / "run_info.json", info)
+    mark_complete(out_dir)
+    return record
+
+
+def summary_text(record: dict[str, Any], settings: FitSettings) -> str:
+    """Each figure before and after the fit, the best point, the losses and the record's path."""
+    lines = [
+        f"{row['figure'][:60]:60s} {row['before']:.3f} -> {row['after']:.3f} {row['band']}"
+        for row in record["targets"]
+    ]
+    lines.append(
+        f"{json.dumps(record['best'])} loss {record['loss_unfitted']:.1f} -> "
+        f"{record['loss_best']:.1f} ({record['evaluations']} evaluations, "
+        f"{record['seconds']:.0f} s)"
+    )
+    lines.append(f"record: {settings.out}" if settings.out else "record: the output folder only")
+    return "\n".join(lines)
+
+
+@hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME)
+def app(cfg: DictConfig) -> None:
+    """Hydra job: check the settings, fit, print the summary and the output folder last."""
+    run_job(cfg, COMMAND, settings_from, run, summary_text)
+
+
+def main() -> None:
+    """Command-line entry: check the command line (one line if bad), then run the app."""
+    logging.getLogger("MESA").setLevel(logging.WARNING)
+    check_command_line(COMMAND, CONFIG_NAME, settings_from, config_module=CONFIG_MODULE)
+    app()
 
 
 if __name__ == "__main__":

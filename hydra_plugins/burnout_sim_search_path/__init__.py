@@ -1,10 +1,11 @@
 """A Hydra search-path plugin: the project's shared launcher configs for every command.
 
 Several commands have a config module of their own (``conf`` for the main comparison,
-``conf.calibration``, ``conf.system_app``), each with its own ``experiment`` group of presets, so
-none can search another's folder. The configs they share, the SLURM launcher
-``hydra/launcher=cluster`` (``conf/launchers/hydra/launcher/cluster.yaml``), live in a package
-of their own that this plugin adds to every app's search path, after the app's own module.
+``conf.calibration``, ``conf.system_app``, ``conf.system_fit``), each with its own
+``experiment`` group of presets, so none can search another's folder. The configs they share,
+the SLURM launcher ``hydra/launcher=cluster`` (``conf/launchers/hydra/launcher/cluster.yaml``),
+live in a package of their own that this plugin adds to every app's search path, after the
+app's own module.
 Hydra finds the plugin in the package ``hydra_plugins`` (its public plugin API).
 """
 

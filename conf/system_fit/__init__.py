@@ -1,0 +1,1 @@
+"""Config module of experiments.system_fit (its own search path: its `experiment` group)."""
