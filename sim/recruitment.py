@@ -1,8 +1,10 @@
 """Vacancies and hiring (stages 6-7 of the weekly step), compiled with numba."""
 
+from typing import Any
+
 import numpy as np
 
-from sim.jit import compiled
+from sim.jit import compiled, in_chunks
 from sim.layout import (
     D_BURNED_OUT,
     D_LEFT_PROFESSION,
@@ -75,11 +77,67 @@ def vacancy_pass(
     those posts are written to ``starting``. Days to fill (posting to acceptance, as the NSI
     counts them) are written to ``fill_days``.
     """
-    n_start = 0
-    n_filled = 0
+    counts = _vacancy_range(
+        0,
+        phase.size,
+        real,
+        flags,
+        phase,
+        person_id,
+        role,
+        unit,
+        leaving,
+        reasons,
+        key,
+        week,
+        mean_search_weeks,
+        success_prob,
+        onboarding_weeks,
+        starting,
+        fill_days,
+        leavers_by_role,
+        unit_leavers,
+        departures,
+        n_departures[0],
+    )
+    n_departures[0] += counts[2]
+    return counts
+
+
+@compiled
+def _vacancy_range(
+    first: int,
+    end: int,
+    real: np.ndarray,
+    flags: np.ndarray,
+    phase: np.ndarray,
+    person_id: np.ndarray,
+    role: np.ndarray,
+    unit: np.ndarray,
+    leaving: np.ndarray,
+    reasons: np.ndarray,
+    key: np.uint64,
+    week: int,
+    mean_search_weeks: float,
+    success_prob: float,
+    onboarding_weeks: float,
+    starting: np.ndarray,
+    fill_days: np.ndarray,
+    leavers_by_role: np.ndarray,
+    unit_leavers: np.ndarray,
+    departures: np.ndarray,
+    first_row: int,
+) -> tuple[int, int, int]:
+    """:func:`vacancy_pass` for posts ``first`` to ``end``; return their counts.
+
+    Posts starting and days to fill are written from index ``first`` of ``starting`` and
+    ``fill_days``, leavers from row ``first_row`` of ``departures``; the caller moves them up.
+    """
+    n_start = first
+    n_filled = first
     n_leavers = 0
-    row = n_departures[0]
-    for i in range(phase.size):
+    row = first_row
+    for i in range(first, end):
         if leaving[i]:
             burned = flags[F_BURNED_OUT, i]
             departures[D_WEEK, row] = week
@@ -120,5 +178,58 @@ def vacancy_pass(
             real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
                 mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
             )
-    n_departures[0] = row
+    return n_start - first, n_filled - first, n_leavers
+
+
+def vacancy_pass_in_chunks(chunks: np.ndarray, *args: Any) -> tuple[int, int, int]:
+    """:func:`vacancy_pass` (``args``) over ``chunks`` of whole units, on threads (sim.jit).
+
+    Each chunk writes its posts starting, days to fill and leavers (which need ``departures`` to
+    have room for as many rows as there are posts) from its own first post on, and counts its
+    leavers by role in its own row; the lists are then moved up chunk by chunk, in post order,
+    so that everything comes out as one serial pass writes it.
+    """
+    if chunks.size <= 2:
+        return vacancy_pass(*args)
+    *per_post, starting, fill_days, leavers_by_role, unit_leavers, departures, n_departures = args
+    first_row = int(n_departures[0])
+    counts = np.zeros((chunks.size - 1, 3), dtype=np.int64)
+    by_role = np.zeros((chunks.size - 1, leavers_by_role.size), dtype=leavers_by_role.dtype)
+
+    def chunk(ch: int) -> None:
+        a, b = int(chunks[ch]), int(chunks[ch + 1])
+        lists = (starting, fill_days, by_role[ch], unit_leavers, departures, first_row + a)
+        counts[ch] = _vacancy_range(a, b, *per_post, *lists)
+
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
+    leavers_by_role += by_role.sum(axis=0)
+    totals = _move_up(chunks, counts, starting, fill_days, departures, first_row)
+    n_departures[0] += totals[2]
+    return totals[0], totals[1], totals[2]
+
+
+@compiled
+def _move_up(
+    chunks: np.ndarray,
+    counts: np.ndarray,
+    starting: np.ndarray,
+    fill_days: np.ndarray,
+    departures: np.ndarray,
+    first_row: int,
+) -> tuple[int, int, int]:
+    """Move each chunk's lists (written from its first post) up to follow the chunk before."""
+    n_start = n_filled = n_leavers = 0
+    for ch in range(chunks.size - 1):
+        a = chunks[ch]
+        for k in range(counts[ch, 0]):
+            starting[n_start + k] = starting[a + k]
+        for k in range(counts[ch, 1]):
+            fill_days[n_filled + k] = fill_days[a + k]
+        for k in range(counts[ch, 2]):
+            for col in range(departures.shape[0]):
+                departures[col, first_row + n_leavers + k] = departures[col, first_row + a + k]
+        n_start += counts[ch, 0]
+        n_filled += counts[ch, 1]
+        n_leavers += counts[ch, 2]
     return n_start, n_filled, n_leavers

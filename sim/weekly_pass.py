@@ -119,7 +119,12 @@ from sim.wellbeing import (
     wellbeing_class,
     work_strain,
 )
-from sim.workload import absence_probability, long_absence_probability, productivity
+from sim.workload import (
+    absence_bound,
+    absence_probability,
+    long_absence_probability,
+    productivity,
+)
 
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 # Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
@@ -207,8 +212,11 @@ def _staffing_chunk(
             open_posts[k] = i
             k += 1
             continue
-        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
-            sick_leave_rate, real[R_EXHAUSTION, i]
+        # The exact chance (an exponential) only when the draw is below a cheap bound of it.
+        draw = uniform(key, i, _SLOT_ABSENCE)
+        exhaustion = real[R_EXHAUSTION, i]
+        off = draw < absence_bound(sick_leave_rate, exhaustion) and draw < absence_probability(
+            sick_leave_rate, exhaustion
         )
         flags[F_ABSENT, i] = off
         if not off:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from sim.interventions import SafeStaffing
-from sim.jit import compiled
+from sim.jit import compiled, in_chunks
 from sim.layout import (
     D_LEFT_PROFESSION,
     D_REASON,
@@ -57,16 +57,51 @@ SECOND_YEAR = (78, 130)
 Kaufman Hall measured hospitals' contract labour at 5-12 % (Feb 2021 to Feb 2022)."""
 
 
-@compiled
-def flag_counts(unit: np.ndarray, flag: np.ndarray, n_units: int) -> np.ndarray:
+def flag_counts(chunks: np.ndarray, unit: np.ndarray, flag: np.ndarray, n_units: int) -> np.ndarray:
     """Posts of each unit whose ``flag`` is set, as ``np.bincount(unit, flag)``.
 
-    Without bincount's float copy of the flags (24 MB a week at 3 million posts).
+    Without bincount's float copy of the flags (24 MB a week at 3 million posts), counted over
+    ``chunks`` of whole units on threads (sim.jit.in_chunks; whole numbers, exact in any order).
     """
     out = np.zeros(n_units)
-    for i in range(unit.size):
-        if flag[i]:
-            out[unit[i]] += 1.0
+
+    def chunk(ch: int) -> None:
+        _count_flags(chunks[ch], chunks[ch + 1], unit, flag, out)
+
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
+    return out
+
+
+@compiled
+def _count_flags(first: int, end: int, unit: np.ndarray, flag: np.ndarray, out: np.ndarray) -> None:
+    """:func:`flag_counts` of posts ``first`` to ``end`` (laid out unit by unit)."""
+    if first >= end:
+        return
+    current = unit[first]
+    count = 0
+    for i in range(first, end):
+        if unit[i] != current:
+            out[current] += count
+            current = unit[i]
+            count = 0
+        count += flag[i]
+    out[current] += count
+
+
+@compiled
+def offered_posts(phase: np.ndarray, event_week: np.ndarray, week: float) -> np.ndarray:
+    """Posts with an accepted offer whose new hire starts in ``week`` (one pass, no temporaries)."""
+    n = 0
+    for i in range(phase.size):
+        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
+            n += 1
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(phase.size):
+        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
+            out[k] = i
+            k += 1
     return out
 
 
@@ -270,9 +305,8 @@ class HealthSystem(WorkforceModel):
         if not n_filled:
             return n_starting, n_filled, n_leavers
         s = self.workers
-        offered = np.flatnonzero(
-            (s.vacancy_phase == OFFER_ACCEPTED)
-            & (s.real[R_VACANCY_EVENT_WEEK] == self.week + self.params.onboarding_weeks)
+        offered = offered_posts(
+            s.vacancy_phase, s.real[R_VACANCY_EVENT_WEEK], self.week + self.params.onboarding_weeks
         )
         org = self.unit_org[s.unit[offered]]
         m = market.params
@@ -314,7 +348,7 @@ class HealthSystem(WorkforceModel):
             self.org_sums[5] += agency
         self.org_sums[3] += np.bincount(org, sums[S_HEADCOUNT] - sums[S_PRESENT], self.n_orgs)
         self.org_sums[4] += np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
-        self.unit_burned = flag_counts(s.unit, s.burned_out, n_units)
+        self.unit_burned = flag_counts(s.chunks, s.unit, s.burned_out, n_units)
         burned = np.bincount(org, self.unit_burned, self.n_orgs)
         headcount = np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
         self.org_burnout = burned / np.maximum(headcount, 1.0)
