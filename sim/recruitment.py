@@ -80,6 +80,7 @@ def vacancy_pass(
     counts = _vacancy_range(
         0,
         phase.size,
+        0,
         real,
         flags,
         phase,
@@ -108,6 +109,7 @@ def vacancy_pass(
 def _vacancy_range(
     first: int,
     end: int,
+    out_first: int,
     real: np.ndarray,
     flags: np.ndarray,
     phase: np.ndarray,
@@ -130,11 +132,11 @@ def _vacancy_range(
 ) -> tuple[int, int, int]:
     """:func:`vacancy_pass` for posts ``first`` to ``end``; return their counts.
 
-    Posts starting and days to fill are written from index ``first`` of ``starting`` and
-    ``fill_days``, leavers from row ``first_row`` of ``departures``; the caller moves them up.
+    Posts starting and days to fill are written from index ``out_first`` of ``starting`` and
+    ``fill_days``, leavers from row ``first_row`` of ``departures``.
     """
-    n_start = first
-    n_filled = first
+    n_start = out_first
+    n_filled = out_first
     n_leavers = 0
     row = first_row
     for i in range(first, end):
@@ -178,57 +180,72 @@ def _vacancy_range(
             real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
                 mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
             )
-    return n_start - first, n_filled - first, n_leavers
+    return n_start - out_first, n_filled - out_first, n_leavers
 
 
 def vacancy_pass_in_chunks(chunks: np.ndarray, *args: Any) -> tuple[int, int, int]:
     """:func:`vacancy_pass` (``args``) over ``chunks`` of whole units, on threads (sim.jit).
 
-    Each chunk writes its posts starting, days to fill and leavers (which need ``departures`` to
-    have room for as many rows as there are posts) from its own first post on, and counts its
-    leavers by role in its own row; the lists are then moved up chunk by chunk, in post order,
-    so that everything comes out as one serial pass writes it.
+    A first pass counts each chunk's leavers and the open posts that may start or fill; each
+    chunk then writes its leavers to their final rows of ``departures`` and its posts starting
+    and days to fill from the room the chunks before it may take (dense: scattered writes into
+    the large lists would touch a 2 MB page of memory each), counting its leavers by role in its
+    own row. The lists are then moved up chunk by chunk, in post order, so that everything comes
+    out as one serial pass writes it.
     """
     if chunks.size <= 2:
         return vacancy_pass(*args)
     *per_post, starting, fill_days, leavers_by_role, unit_leavers, departures, n_departures = args
-    first_row = int(n_departures[0])
-    counts = np.zeros((chunks.size - 1, 3), dtype=np.int64)
-    by_role = np.zeros((chunks.size - 1, leavers_by_role.size), dtype=leavers_by_role.dtype)
+    phase, leaving = per_post[2], per_post[6]
+    n_chunks = chunks.size - 1
+    sizes = np.zeros((n_chunks, 2), dtype=np.int64)  # leavers, other open posts
+
+    def size(ch: int) -> None:
+        sizes[ch] = _chunk_sizes(chunks[ch], chunks[ch + 1], phase, leaving)
+
+    for _ in in_chunks(size, n_chunks):
+        pass
+    room = np.zeros((n_chunks, 2), dtype=np.int64)  # where each chunk's lists begin
+    np.cumsum(sizes[:-1], axis=0, out=room[1:])
+    room[:, 0] += int(n_departures[0])
+    counts = np.zeros((n_chunks, 3), dtype=np.int64)
+    by_role = np.zeros((n_chunks, leavers_by_role.size), dtype=leavers_by_role.dtype)
 
     def chunk(ch: int) -> None:
         a, b = int(chunks[ch]), int(chunks[ch + 1])
-        lists = (starting, fill_days, by_role[ch], unit_leavers, departures, first_row + a)
-        counts[ch] = _vacancy_range(a, b, *per_post, *lists)
+        lists = (starting, fill_days, by_role[ch], unit_leavers, departures, int(room[ch, 0]))
+        counts[ch] = _vacancy_range(a, b, int(room[ch, 1]), *per_post, *lists)
 
-    for _ in in_chunks(chunk, chunks.size - 1):
+    for _ in in_chunks(chunk, n_chunks):
         pass
     leavers_by_role += by_role.sum(axis=0)
-    totals = _move_up(chunks, counts, starting, fill_days, departures, first_row)
+    totals = _move_up(room[:, 1], counts, starting, fill_days)
     n_departures[0] += totals[2]
     return totals[0], totals[1], totals[2]
 
 
 @compiled
+def _chunk_sizes(first: int, end: int, phase: np.ndarray, leaving: np.ndarray) -> tuple[int, int]:
+    """Leavers among posts ``first`` to ``end``, and other open posts (which may start or fill)."""
+    n_leaving = n_open = 0
+    for i in range(first, end):
+        n_leaving += leaving[i]
+        n_open += (not leaving[i]) and phase[i] != FILLED
+    return n_leaving, n_open
+
+
+@compiled
 def _move_up(
-    chunks: np.ndarray,
-    counts: np.ndarray,
-    starting: np.ndarray,
-    fill_days: np.ndarray,
-    departures: np.ndarray,
-    first_row: int,
+    room: np.ndarray, counts: np.ndarray, starting: np.ndarray, fill_days: np.ndarray
 ) -> tuple[int, int, int]:
-    """Move each chunk's lists (written from its first post) up to follow the chunk before."""
+    """Move each chunk's lists (written from ``room``) up to follow the chunk before's."""
     n_start = n_filled = n_leavers = 0
-    for ch in range(chunks.size - 1):
-        a = chunks[ch]
+    for ch in range(room.size):
+        a = room[ch]
         for k in range(counts[ch, 0]):
             starting[n_start + k] = starting[a + k]
         for k in range(counts[ch, 1]):
             fill_days[n_filled + k] = fill_days[a + k]
-        for k in range(counts[ch, 2]):
-            for col in range(departures.shape[0]):
-                departures[col, first_row + n_leavers + k] = departures[col, first_row + a + k]
         n_start += counts[ch, 0]
         n_filled += counts[ch, 1]
         n_leavers += counts[ch, 2]
