@@ -23,7 +23,7 @@ from sim.modifiers import Modifiers
 from sim.organization import ROLES, UNIT_TYPES, Layout, build_layout
 from sim.parameters import ModelParameters
 from sim.random_streams import WeekKeys
-from sim.recruitment import vacancy_pass_in_chunks
+from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_pressure
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
@@ -431,7 +431,7 @@ class WorkforceModel(mesa.Model):
         self.departure_log.reserve(s.size)
         leavers_by_role = self._leavers_by_role
         leavers_by_role[:] = 0
-        return vacancy_pass_in_chunks(
+        return vacancy_pass(
             s.chunks,
             s.real,
             s.flags,

@@ -43,70 +43,7 @@ def search_weeks(mean_weeks: float, u1: float, u2: float) -> float:
 
 
 @compiled
-def vacancy_pass(
-    real: np.ndarray,
-    flags: np.ndarray,
-    phase: np.ndarray,
-    person_id: np.ndarray,
-    role: np.ndarray,
-    unit: np.ndarray,
-    leaving: np.ndarray,
-    reasons: np.ndarray,
-    key: np.uint64,
-    week: int,
-    mean_search_weeks: float,
-    success_prob: float,
-    onboarding_weeks: float,
-    starting: np.ndarray,
-    fill_days: np.ndarray,
-    leavers_by_role: np.ndarray,
-    unit_leavers: np.ndarray,
-    departures: np.ndarray,
-    n_departures: np.ndarray,
-) -> tuple[int, int, int]:
-    """Log the week's leavers and open their posts; move every vacancy along.
-
-    Returns (new hires starting, searches ending in an accepted offer, leavers).
-
-    Each leaver is written to ``departures`` (rows ``sim.turnover.DEPARTURE_COLUMNS``, from row
-    ``n_departures[0]``) and counted in ``leavers_by_role`` and ``unit_leavers``; the post is
-    cleared and a search starts. A search ends after its drawn duration (mean
-    ``time_to_fill_days``; NSI 2021-2024: 83-95 days to fill an RN post) in an accepted offer with
-    ``search_success_prob``, else the post is reposted (assumption: failed searches are why
-    vacancies outlast one search). The new hire starts ``onboarding_weeks`` after accepting:
-    those posts are written to ``starting``. Days to fill (posting to acceptance, as the NSI
-    counts them) are written to ``fill_days``.
-    """
-    counts = _vacancy_range(
-        0,
-        phase.size,
-        0,
-        real,
-        flags,
-        phase,
-        person_id,
-        role,
-        unit,
-        leaving,
-        reasons,
-        key,
-        week,
-        mean_search_weeks,
-        success_prob,
-        onboarding_weeks,
-        starting,
-        fill_days,
-        leavers_by_role,
-        unit_leavers,
-        departures,
-        n_departures[0],
-    )
-    n_departures[0] += counts[2]
-    return counts
-
-
-@compiled
-def _vacancy_range(
+def vacancy_range(
     first: int,
     end: int,
     out_first: int,
@@ -130,10 +67,21 @@ def _vacancy_range(
     departures: np.ndarray,
     first_row: int,
 ) -> tuple[int, int, int]:
-    """:func:`vacancy_pass` for posts ``first`` to ``end``; return their counts.
+    """Log the leavers among posts ``first`` to ``end``, open their posts, move vacancies along.
+
+    Returns (new hires starting, searches ending in an accepted offer, leavers) of those posts.
+
+    Each leaver is written to ``departures`` (rows ``sim.turnover.DEPARTURE_COLUMNS``, from row
+    ``first_row``) and counted in ``leavers_by_role`` and ``unit_leavers``; the post is
+    cleared and a search starts. A search ends after its drawn duration (mean
+    ``time_to_fill_days``; NSI 2021-2024: 83-95 days to fill an RN post) in an accepted offer with
+    ``search_success_prob``, else the post is reposted (assumption: failed searches are why
+    vacancies outlast one search). The new hire starts ``onboarding_weeks`` after accepting:
+    those posts are written to ``starting``. Days to fill (posting to acceptance, as the NSI
+    counts them) are written to ``fill_days``.
 
     Posts starting and days to fill are written from index ``out_first`` of ``starting`` and
-    ``fill_days``, leavers from row ``first_row`` of ``departures``.
+    ``fill_days``.
     """
     n_start = out_first
     n_filled = out_first
@@ -183,8 +131,11 @@ def _vacancy_range(
     return n_start - out_first, n_filled - out_first, n_leavers
 
 
-def vacancy_pass_in_chunks(chunks: np.ndarray, *args: Any) -> tuple[int, int, int]:
-    """:func:`vacancy_pass` (``args``) over ``chunks`` of whole units, on threads (sim.jit).
+def vacancy_pass(chunks: np.ndarray, *args: Any) -> tuple[int, int, int]:
+    """Stages 6-7 for every post: :func:`vacancy_range` over ``chunks`` of whole units.
+
+    ``args``: those of :func:`vacancy_range` from ``real`` to ``departures``, then
+    ``n_departures`` (the log's row count, moved on). Several chunks run on threads (sim.jit).
 
     A first pass counts each chunk's leavers and the open posts that may start or fill; each
     chunk then writes its leavers to their final rows of ``departures`` and its posts starting
@@ -193,9 +144,12 @@ def vacancy_pass_in_chunks(chunks: np.ndarray, *args: Any) -> tuple[int, int, in
     own row. The lists are then moved up chunk by chunk, in post order, so that everything comes
     out as one serial pass writes it.
     """
-    if chunks.size <= 2:
-        return vacancy_pass(*args)
     *per_post, starting, fill_days, leavers_by_role, unit_leavers, departures, n_departures = args
+    if chunks.size <= 2:
+        lists = (starting, fill_days, leavers_by_role, unit_leavers, departures, n_departures[0])
+        counts = vacancy_range(0, chunks[-1], 0, *per_post, *lists)
+        n_departures[0] += counts[2]
+        return counts
     phase, leaving = per_post[2], per_post[6]
     n_chunks = chunks.size - 1
     sizes = np.zeros((n_chunks, 2), dtype=np.int64)  # leavers, other open posts
@@ -214,7 +168,7 @@ def vacancy_pass_in_chunks(chunks: np.ndarray, *args: Any) -> tuple[int, int, in
     def chunk(ch: int) -> None:
         a, b = int(chunks[ch]), int(chunks[ch + 1])
         lists = (starting, fill_days, by_role[ch], unit_leavers, departures, int(room[ch, 0]))
-        counts[ch] = _vacancy_range(a, b, int(room[ch, 1]), *per_post, *lists)
+        counts[ch] = vacancy_range(a, b, int(room[ch, 1]), *per_post, *lists)
 
     for _ in in_chunks(chunk, n_chunks):
         pass
