@@ -432,7 +432,6 @@ class WorkforceModel(mesa.Model):
         leavers_by_role = self._leavers_by_role
         leavers_by_role[:] = 0
         return vacancy_pass(
-            s.chunks,
             s.real,
             s.flags,
             s.vacancy_phase,
