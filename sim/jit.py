@@ -7,6 +7,15 @@ is counter-based (sim.random_streams): results do not depend on the number of th
 threads rather than numba's ``prange``: compiled inside a parallel loop, a pass is optimized anew
 in its caller, and with fast-math that moved some values by a bit (measured); called from Python,
 each chunk runs the very function the serial step runs.
+
+Besides the staffing and worker passes, a system's count of burned-out workers per unit
+(sim.system.model.flag_counts) runs in these chunks. (The vacancy pass stays serial: run in
+chunks, it needed a counting pass first to list leavers densely and cost more CPU than it saved
+on 2 cores, measured at 3 million posts.) Costly probabilities are computed only where they
+can change an outcome: a draw is first compared with a cheap upper bound of its probability
+(sim.turnover.weekly_quit_bound, sim.workload.absence_bound, sim.violence.incident_kind,
+sim.supervisors.supervisor_pass), so the passes skip most logarithms and exponentials with the
+very same outcomes.
 """
 
 from collections.abc import Callable, Iterator

@@ -77,7 +77,10 @@ def supervisor_pass(
         exhaustion[u] = e
         tenure_weeks[u] += 1.0
         annual = 0.05 + 0.40 * e * e
-        leaving[u] = uniform[u] < -np.expm1(np.log1p(-annual) / 52.0)
+        # 1 - (1 - annual)^(1/52) <= annual / (1 - annual) / 52: the exact chance (a logarithm
+        # and an exponential) only for draws below that bound (the same supervisors leave).
+        bound = annual / (1.0 - annual) * (1.0 / 52.0) * (1.0 + 1e-6) + 1e-15
+        leaving[u] = uniform[u] < bound and uniform[u] < -np.expm1(np.log1p(-annual) / 52.0)
         n_leaving += leaving[u]
     return n_leaving
 

@@ -82,7 +82,9 @@ def weekly_probability(annual: float) -> float:
 @compiled
 def weekly_retirement_probability(age_years: float) -> float:
     """Weekly retirement probability by five-year age band (see _RETIRE_ANNUAL)."""
-    band = min(max(int((age_years - 50.0) // 5.0), 0), 4)
+    # min(max((age - 50) // 5, 0), 4) as comparisons (age - 50 is exact from 25 to 100 years,
+    # so the bands are the same; a float floor division calls fmod, a tenth of the worker pass)
+    band = (age_years >= 55.0) + (age_years >= 60.0) + (age_years >= 65.0) + (age_years >= 70.0)
     return RETIRE_WEEKLY[band]
 
 
@@ -94,6 +96,24 @@ def weekly_quit_probability(role: int, intent: float, modifier: float) -> float:
     """
     annual = min((QUIT_FLOOR[role] + QUIT_INTENT[role] * intent) * modifier, 0.99)
     return weekly_probability(annual)
+
+
+# Relative and absolute margins of :func:`weekly_quit_bound` over rounding (ulps are ~1e-16).
+_BOUND_MARGIN, _BOUND_FLOOR = 1.0 + 1e-6, 1e-15
+
+
+@compiled
+def weekly_quit_bound(role: int, intent: float, modifier: float) -> float:
+    """A cheap upper bound on :func:`weekly_quit_probability`, without its logarithm.
+
+    With a = the capped yearly probability, -log(1 - a) <= a / (1 - a) for every a < 1, and the
+    weekly probability 1 - exp(-rate) (or its series) is at most the rate; the margins cover
+    rounding. The worker pass computes the exact probability only when its departure draw falls
+    below this bound (about 1 post in 200), so the same posts leave for the same reasons: an
+    optimization, not a change of the model (sim.weekly_pass).
+    """
+    annual = min((QUIT_FLOOR[role] + QUIT_INTENT[role] * intent) * modifier, 0.99)
+    return max(annual / (1.0 - annual), 0.0) * (1.0 / 52.0) * _BOUND_MARGIN + _BOUND_FLOOR
 
 
 class DepartureLog:

@@ -30,6 +30,10 @@ def incident_kind(weekly_rate: float, uniform_any: float, uniform_type: float) -
     personal frailty x scenario); at most one a week is counted, since the weekly risk is small,
     and its type is drawn in proportion to the type rates.
     """
+    # 1 - exp(-rate) is at most the rate: most draws are above it, and the exact chance (an
+    # exponential above rates of 0.05) is needed only below it (the same incidents come out).
+    if uniform_any >= weekly_rate * (1.0 + 1e-9) + 1e-15:
+        return -1
     if uniform_any >= event_probability(weekly_rate):
         return -1
     for kind in range(TYPE_CUMULATIVE.size):

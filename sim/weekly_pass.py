@@ -98,6 +98,7 @@ from sim.turnover import (
     RESIGNATION,
     RETIREMENT,
     intent_to_leave,
+    weekly_quit_bound,
     weekly_quit_probability,
     weekly_retirement_probability,
 )
@@ -118,7 +119,12 @@ from sim.wellbeing import (
     wellbeing_class,
     work_strain,
 )
-from sim.workload import absence_probability, long_absence_probability, productivity
+from sim.workload import (
+    absence_bound,
+    absence_probability,
+    long_absence_probability,
+    productivity,
+)
 
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
 # Physicians feel their unit leader's leadership only in part (physician_leadership_proximity).
@@ -206,8 +212,11 @@ def _staffing_chunk(
             open_posts[k] = i
             k += 1
             continue
-        off = uniform(key, i, _SLOT_ABSENCE) < absence_probability(
-            sick_leave_rate, real[R_EXHAUSTION, i]
+        # The exact chance (an exponential) only when the draw is below a cheap bound of it.
+        draw = uniform(key, i, _SLOT_ABSENCE)
+        exhaustion = real[R_EXHAUSTION, i]
+        off = draw < absence_bound(sick_leave_rate, exhaustion) and draw < absence_probability(
+            sick_leave_rate, exhaustion
         )
         flags[F_ABSENT, i] = off
         if not off:
@@ -445,11 +454,18 @@ def worker_pass(
             c.intent_effect,
         )
         real[R_INTENT, i] = it
-        p_quit = weekly_quit_probability(r, it, post_levers[P_QUIT_HAZARD, i])
         p_retire = weekly_retirement_probability(real[R_AGE_YEARS, i]) if c.retirement else 0.0
         draw = uniform(key, i, _SLOT_DEPARTURE)
-        leaving[i] = draw < p_quit + p_retire
-        reasons[i] = RESIGNATION if draw < p_quit else RETIREMENT
+        quit_hazard = post_levers[P_QUIT_HAZARD, i]
+        # The exact quit probability (a logarithm) only when the draw is below a cheap bound of
+        # it: above, the worker stays whatever its exact value (sim.turnover.weekly_quit_bound).
+        if draw < weekly_quit_bound(r, it, quit_hazard) + p_retire:
+            p_quit = weekly_quit_probability(r, it, quit_hazard)
+            leaving[i] = draw < p_quit + p_retire
+            reasons[i] = RESIGNATION if draw < p_quit else RETIREMENT
+        else:
+            leaving[i] = False
+            reasons[i] = RETIREMENT
         real[R_TENURE_WEEKS, i] += 1.0
         real[R_AGE_YEARS, i] += 1.0 / 52.0
         # Metrics of the week (everyone who worked here this week), summed in registers.

@@ -11,9 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from sim.interventions import SafeStaffing
-from sim.jit import compiled
+from sim.jit import compiled, in_chunks
 from sim.layout import (
     D_LEFT_PROFESSION,
     D_REASON,
@@ -57,17 +58,131 @@ SECOND_YEAR = (78, 130)
 Kaufman Hall measured hospitals' contract labour at 5-12 % (Feb 2021 to Feb 2022)."""
 
 
-@compiled
-def flag_counts(unit: np.ndarray, flag: np.ndarray, n_units: int) -> np.ndarray:
+def flag_counts(chunks: np.ndarray, unit: np.ndarray, flag: np.ndarray, n_units: int) -> np.ndarray:
     """Posts of each unit whose ``flag`` is set, as ``np.bincount(unit, flag)``.
 
-    Without bincount's float copy of the flags (24 MB a week at 3 million posts).
+    Without bincount's float copy of the flags (24 MB a week at 3 million posts), counted over
+    ``chunks`` of whole units on threads (sim.jit.in_chunks; whole numbers, exact in any order).
     """
     out = np.zeros(n_units)
-    for i in range(unit.size):
-        if flag[i]:
-            out[unit[i]] += 1.0
+
+    def chunk(ch: int) -> None:
+        _count_flags(chunks[ch], chunks[ch + 1], unit, flag, out)
+
+    for _ in in_chunks(chunk, chunks.size - 1):
+        pass
     return out
+
+
+@compiled
+def _count_flags(first: int, end: int, unit: np.ndarray, flag: np.ndarray, out: np.ndarray) -> None:
+    """:func:`flag_counts` of posts ``first`` to ``end`` (laid out unit by unit)."""
+    if first >= end:
+        return
+    current = unit[first]
+    count = 0
+    for i in range(first, end):
+        if unit[i] != current:
+            out[current] += count
+            current = unit[i]
+            count = 0
+        count += flag[i]
+    out[current] += count
+
+
+@compiled
+def offered_posts(phase: np.ndarray, event_week: np.ndarray, week: float) -> np.ndarray:
+    """Posts with an accepted offer whose new hire starts in ``week`` (one pass, no temporaries)."""
+    n = 0
+    for i in range(phase.size):
+        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
+            n += 1
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(phase.size):
+        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
+            out[k] = i
+            k += 1
+    return out
+
+
+@compiled
+def write_quit_levers(
+    posts: np.ndarray,
+    tenure_weeks: np.ndarray,
+    early_weeks: float,
+    early_hazard: float,
+    sector_hazard: np.ndarray,
+    levers: np.ndarray,
+    multiply: bool,
+) -> None:
+    """Sector quit hazard of ``posts`` into ``sector_hazard`` and onto ``levers``.
+
+    ``early_hazard`` before ``early_weeks`` of tenure, else 1; ``multiply`` keeps the levers'
+    values (interventions), otherwise they are set.
+    """
+    for p in posts:
+        hazard = early_hazard if tenure_weeks[p] < early_weeks else 1.0
+        sector_hazard[p] = hazard
+        if multiply:
+            levers[p] *= hazard
+        else:
+            levers[p] = hazard
+
+
+# Without fast-math: numpy's rounding, step by step (no fused multiply-add).
+@njit(cache=True, nogil=True)
+def stretch_changed(
+    posts: np.ndarray, before: np.ndarray, events: np.ndarray, week: float, scale: float
+) -> None:
+    """Event weeks of ``posts`` set this week (changed from ``before``), stretched by ``scale``.
+
+    Each lies ``scale`` times as far from ``week`` as it was set.
+    """
+    for k in range(posts.size):
+        p = posts[k]
+        if events[p] != before[k]:
+            events[p] = week + (events[p] - week) * scale
+
+
+@njit(cache=True, nogil=True)
+def org_sums_of_week(
+    unit_org: np.ndarray,
+    unit_agency: np.ndarray,
+    unit_sums: np.ndarray,
+    unit_burned: np.ndarray,
+    second_year: bool,
+    org_sums: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Add the week's per-organization sums (``ORG_SUMS`` rows 2-5); return burnout and exhaustion.
+
+    Burnout prevalence and mean exhaustion of each organization's workforce. Added unit by
+    unit as ``np.bincount`` adds them, without fast-math: the same numbers.
+    """
+    n = org_sums.shape[1]
+    org_burnout = np.empty(n)
+    org_exhaustion = np.empty(n)
+    agency = np.zeros(n)
+    absent = np.zeros(n)
+    headcount = np.zeros(n)
+    burned = np.zeros(n)
+    exhaustion = np.zeros(n)
+    for u in range(unit_org.size):
+        o = unit_org[u]
+        agency[o] += unit_agency[u]
+        absent[o] += unit_sums[S_HEADCOUNT, u] - unit_sums[S_PRESENT, u]
+        headcount[o] += unit_sums[S_HEADCOUNT, u]
+        burned[o] += unit_burned[u]
+        exhaustion[o] += unit_sums[S_EXHAUSTION_SUM, u]
+    for o in range(n):
+        org_sums[2, o] += agency[o]
+        if second_year:
+            org_sums[5, o] += agency[o]
+        org_sums[3, o] += absent[o]
+        org_sums[4, o] += headcount[o]
+        org_burnout[o] = burned[o] / max(headcount[o], 1.0)
+        org_exhaustion[o] = exhaustion[o] / max(headcount[o], 1.0)
+    return org_burnout, org_exhaustion
 
 
 def market_parameters(market: Any) -> MarketParameters | None:
@@ -191,15 +306,15 @@ class HealthSystem(WorkforceModel):
         ran this week; no other post's lever is touched).
         """
         m = self.market.params  # type: ignore[union-attr]
-        posts = self.ltc_nursing_posts
-        early = self.workers.real[R_TENURE_WEEKS, posts] < m.early_tenure_weeks
-        hazard = np.where(early, m.early_quit_hazard_ltc, 1.0)
-        self.sector_quit_hazard[posts] = hazard
-        levers = self.modifiers.post[P_QUIT_HAZARD]
-        if multiply:
-            levers[posts] *= hazard
-        else:
-            levers[posts] = hazard
+        write_quit_levers(
+            self.ltc_nursing_posts,
+            self.workers.real[R_TENURE_WEEKS],
+            float(m.early_tenure_weeks),
+            float(m.early_quit_hazard_ltc),
+            self.sector_quit_hazard,
+            self.modifiers.post[P_QUIT_HAZARD],
+            multiply,
+        )
 
     def agency_cover_share(self) -> float:
         """Share of open hours the market's agency workers cover this week.
@@ -231,11 +346,8 @@ class HealthSystem(WorkforceModel):
         events = self.workers.real[R_VACANCY_EVENT_WEEK]
         before = events[posts]
         counts = self._market_recruit(leaving, reasons, key, search_weeks)
-        after = events[posts]
-        changed = after != before
-        scale = self.market.params.time_to_fill_ltc
-        after[changed] = self.week + (after[changed] - self.week) * scale
-        events[posts] = after
+        scale = float(self.market.params.time_to_fill_ltc)
+        stretch_changed(posts, before, events, float(self.week), scale)
         return counts
 
     def _market_recruit(
@@ -270,9 +382,8 @@ class HealthSystem(WorkforceModel):
         if not n_filled:
             return n_starting, n_filled, n_leavers
         s = self.workers
-        offered = np.flatnonzero(
-            (s.vacancy_phase == OFFER_ACCEPTED)
-            & (s.real[R_VACANCY_EVENT_WEEK] == self.week + self.params.onboarding_weeks)
+        offered = offered_posts(
+            s.vacancy_phase, s.real[R_VACANCY_EVENT_WEEK], self.week + self.params.onboarding_weeks
         )
         org = self.unit_org[s.unit[offered]]
         m = market.params
@@ -306,20 +417,15 @@ class HealthSystem(WorkforceModel):
             self._write_quit_levers(multiply=False)
         week = self.week
         super()._advance_week(apply_interventions)
-        n_units, s, sums = self.n_units, self.workers, self._unit_sums
-        org = self.unit_org
-        agency = np.bincount(org, self.unit_load[UL["agency_hours"]], self.n_orgs)
-        self.org_sums[2] += agency
-        if SECOND_YEAR[0] <= week < SECOND_YEAR[1]:
-            self.org_sums[5] += agency
-        self.org_sums[3] += np.bincount(org, sums[S_HEADCOUNT] - sums[S_PRESENT], self.n_orgs)
-        self.org_sums[4] += np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
-        self.unit_burned = flag_counts(s.unit, s.burned_out, n_units)
-        burned = np.bincount(org, self.unit_burned, self.n_orgs)
-        headcount = np.bincount(org, sums[S_HEADCOUNT], self.n_orgs)
-        self.org_burnout = burned / np.maximum(headcount, 1.0)
-        self.org_exhaustion = np.bincount(org, sums[S_EXHAUSTION_SUM], self.n_orgs) / np.maximum(
-            headcount, 1.0
+        s = self.workers
+        self.unit_burned = flag_counts(s.chunks, s.unit, s.burned_out, self.n_units)
+        self.org_burnout, self.org_exhaustion = org_sums_of_week(
+            self.unit_org,
+            self.unit_load[UL["agency_hours"]],
+            self._unit_sums,
+            self.unit_burned,
+            SECOND_YEAR[0] <= week < SECOND_YEAR[1],
+            self.org_sums,
         )
 
     def _reset_records(self) -> None:
