@@ -9,6 +9,8 @@ from sim.layout import (
     C_OVERTIME_PREMIUM,
     C_REPLACEMENT,
     C_SICK_PAY,
+    D_ROLE,
+    D_UNIT,
     T_ABSENT_HOURS,
     T_OVERTIME,
 )
@@ -16,7 +18,15 @@ from sim.layout import COST_ITEMS as COST_ITEMS
 from sim.organization import ROLES
 
 ROLE_WAGE = np.array([r.hourly_wage for r in ROLES])
-ROLE_REPLACEMENT_COST = np.array([r.replacement_cost for r in ROLES])
+
+
+def replacement_cost(departures: np.ndarray, unit_costs: np.ndarray) -> np.ndarray:
+    """Each departure's replacement cost in US dollars, by its unit and role.
+
+    ``departures`` has the rows of ``sim.turnover.DEPARTURE_COLUMNS``; ``unit_costs`` is the
+    unit-by-role table of :func:`sim.organization.replacement_costs`.
+    """
+    return unit_costs[departures[D_UNIT], departures[D_ROLE]]
 
 
 class Ledger:
@@ -38,7 +48,7 @@ class Ledger:
 
 @compiled
 def weekly_costs(
-    leavers_by_role: np.ndarray,
+    replacement: float,
     tallies: np.ndarray,
     agency_wage_hours: float,
     overtime_premium: float,
@@ -49,7 +59,9 @@ def weekly_costs(
 ) -> None:
     """One week's costs, written to ``out`` in ``COST_ITEMS`` order.
 
-    Replacement: per leaver by role (NSI 2024: $61,110 per RN; other roles in sim.organization).
+    Replacement: ``replacement``, the week's leavers' costs by unit and role
+    (:func:`replacement_cost`; NSI 2024: $61,110 per RN; other roles and aides in
+    sim.organization).
     Overtime: the premium over base pay (time-and-a-half, assumption) on the overtime hours each
     role worked (from the worker pass's tallies). Agency: the premium over staff wages for agency
     hours (assumption: agency costs twice staff pay). Base pay of budgeted posts is not counted:
@@ -57,11 +69,9 @@ def weekly_costs(
     lost to sickness absence (assumption: paid in full; the cover of those hours is already in
     overtime, agency and intensity).
     """
-    replacement = 0.0
     overtime_pay = 0.0
     sick_pay = 0.0
-    for r in range(leavers_by_role.size):
-        replacement += ROLE_REPLACEMENT_COST[r] * leavers_by_role[r]
+    for r in range(ROLE_WAGE.size):
         overtime_pay += ROLE_WAGE[r] * tallies[T_OVERTIME + r]
         sick_pay += ROLE_WAGE[r] * tallies[T_ABSENT_HOURS + r]
     out[C_REPLACEMENT] = cost_scale * replacement

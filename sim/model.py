@@ -20,7 +20,7 @@ from sim.metrics import (
     worker_records,
 )
 from sim.modifiers import Modifiers
-from sim.organization import ROLES, UNIT_TYPES, Layout, build_layout
+from sim.organization import ROLES, UNIT_TYPES, Layout, build_layout, replacement_costs
 from sim.parameters import ModelParameters
 from sim.random_streams import WeekKeys
 from sim.recruitment import vacancy_pass
@@ -127,6 +127,8 @@ class WorkforceModel(mesa.Model):
         self.unit_patients_per_nurse = np.array(
             [UNIT_TYPES[t].patients_per_nurse for t in self.layout.unit_type_names]
         )
+        # US dollars per leaver by unit and role (NSI 2024; Seavey 2004 for aides)
+        self.unit_replacement_cost = replacement_costs(self.layout.unit_type_names)
         self._next_person_id = 0
         hire(
             self.workers,
@@ -369,8 +371,13 @@ class WorkforceModel(mesa.Model):
         )
         # 6-7. Leavers are logged and open vacancies; searches end in offers or reposts
         search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
+        logged = int(self.departure_log.size[0])
         n_starting, n_filled, n_leavers = self._recruit(leaving, reasons, key, search_weeks)
         leavers_by_role = self._leavers_by_role
+        week_departures = self.departure_log.rows[:, logged : logged + n_leavers]
+        replacement = float(
+            accounting.replacement_cost(week_departures, self.unit_replacement_cost).sum()
+        )
         if n_starting:
             starting = self._starting[:n_starting].copy()
             hire(s, starting, self._take_ids(n_starting), rng, p, initial=False)
@@ -395,7 +402,7 @@ class WorkforceModel(mesa.Model):
         # 9. Accounting, and the 52-week window of rates
         costs = self._costs
         accounting.weekly_costs(
-            leavers_by_role,
+            replacement,
             tallies.values,
             agency_share * vacant_wage_hours,
             p.overtime_premium,

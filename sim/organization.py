@@ -48,6 +48,7 @@ class UnitType:
     role_mix: tuple[float, float, float]  # nurse, physician, allied shares of posts
     patients_per_nurse: float  # staffing norm at budgeted load
     violence_weight: float  # relative rate of violence from patients and the public
+    aides: bool = False  # allied staff are mostly frontline aides (long-term and home care)
 
 
 # Liu 2019: violence is highest in emergency and psychiatric settings; the weights (2.6x) are an
@@ -61,16 +62,35 @@ UNIT_TYPES: dict[str, UnitType] = {
         UnitType("emergency", (0.62, 0.20, 0.18), 4.0, 2.6),
         UnitType("intensive_care", (0.75, 0.12, 0.13), 2.0, 1.0),
         UnitType("mental_health", (0.55, 0.10, 0.35), 6.0, 2.6),
-        UnitType("long_term_care", (0.45, 0.03, 0.52), 10.0, 1.6),
+        UnitType("long_term_care", (0.45, 0.03, 0.52), 10.0, 1.6, aides=True),
         UnitType("clinic", (0.45, 0.30, 0.25), 8.0, 0.5),
         # Home care (assumptions): a territory team of nurses (RNs and LPNs, about half of a
         # home health agency's field staff) and therapists and aides, with a medical director's
         # sliver of physician time; the norm counts patients visited per nurse a day (a
         # productivity standard of about six visits); violence in patients' homes as on a
         # medical ward (no setting-specific rate in evidence.md).
-        UnitType("home_care", (0.50, 0.02, 0.48), 6.0, 1.0),
+        UnitType("home_care", (0.50, 0.02, 0.48), 6.0, 1.0, aides=True),
     )
 }
+
+# Seavey 2004: replacing a frontline long-term care worker (nursing assistants, home health
+# aides) costs at least $2,500 in direct costs (2004 dollars): $4,150 in 2024 dollars (x 1.66,
+# US CPI-U annual averages 2004 and 2024, 188.9 and 313.7). It replaces the allied-staff figure
+# for allied staff of units whose allied staff are mostly aides (``UnitType.aides``); nurses
+# there keep NSI's hospital RN figure (no nursing-home or home-care figure in the evidence).
+FRONTLINE_AIDE_REPLACEMENT_COST = 4_150.0
+
+
+def replacement_costs(unit_type_names: tuple[str, ...]) -> np.ndarray:
+    """US dollars per leaver by unit and role (units x roles).
+
+    The role's figure, or Seavey's frontline figure for allied staff of aide-staffed units.
+    """
+    costs = np.tile([r.replacement_cost for r in ROLES], (len(unit_type_names), 1))
+    aides = np.array([UNIT_TYPES[t].aides for t in unit_type_names], dtype=bool)
+    costs[aides, ROLE_NAMES.index("allied")] = FRONTLINE_AIDE_REPLACEMENT_COST
+    return costs
+
 
 # Shares of units by type (assumption: typical mixes for each kind of organization).
 ORGANIZATIONS: dict[str, dict[str, float]] = {

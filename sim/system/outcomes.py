@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from sim.accounting import ROLE_REPLACEMENT_COST, ROLE_WAGE
+from sim.accounting import ROLE_WAGE, replacement_cost
 from sim.layout import D_LEFT_PROFESSION, D_ROLE, D_UNIT
 from sim.organization import ROLE_NAMES
 from sim.system.config import SECTORS
@@ -22,10 +22,11 @@ SPREAD_COLUMNS = ("vacancy_rate", "burnout_prevalence", "annual_turnover_rate")
 def organization_table(m: "HealthSystem") -> pd.DataFrame:
     """One row per organization: posts, vacancies, burnout, absence, flows and costs since week 0.
 
-    Costs per organization: replacement per leaver by role (sim.accounting), the agency premium
-    on its agency hours at its posts' mean wage (and their whole pay, ``agency_pay``: wage plus
-    premium, for the contract-labour share), and its annual wage budget (contracted hours of
-    its budgeted posts at the role wages, 52 weeks; base pay, not an excess cost).
+    Costs per organization: replacement per leaver by unit and role (sim.accounting), the
+    agency premium on its agency hours at its posts' mean wage (and their whole pay,
+    ``agency_pay``: wage plus premium, for the contract-labour share), and its annual wage
+    budget (contracted hours of its budgeted posts at the role wages, 52 weeks; base pay, not
+    an excess cost).
     """
     s, n = m.workers, m.n_orgs
     post_org = m.unit_org[s.unit]
@@ -55,7 +56,9 @@ def organization_table(m: "HealthSystem") -> pd.DataFrame:
             / (headcount_weeks / weeks)
             * (52.0 / weeks),
             "agency_hours": agency_hours,
-            "cost_replacement": np.bincount(leaver_org, ROLE_REPLACEMENT_COST[rows[D_ROLE]], n)
+            "cost_replacement": np.bincount(
+                leaver_org, replacement_cost(rows, m.unit_replacement_cost), n
+            )
             * m.params.cost_scale,
             "cost_agency_premium": agency_hours * mean_wage * m.params.agency_premium,
             "agency_pay": agency_hours * mean_wage * (1.0 + m.params.agency_premium),
