@@ -191,11 +191,13 @@ class ModelParameters(ValidatedParameters):
         "gone, a burned-out worker takes months to years to fall below the cut-off",
     )
     burnout_recovery_slowdown: float = _param(
-        0.5,
+        0.25,
         0.0,
         0.95,
         "assumption: Homer 1985's second loop, being burned out itself slows recovery (share of "
-        "recovery capacity lost while burned out)",
+        "recovery capacity lost while burned out); 0.5 before the personal-resource state, "
+        "lowered to 0.25 with it because together with the state 0.5 kept 79 % of burned-out "
+        "stayers burned out a year later (target 37-72 %, burnout_persistence_12m)",
     )
     nonwork_strain: float = _calibrated(
         "nonwork_strain",
@@ -323,7 +325,26 @@ class ModelParameters(ValidatedParameters):
         "coping_sd",
         0.0,
         2.0,
-        "between-person spread of recovery (stable individual differences)",
+        "between-person spread of recovery (personal resources: stable trait x changing state)",
+    )
+    resource_state_share: float = _param(
+        0.9,
+        0.0,
+        0.95,
+        "assumption: share of the log-variance of coping (coping_sd^2) that is a changing "
+        "state of personal resources (health, sleep, mood, self-efficacy, life outside work; "
+        "Hobfoll 1989) rather than a stable trait; the state also softens felt strain. 0.9 "
+        "puts the share of burned-out workers still burned out a year later at 0.68 (4 x 1,000 "
+        "posts), inside exp(-1/D) for episodes of D = 1-3 years (evidence.md 'Time scales'; "
+        "target burnout_persistence_12m); 0 = stable coping (the model before it, 0.96)",
+    )
+    resource_state_half_life_weeks: float = _param(
+        13.0,
+        1.0,
+        520.0,
+        "assumption: personal resources change over months (a season of poor health or sleep, "
+        "a bereavement, a new child): half-life of the state's AR(1) a quarter of a year; with "
+        "26 weeks persistence is 0.75 instead of 0.68",
     )
     # --- Sickness absence and patient safety
     long_absence_rate: float = _param(
