@@ -190,14 +190,15 @@ class ModelParameters(ValidatedParameters):
         "assumption from evidence.md 'Time scales' (Bernier 1998, Almen 2021): with work strain "
         "gone, a burned-out worker takes months to years to fall below the cut-off",
     )
-    burnout_recovery_slowdown: float = _param(
-        0.25,
+    burnout_recovery_slowdown: float = _calibrated(
+        "burnout_recovery_slowdown",
         0.0,
         0.95,
-        "assumption: Homer 1985's second loop, being burned out itself slows recovery (share of "
-        "recovery capacity lost while burned out); 0.5 before the personal-resource state, "
-        "lowered to 0.25 with it because together with the state 0.5 kept 79 % of burned-out "
-        "stayers burned out a year later (target 37-72 %, burnout_persistence_12m)",
+        "Homer 1985's second loop, being burned out itself slows recovery (share of recovery "
+        "capacity lost while burned out), with the personal-resource state set so that burnout "
+        "persists as evidence.md's time scales say (burnout_persistence_12m); 0.5, an assumption, "
+        "before the state: with the state it kept 79 % of burned-out stayers burned out a year "
+        "later (target 37-72 %)",
     )
     nonwork_strain: float = _calibrated(
         "nonwork_strain",
@@ -327,24 +328,24 @@ class ModelParameters(ValidatedParameters):
         2.0,
         "between-person spread of recovery (personal resources: stable trait x changing state)",
     )
-    resource_state_share: float = _param(
-        0.9,
+    resource_state_share: float = _calibrated(
+        "resource_state_share",
         0.0,
         0.95,
-        "assumption: share of the log-variance of coping (coping_sd^2) that is a changing "
-        "state of personal resources (health, sleep, mood, self-efficacy, life outside work; "
-        "Hobfoll 1989) rather than a stable trait; the state also softens felt strain. 0.9 "
-        "puts the share of burned-out workers still burned out a year later at 0.68 (4 x 1,000 "
-        "posts), inside exp(-1/D) for episodes of D = 1-3 years (evidence.md 'Time scales'; "
-        "target burnout_persistence_12m); 0 = stable coping (the model before it, 0.96)",
+        "share of the log-variance of coping (coping_sd^2) that is a changing state of "
+        "personal resources (health, sleep, mood, self-efficacy, life outside work; Hobfoll "
+        "1989) rather than a stable trait; the state also softens felt strain. Set so that the "
+        "share of burned-out workers still burned out a year later lies in exp(-1/D) for "
+        "episodes of D = 1-3 years (evidence.md 'Time scales'; burnout_persistence_12m): 0.68 "
+        "at 0.9 (4 x 1,000 posts), 0.96 at 0 (stable coping, the model before the state)",
     )
-    resource_state_half_life_weeks: float = _param(
-        13.0,
+    resource_state_half_life_weeks: float = _calibrated(
+        "resource_state_half_life_weeks",
         1.0,
         520.0,
-        "assumption: personal resources change over months (a season of poor health or sleep, "
-        "a bereavement, a new child): half-life of the state's AR(1) a quarter of a year; with "
-        "26 weeks persistence is 0.75 instead of 0.68",
+        "personal resources change over months (a season of poor health or sleep, a "
+        "bereavement, a new child; assumption on the form): half-life of the state's AR(1); 13 "
+        "weeks gives persistence 0.68, 26 weeks 0.75 (burnout_persistence_12m)",
     )
     # --- Sickness absence and patient safety
     long_absence_rate: float = _param(
