@@ -206,10 +206,8 @@ TARGETS: tuple[Target, ...] = (
         0.607,
         0.368,
         0.717,
-        "evidence.md 'Time scales': naturalistic recovery from burnout takes one to three years "
-        "(Bernier 1998; Almen 2021; secondary sources, unverified)",
-        "exp(-1 / D) for mean episodes of D = 1-3 years, the remaining time of a prevalent "
-        "episode taken as exponential; value D = 2 (docs/calibration.md)",
+        "evidence.md 'Time scales': recovery in 1-3 years (Bernier 1998; Almen 2021; unverified)",
+        "exp(-1 / D), episodes of D = 1-3 years, exponential remaining time; value D = 2",
         weight=0.5,
     ),
     Target(
@@ -313,19 +311,6 @@ NSI_TURNOVER_BY_YEAR: dict[int, float] = {
     2023: 0.184,
     2024: 0.164,
 }
-
-
-def persistence_per_year(share: float, weeks: float) -> float:
-    """A share still burned out after ``weeks``, as the share after 52 weeks.
-
-    Under the target's own assumption (a prevalent episode's remaining time is exponential,
-    docs/calibration.md), the share still burned out after w weeks is exp(-w / D), so the share
-    after a year is ``share ** (52 / weeks)``: designs that observe less than a year (the quick
-    calibration's 26 weeks) still measure ``burnout_persistence_12m``.
-    """
-    if not weeks > 0:
-        raise ValueError(f"persistence_per_year: weeks = {weeks}; allowed: > 0")
-    return float(share) ** (52.0 / weeks) if math.isfinite(share) else math.nan
 
 
 def logistic_slope(outcome: np.ndarray, exposure: np.ndarray) -> float:

@@ -17,7 +17,6 @@ from analysis.calibration import (
     ORGANIZATION_DIRECTED,
     TARGETS_BY_NAME,
     leadership_odds_ratio,
-    persistence_per_year,
     shift_odds_ratio,
     workload_odds_ratio,
 )
@@ -26,7 +25,12 @@ from experiments.trial import TrialConfig, run_trial
 from sim.conditions import BENIGN_WORK
 from sim.inputs import require_counts
 from sim.layout import UL
-from sim.metrics import burnout_persistence, burnout_snapshot, weekly_metrics
+from sim.metrics import (
+    burnout_persistence,
+    burnout_snapshot,
+    persistence_per_year,
+    weekly_metrics,
+)
 from sim.model import WorkforceModel
 from sim.organization import ROLE_NAMES
 from sim.scenarios import pandemic_surge
@@ -112,7 +116,7 @@ def observe_baseline(params: Mapping[str, float], seed: int, design: Design) -> 
     (a survey on a random day); turnover, days to fill and violence exposure are 52-week rates at
     the end of the year. Persistence (``burnout_persistence_12m``) follows the workers burned
     out at the end of the burn-in to the end of the observed weeks (sim.metrics.
-    burnout_persistence), read as a year's share by analysis.calibration.persistence_per_year.
+    burnout_persistence), read as a year's share by sim.metrics.persistence_per_year.
     Hospital ``j`` of seed ``s`` is simulated with ``rng = s + 10000 j``.
     """
     rows = []

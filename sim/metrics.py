@@ -168,7 +168,8 @@ def burnout_persistence(before: BurnoutSnapshot, after: BurnoutSnapshot) -> dict
     everyone who holds the same post at both; ``n_burned`` and ``n_stayers`` count the two
     groups. NaN where a group is empty (or exhaustion does not vary). With a year between the
     snapshots, persistence is the calibration target ``burnout_persistence_12m``
-    (analysis.calibration; docs/calibration.md derives its interval).
+    (analysis.calibration; docs/calibration.md derives its interval);
+    :func:`persistence_per_year` reads a shorter gap as a year's share.
     """
     same = (before.person_id >= 0) & (before.person_id == after.person_id)
     burned = same & before.burned_out
@@ -185,3 +186,16 @@ def burnout_persistence(before: BurnoutSnapshot, after: BurnoutSnapshot) -> dict
         "n_burned": float(n_burned),
         "n_stayers": float(np.count_nonzero(same)),
     }
+
+
+def persistence_per_year(share: float, weeks: float) -> float:
+    """A share still burned out after ``weeks``, as the share after 52 weeks.
+
+    Under the target's own assumption (a prevalent episode's remaining time is exponential,
+    docs/calibration.md), the share still burned out after w weeks is exp(-w / D), so the share
+    after a year is ``share ** (52 / weeks)``: designs that observe less than a year (the quick
+    calibration's 26 weeks) still measure ``burnout_persistence_12m``.
+    """
+    if not weeks > 0:
+        raise ValueError(f"persistence_per_year: weeks = {weeks}; allowed: > 0")
+    return float(share) ** (52.0 / weeks) if np.isfinite(share) else float("nan")

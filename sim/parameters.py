@@ -194,11 +194,8 @@ class ModelParameters(ValidatedParameters):
         "burnout_recovery_slowdown",
         0.0,
         0.95,
-        "Homer 1985's second loop, being burned out itself slows recovery (share of recovery "
-        "capacity lost while burned out), with the personal-resource state set so that burnout "
-        "persists as evidence.md's time scales say (burnout_persistence_12m); 0.5, an assumption, "
-        "before the state: with the state it kept 79 % of burned-out stayers burned out a year "
-        "later (target 37-72 %)",
+        "Homer 1985's second loop: share of recovery lost while burned out; with the resource "
+        "state, set by burnout_persistence_12m (0.5, an assumption, before: 0.79 with the state)",
     )
     nonwork_strain: float = _calibrated(
         "nonwork_strain",
@@ -332,20 +329,16 @@ class ModelParameters(ValidatedParameters):
         "resource_state_share",
         0.0,
         0.95,
-        "share of the log-variance of coping (coping_sd^2) that is a changing state of "
-        "personal resources (health, sleep, mood, self-efficacy, life outside work; Hobfoll "
-        "1989) rather than a stable trait; the state also softens felt strain. Set so that the "
-        "share of burned-out workers still burned out a year later lies in exp(-1/D) for "
-        "episodes of D = 1-3 years (evidence.md 'Time scales'; burnout_persistence_12m): 0.68 "
-        "at 0.9 (4 x 1,000 posts), 0.96 at 0 (stable coping, the model before the state)",
+        "share of coping's log-variance that is a changing state of personal resources (Hobfoll "
+        "1989), not a trait; set by burnout_persistence_12m (evidence.md 'Time scales', episodes "
+        "of 1-3 years): 0.68 at 0.9, 0.96 at 0 (stable coping, the model before the state)",
     )
     resource_state_half_life_weeks: float = _calibrated(
         "resource_state_half_life_weeks",
         1.0,
         520.0,
-        "personal resources change over months (a season of poor health or sleep, a "
-        "bereavement, a new child; assumption on the form): half-life of the state's AR(1); 13 "
-        "weeks gives persistence 0.68, 26 weeks 0.75 (burnout_persistence_12m)",
+        "assumption on the form: personal resources change over months (illness, sleep, "
+        "bereavement); half-life of the state's AR(1), 13 weeks: persistence 0.68 (26 weeks: 0.75)",
     )
     # --- Sickness absence and patient safety
     long_absence_rate: float = _param(

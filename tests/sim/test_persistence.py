@@ -9,9 +9,14 @@ the model kept 96 % burned out (an episode of about 20 years).
 import numpy as np
 import pytest
 
-from analysis.calibration import TARGETS_BY_NAME, persistence_per_year
+from analysis.calibration import TARGETS_BY_NAME
 from sim import WorkforceModel
-from sim.metrics import BurnoutSnapshot, burnout_persistence, burnout_snapshot
+from sim.metrics import (
+    BurnoutSnapshot,
+    burnout_persistence,
+    burnout_snapshot,
+    persistence_per_year,
+)
 from sim.parameters import ModelParameters
 from sim.wellbeing import next_resource_state, resource_state_decay, resource_state_innovation_sd
 
