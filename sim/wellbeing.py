@@ -218,7 +218,7 @@ def next_resource_state(state: float, decay: float, innovation_sd: float, unifor
     recovery capacity is coping trait x exp(x - v / 2) (v the state's stationary variance: mean
     coping stays 1 and trait x state has coping's calibrated spread) and felt strain is
     divided by exp(x) (resources buffer strain as they fuel recovery; centred on the log scale,
-    which keeps prevalence at the defaults where it was, measured). Form and sizes are
+    which left prevalence at the end of the burn-in where it was, measured). Form and sizes are
     assumptions (``resource_state_share``, ``resource_state_half_life_weeks``, chosen with the
     persistence target, docs/calibration.md). The innovation is ``uniform`` centred and scaled
     to variance 1 (one hash instead of four; the state sums dozens of weeks' innovations, so it
