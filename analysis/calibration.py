@@ -201,6 +201,16 @@ TARGETS: tuple[Target, ...] = (
         "95 % CI",
     ),
     Target(
+        "burnout_persistence_12m",
+        "Burned out a year later, of burned-out workers still in post",
+        0.607,
+        0.368,
+        0.717,
+        "evidence.md 'Time scales': recovery in 1-3 years (Bernier 1998; Almen 2021; unverified)",
+        "exp(-1 / D), episodes of D = 1-3 years, exponential remaining time; value D = 2",
+        weight=0.5,
+    ),
+    Target(
         "leadership_odds_ratio_physician",
         "Physician burnout odds ratio per leadership point (12-60)",
         0.967,

@@ -25,7 +25,12 @@ from experiments.trial import TrialConfig, run_trial
 from sim.conditions import BENIGN_WORK
 from sim.inputs import require_counts
 from sim.layout import UL
-from sim.metrics import weekly_metrics
+from sim.metrics import (
+    burnout_persistence,
+    burnout_snapshot,
+    persistence_per_year,
+    weekly_metrics,
+)
 from sim.model import WorkforceModel
 from sim.organization import ROLE_NAMES
 from sim.scenarios import pandemic_surge
@@ -50,6 +55,7 @@ BASELINE_TARGETS = frozenset(
         "moderate_share",
         "languishing_share",
         "moral_distress_share",
+        "burnout_persistence_12m",
     }
 )
 # Targets read in the large leadership organization (a survey of its workers).
@@ -108,13 +114,17 @@ def observe_baseline(params: Mapping[str, float], seed: int, design: Design) -> 
 
     Prevalence, well-being shares and the vacancy rate are means over the year's weekly values
     (a survey on a random day); turnover, days to fill and violence exposure are 52-week rates at
-    the end of the year. Hospital ``j`` of seed ``s`` is simulated with ``rng = s + 10000 j``.
+    the end of the year. Persistence (``burnout_persistence_12m``) follows the workers burned
+    out at the end of the burn-in to the end of the observed weeks (sim.metrics.
+    burnout_persistence), read as a year's share by sim.metrics.persistence_per_year.
+    Hospital ``j`` of seed ``s`` is simulated with ``rng = s + 10000 j``.
     """
     rows = []
     for j in range(design.baseline_hospitals):
         m = WorkforceModel(
             rng=seed + 10_000 * j, n_workers=design.n_workers, collect_data=False, **params
         )
+        start = burnout_snapshot(m)
         weekly = []
         for _ in range(design.observe_weeks):
             m.step()
@@ -123,6 +133,8 @@ def observe_baseline(params: Mapping[str, float], seed: int, design: Design) -> 
         summary = m.summary()
         out = {k: float(frame[k].mean()) for k in _WEEKLY_MEANS}
         out.update({k: float(summary[k]) for k in _END_OF_YEAR})
+        persistence = burnout_persistence(start, burnout_snapshot(m))["persistence"]
+        out["burnout_persistence_12m"] = persistence_per_year(persistence, design.observe_weeks)
         rows.append(out)
     return {k: float(np.nanmean([r[k] for r in rows])) for k in rows[0]}
 
@@ -293,7 +305,7 @@ def target_stages(
 ) -> Iterator[dict[str, float]]:
     """The targets in ``names`` one simulation at a time, cheapest and most telling first.
 
-    The default hospital (13 targets), benign work, the leadership survey, the staffing study,
+    The default hospital (14 targets), benign work, the leadership survey, the staffing study,
     then the simulated trials (the dearest): a caller that only needs to know whether the
     distance exceeds a tolerance can stop early (ABC's early rejection).
     """

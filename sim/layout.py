@@ -24,6 +24,7 @@ REAL_FIELDS = (
     "tenure_weeks",
     "coping",  # trait multiplier on recovery
     "sensitivity",  # trait multiplier on strain
+    "resource_state",  # log of personal resources now (changing part of coping), AR(1)
     "wellbeing_trait",  # baseline positive mental health, 0-1
     "emotional_offset",  # emotional vs functional well-being
     "violence_frailty",
@@ -58,6 +59,7 @@ F = row_index(FLAG_FIELDS)
     R_TENURE_WEEKS,
     R_COPING,
     R_SENSITIVITY,
+    R_RESOURCE_STATE,
     R_WELLBEING_TRAIT,
     R_EMOTIONAL_OFFSET,
     R_VIOLENCE_FRAILTY,

@@ -1,7 +1,7 @@
 """Weekly model-level metrics, headline summaries and agent-level tables."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -142,3 +142,60 @@ def worker_records(m: "WorkforceModel") -> pd.DataFrame:
         table[f"violence_{name}_12m"] = incidents[i]
     assert (s.vacancy_phase[posts] == FILLED).all()
     return table
+
+
+class BurnoutSnapshot(NamedTuple):
+    """Who holds each post, whether burned out, and their exhaustion, at one week."""
+
+    person_id: np.ndarray
+    burned_out: np.ndarray
+    exhaustion: np.ndarray
+
+
+def burnout_snapshot(m: "WorkforceModel") -> BurnoutSnapshot:
+    """A copy of each post's holder, burnout flag and exhaustion now (-1: nobody holds it)."""
+    s = m.workers
+    person = np.where(s.filled, s.person_id, -1)
+    return BurnoutSnapshot(person.copy(), s.burned_out.copy(), s.exhaustion.copy())
+
+
+def burnout_persistence(before: BurnoutSnapshot, after: BurnoutSnapshot) -> dict[str, float]:
+    """How persistent burnout is between two snapshots of the same posts.
+
+    Among people burned out in ``before`` who still hold the same post in ``after`` (the same
+    ``person_id``; leavers and new hires are left out), ``persistence`` is the share still
+    burned out. ``exhaustion_r`` is the correlation of exhaustion between the two snapshots over
+    everyone who holds the same post at both; ``n_burned`` and ``n_stayers`` count the two
+    groups. NaN where a group is empty (or exhaustion does not vary). With a year between the
+    snapshots, persistence is the calibration target ``burnout_persistence_12m``
+    (analysis.calibration; docs/calibration.md derives its interval);
+    :func:`persistence_per_year` reads a shorter gap as a year's share.
+    """
+    same = (before.person_id >= 0) & (before.person_id == after.person_id)
+    burned = same & before.burned_out
+    n_burned = int(np.count_nonzero(burned))
+    share = float(np.count_nonzero(after.burned_out[burned])) / n_burned if n_burned else np.nan
+    r = np.nan
+    if np.count_nonzero(same) > 2:
+        x, y = before.exhaustion[same], after.exhaustion[same]
+        if x.std() > 0 and y.std() > 0:
+            r = float(np.corrcoef(x, y)[0, 1])
+    return {
+        "persistence": share,
+        "exhaustion_r": r,
+        "n_burned": float(n_burned),
+        "n_stayers": float(np.count_nonzero(same)),
+    }
+
+
+def persistence_per_year(share: float, weeks: float) -> float:
+    """A share still burned out after ``weeks``, as the share after 52 weeks.
+
+    Under the target's own assumption (a prevalent episode's remaining time is exponential,
+    docs/calibration.md), the share still burned out after w weeks is exp(-w / D), so the share
+    after a year is ``share ** (52 / weeks)``: designs that observe less than a year (the quick
+    calibration's 26 weeks) still measure ``burnout_persistence_12m``.
+    """
+    if not weeks > 0:
+        raise ValueError(f"persistence_per_year: weeks = {weeks}; allowed: > 0")
+    return float(share) ** (52.0 / weeks) if np.isfinite(share) else float("nan")

@@ -190,12 +190,12 @@ class ModelParameters(ValidatedParameters):
         "assumption from evidence.md 'Time scales' (Bernier 1998, Almen 2021): with work strain "
         "gone, a burned-out worker takes months to years to fall below the cut-off",
     )
-    burnout_recovery_slowdown: float = _param(
-        0.5,
+    burnout_recovery_slowdown: float = _calibrated(
+        "burnout_recovery_slowdown",
         0.0,
         0.95,
-        "assumption: Homer 1985's second loop, being burned out itself slows recovery (share of "
-        "recovery capacity lost while burned out)",
+        "Homer 1985's second loop: share of recovery lost while burned out; with the resource "
+        "state, set by burnout_persistence_12m (0.5, an assumption, before: 0.79 with the state)",
     )
     nonwork_strain: float = _calibrated(
         "nonwork_strain",
@@ -323,7 +323,22 @@ class ModelParameters(ValidatedParameters):
         "coping_sd",
         0.0,
         2.0,
-        "between-person spread of recovery (stable individual differences)",
+        "between-person spread of recovery (personal resources: stable trait x changing state)",
+    )
+    resource_state_share: float = _calibrated(
+        "resource_state_share",
+        0.0,
+        0.95,
+        "share of coping's log-variance that is a changing state of personal resources (Hobfoll "
+        "1989), not a trait; set by burnout_persistence_12m (evidence.md 'Time scales', episodes "
+        "of 1-3 years): 0.68 at 0.9, 0.96 at 0 (stable coping, the model before the state)",
+    )
+    resource_state_half_life_weeks: float = _calibrated(
+        "resource_state_half_life_weeks",
+        1.0,
+        520.0,
+        "assumption on the form: personal resources change over months (illness, sleep, "
+        "bereavement); half-life of the state's AR(1), 13 weeks: persistence 0.68 (26 weeks: 0.75)",
     )
     # --- Sickness absence and patient safety
     long_absence_rate: float = _param(

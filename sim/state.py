@@ -69,6 +69,7 @@ class WorkerState:
     tenure_weeks: np.ndarray
     coping: np.ndarray
     sensitivity: np.ndarray
+    resource_state: np.ndarray
     wellbeing_trait: np.ndarray
     emotional_offset: np.ndarray
     violence_frailty: np.ndarray
@@ -167,7 +168,11 @@ def hire(
     k = posts.size
     if k == 0:
         return
-    coping_sd = params.coping_sd
+    # Coping = stable trait x changing state (sim.wellbeing.next_resource_state): the trait keeps
+    # 1 - resource_state_share of coping's log-variance, the state (drawn here from its stationary
+    # distribution, stored on the log scale) the rest.
+    share = params.resource_state_share
+    coping_sd = params.coping_sd * np.sqrt(1.0 - share)
     wellbeing_trait_mean, wellbeing_trait_sd = (
         params.wellbeing_trait_mean,
         params.wellbeing_trait_sd,
@@ -191,6 +196,10 @@ def hire(
         uniform,
         frailty,
     )
+    if share > 0.0:  # no draw when coping is stable: the same numbers as before the state
+        state.resource_state[posts] = np.sqrt(share) * params.coping_sd * rng.standard_normal(k)
+    else:
+        state.resource_state[posts] = 0.0
     _draw_person_traits(state, posts, rng, params, initial)
 
 
@@ -236,8 +245,13 @@ def _draw_person_traits(
         # Start near each person's settled exhaustion: the stock's equilibrium a S / (a S + b R)
         # at typical strain (Homer 1985 form, sim.wellbeing.next_exhaustion).
         a, b = params.exhaustion_rate, params.recovery_rate
-        strain = state.sensitivity[posts] * TYPICAL_WORK_STRAIN + state.nonwork_base[posts]
-        settled = a * strain / np.maximum(a * strain + b * state.coping[posts], 1e-12)
+        # Personal resources now (sim.wellbeing.next_resource_state) scale both sides.
+        shift = 0.5 * params.resource_state_share * params.coping_sd**2
+        x = state.resource_state[posts]
+        sensitivity = state.sensitivity[posts] * np.exp(-x - shift)
+        strain = sensitivity * TYPICAL_WORK_STRAIN + state.nonwork_base[posts]
+        coping = state.coping[posts] * np.exp(x - shift)
+        settled = a * strain / np.maximum(a * strain + b * coping, 1e-12)
         state.exhaustion[posts] = np.clip(settled + 0.05 * normal[2], 0.0, 1.0)
         state.cynicism[posts] = np.clip(
             state.dp_trait[posts] + 0.45 * (state.exhaustion[posts] - 0.4), 0.0, 1.0

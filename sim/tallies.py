@@ -34,7 +34,7 @@ from sim.layout import (
 )
 from sim.safety import incident_probability
 from sim.state import WorkerState
-from sim.wellbeing import HIGH_MORAL_DISTRESS
+from sim.wellbeing import HIGH_MORAL_DISTRESS, resource_state_decay, resource_state_innovation_sd
 
 if TYPE_CHECKING:
     from sim.parameters import ModelParameters
@@ -122,6 +122,9 @@ class Coefficients(NamedTuple):
     exhaustion_rate: float
     recovery_rate: float
     burnout_recovery_slowdown: float
+    resource_state_decay: float  # weekly AR(1) coefficient of the coping state (log scale)
+    resource_state_innovation_sd: float  # SD of its weekly innovation
+    resource_state_scale: float  # exp(-half the state's variance): keeps mean coping at 1
     life_event_probability: float  # weekly
     life_event_strain: float
     long_absence_rate: float  # yearly, at full exhaustion
@@ -152,6 +155,11 @@ def coefficients_for(p: "ModelParameters") -> Coefficients:
         exhaustion_rate=p.exhaustion_rate,
         recovery_rate=p.recovery_rate,
         burnout_recovery_slowdown=p.burnout_recovery_slowdown,
+        resource_state_decay=resource_state_decay(p.resource_state_half_life_weeks),
+        resource_state_innovation_sd=resource_state_innovation_sd(
+            p.coping_sd, p.resource_state_share, p.resource_state_half_life_weeks
+        ),
+        resource_state_scale=float(np.exp(-0.5 * p.resource_state_share * p.coping_sd**2)),
         life_event_probability=float(-np.expm1(-p.life_event_rate / 52.0)),
         life_event_strain=p.life_event_strain,
         long_absence_rate=p.long_absence_rate,

@@ -40,6 +40,7 @@ from sim.layout import (
     R_MORAL_DISTRESS,
     R_NONWORK_BASE,
     R_RECOGNITION,
+    R_RESOURCE_STATE,
     R_SENSITIVITY,
     R_SHIFT_FATIGUE,
     R_TENURE_WEEKS,
@@ -88,7 +89,7 @@ from sim.layout import (
 from sim.layout import UI as UI
 from sim.layout import UNIT_INPUTS as UNIT_INPUTS
 from sim.organization import ROLE_NAMES, ROLES
-from sim.random_streams import standard_normal, uniform
+from sim.random_streams import offset_key, standard_normal, uniform
 from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.safety import incident_probability
@@ -114,6 +115,7 @@ from sim.wellbeing import (
     next_exhaustion,
     next_life_strain,
     next_moral_distress,
+    next_resource_state,
     next_wellbeing,
     recovery,
     wellbeing_class,
@@ -136,6 +138,11 @@ _PHYSICIAN = ROLE_NAMES.index("physician")
 _SLOT_ABSENCE, _SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(5)
 _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
+# Every slot of the week's key is taken: the personal-resource state draws from a second
+# stream, the key shifted by 2**40 posts (sim.random_streams.offset_key), i.e. the draws of
+# posts no model has. Shifts add up, so a chunk's shifted key still gives each post its own draws.
+_STATE_STREAM_POSTS = 2**40
+_SLOT_RESOURCE_STATE = 0  # slot of the second stream
 
 
 def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
@@ -272,6 +279,8 @@ def worker_pass(
     week's metric counts into ``tallies`` (see :class:`WeeklyTallies`; zeroed by the caller).
     """
     sum_exhaustion = sum_engagement = sum_trust = sum_recognized = n_intending = 0.0
+    state_key = offset_key(key, _STATE_STREAM_POSTS)
+    changing_resources = c.resource_state_innovation_sd > 0.0
     local = np.zeros(N_TALLIES)  # a fresh array: the compiler knows nothing else writes to it
     violence_ring_week[:] = 0  # this slot of the 52-week ring is reused: clear it
     cached_unit = -1  # posts are laid out unit by unit: per-unit terms once per unit
@@ -373,17 +382,32 @@ def worker_pass(
                 c.moral_distress_effect,
                 c.burnout_contagion,
             )
+        # Personal resources change over months (sim.wellbeing.next_resource_state): they
+        # raise recovery (x exp(x) scaled to mean 1) and soften felt strain (/ exp(x)).
+        coping = real[R_COPING, i]
+        sensitivity = real[R_SENSITIVITY, i]
+        if changing_resources:
+            x = next_resource_state(
+                real[R_RESOURCE_STATE, i],
+                c.resource_state_decay,
+                c.resource_state_innovation_sd,
+                uniform(state_key, i, _SLOT_RESOURCE_STATE),
+            )
+            real[R_RESOURCE_STATE, i] = x
+            resources = np.exp(x)
+            coping *= resources * c.resource_state_scale
+            sensitivity /= resources
         felt = felt_strain(
             work,
             real[R_NONWORK_BASE, i] + life,
-            real[R_SENSITIVITY, i],
+            sensitivity,
             post_levers[P_STRAIN_APPRAISAL, i],
             g0,
             c.engagement_buffer,
         )
         capacity = (
             recovery(
-                real[R_COPING, i],
+                coping,
                 lead,
                 recognized,
                 real[R_WELLBEING, i],

@@ -17,6 +17,8 @@ CYNICISM_THRESHOLD = 10.0 / 30.0
 EXHAUSTION_NOISE_SD = 0.015
 # Assumption: strain from a life event fades with a half-life of about half a year.
 LIFE_EVENT_DECAY = 0.5 ** (1.0 / 26.0)
+# A uniform on [0, 1) centred has variance 1/12: this scales it to variance 1.
+UNIFORM_TO_UNIT_SD = float(np.sqrt(12.0))
 # Assumption: depersonalization moves toward its target over about half a year, moral distress
 # over about ten weeks.
 CYNICISM_RATE = 1.0 / 26.0
@@ -187,6 +189,42 @@ def next_exhaustion(
     e = exhaustion + exhaustion_rate * strain_felt * (1.0 - exhaustion) - drain
     e += EXHAUSTION_NOISE_SD * noise
     return min(max(e, 0.0), 1.0)
+
+
+def resource_state_decay(half_life_weeks: float) -> float:
+    """Weekly AR(1) coefficient of the personal-resource state: 0.5 ** (1 / half-life)."""
+    return 0.5 ** (1.0 / half_life_weeks)
+
+
+def resource_state_innovation_sd(coping_sd: float, share: float, half_life_weeks: float) -> float:
+    """SD of the resource state's weekly innovation: stationary SD sqrt(share) x coping_sd.
+
+    An AR(1) x' = phi x + s e with Var(e) = 1 has stationary variance s^2 / (1 - phi^2); the
+    state's part of coping's log-variance is ``share x coping_sd^2`` (the trait keeps the rest),
+    so the cross-sectional spread of coping is ``coping_sd`` whatever the share.
+    """
+    phi = resource_state_decay(half_life_weeks)
+    return float(np.sqrt(share * (1.0 - phi * phi)) * coping_sd)
+
+
+@compiled
+def next_resource_state(state: float, decay: float, innovation_sd: float, uniform: float) -> float:
+    """Personal resources now (log scale) one week on: an AR(1) with a uniform innovation.
+
+    Personal resources (health, sleep, mood, self-efficacy, life outside work; Hobfoll 1989's
+    conservation of resources) are partly a stable trait and partly a state that changes over
+    months; the state lets a burned-out worker recover, or a well one burn out, in the same job
+    (evidence.md 'Time scales': episodes last one to three years, not a career). With state x,
+    recovery capacity is coping trait x exp(x - v / 2) (v the state's stationary variance: mean
+    coping stays 1 and trait x state has coping's calibrated spread) and felt strain is
+    divided by exp(x) (resources buffer strain as they fuel recovery; centred on the log scale,
+    which left prevalence at the end of the burn-in where it was, measured). Form and sizes are
+    assumptions (``resource_state_share``, ``resource_state_half_life_weeks``, chosen with the
+    persistence target, docs/calibration.md). The innovation is ``uniform`` centred and scaled
+    to variance 1 (one hash instead of four; the state sums dozens of weeks' innovations, so it
+    is close to normal whatever their shape).
+    """
+    return decay * state + innovation_sd * (uniform - 0.5) * UNIFORM_TO_UNIT_SD
 
 
 @compiled

@@ -20,10 +20,29 @@ from sim.parameters import (
 )
 from sim.posterior import load_posterior
 
+# Added to the calibration after the shipped posterior (sim/posteriors/default.*) was made:
+# the personal-resource state and its target (docs/calibration.md). The shipped run neither
+# sampled these parameters nor saw this target; re-running `python -m experiments.calibrate`
+# adds them, and then these sets must be emptied.
+ADDED_SINCE_SHIPPED_PARAMETERS = frozenset(
+    {"burnout_recovery_slowdown", "resource_state_share", "resource_state_half_life_weeks"}
+)
+ADDED_SINCE_SHIPPED_TARGETS = frozenset({"burnout_persistence_12m"})
+SHIPPED_FIELDS = set(CALIBRATED_FIELDS) - ADDED_SINCE_SHIPPED_PARAMETERS
+SHIPPED_TARGETS = {t.name for t in TARGETS} - ADDED_SINCE_SHIPPED_TARGETS
+
 
 @pytest.fixture(scope="module")
 def shipped():
     return load_posterior("default")
+
+
+def test_the_shipped_posterior_lacks_only_what_was_added_since(shipped):
+    """The stale part of the shipped posterior is exactly the declared additions (no more)."""
+    assert ADDED_SINCE_SHIPPED_PARAMETERS <= set(CALIBRATED_FIELDS)
+    assert not ADDED_SINCE_SHIPPED_PARAMETERS & set(shipped.representative)
+    assert ADDED_SINCE_SHIPPED_TARGETS <= {t.name for t in TARGETS}
+    assert not ADDED_SINCE_SHIPPED_TARGETS & {t["name"] for t in shipped.provenance["targets"]}
 
 
 def test_model_defaults_are_the_stored_calibrated_point(shipped):
@@ -31,7 +50,8 @@ def test_model_defaults_are_the_stored_calibrated_point(shipped):
     calibrates the same fields (its representative point is recorded, not yet the default)."""
     defaults = {f.name: f.default for f in dataclasses.fields(ModelParameters)}
     stored = _representative_point()
-    assert set(stored) == set(CALIBRATED_FIELDS) == set(shipped.representative)
+    assert set(stored) == set(CALIBRATED_FIELDS)
+    assert set(shipped.representative) == SHIPPED_FIELDS
     for name in CALIBRATED_FIELDS:
         assert defaults[name] == stored[name], name
     why = json.loads(DEFAULT_POSTERIOR_INFO.read_text())["provenance"]["why_these_are_the_defaults"]
@@ -59,9 +79,9 @@ def test_shipped_posterior_is_an_ensemble_with_provenance(shipped):
     code version recorded."""
     assert len(shipped) >= 200 and np.isclose(shipped.weights.sum(), 1.0)
     info = shipped.provenance
-    assert {t["name"] for t in info["targets"]} == {t.name for t in TARGETS}
+    assert {t["name"] for t in info["targets"]} == SHIPPED_TARGETS
     priors = {p["name"]: p for p in info["priors"]}
-    assert set(priors) == set(CALIBRATED_FIELDS) == set(shipped.parameters)
+    assert set(priors) == SHIPPED_FIELDS == set(shipped.parameters)
     for name, prior in priors.items():
         values = shipped.draws[name]
         assert prior["low"] <= values.min() and values.max() <= prior["high"], name
@@ -74,15 +94,16 @@ def test_shipped_posterior_is_an_ensemble_with_provenance(shipped):
 def test_shipped_priors_are_the_configs(shipped):
     """The posterior was calibrated under the priors the config now gives (else re-run)."""
     plan = parse_config(load_config())
-    now = {p.name: (p.low, p.high) for p in plan.priors}
+    now = {p.name: (p.low, p.high) for p in plan.priors if p.name in SHIPPED_FIELDS}
     then = {p["name"]: (p["low"], p["high"]) for p in shipped.provenance["priors"]}
     assert now == then
+    assert {p.name for p in plan.priors} == SHIPPED_FIELDS | ADDED_SINCE_SHIPPED_PARAMETERS
 
 
 def test_shipped_coverage_meets_the_issue(shipped):
     """At least 90 % of published intervals overlap the 90 % posterior predictive interval."""
     coverage = shipped.provenance["coverage"]
-    assert coverage["targets"] == len(TARGETS)
+    assert coverage["targets"] == len(SHIPPED_TARGETS)
     assert coverage["hit"] >= 0.9 * coverage["targets"]
 
 
@@ -106,11 +127,14 @@ def test_defaults_switch_to_a_posteriors_representative_point_by_one_name():
     module = types.ModuleType("switched_parameters")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
+    switched = compile(source.replace(line, 'CALIBRATED_DEFAULTS = "default"'), path, "exec")
     try:
-        exec(
-            compile(source.replace(line, 'CALIBRATED_DEFAULTS = "default"'), path, "exec"),
-            vars(module),
-        )
+        if ADDED_SINCE_SHIPPED_PARAMETERS:
+            # The shipped posterior predates them: the switch refuses, naming what is missing.
+            with pytest.raises(RuntimeError, match="has no representative value for"):
+                exec(switched, vars(module))
+            return
+        exec(switched, vars(module))
     finally:
         del sys.modules[module.__name__]
     point = load_posterior("default").representative

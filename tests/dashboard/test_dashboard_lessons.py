@@ -132,8 +132,8 @@ def test_lessons_show_their_effect_with_seed_one():
     assert _late_mean(sustained, "annual_turnover_rate") < _late_mean(
         crisis, "annual_turnover_rate"
     )
-    # Burnout moves little either way (the lesson's text says so): within 3 points.
-    assert (
-        abs(_late_mean(sustained, "burnout_prevalence") - _late_mean(crisis, "burnout_prevalence"))
-        < 0.03
-    )
+    # Burnout a few points lower under sustained action (the lesson's text says so): 0-8
+    # points. (Within 3 points either way before personal resources could change, when burnout
+    # barely ended; seed 1 now gives 3.9 points.)
+    gap = _late_mean(crisis, "burnout_prevalence") - _late_mean(sustained, "burnout_prevalence")
+    assert 0.0 < gap < 0.08, gap

@@ -112,12 +112,30 @@ def burn_in(draw: st.DrawFn) -> Drawn:
 
 @st.composite
 def seed_value(draw: st.DrawFn) -> Drawn:
-    """A seed: any whole number >= 0 is valid (no upper end); negative, fractional or odd not.
+    """A seed: any whole number >= 0 or None is valid (no upper end); negative, fractional or
+    other odd values not.
 
     (Drawing against [0, 2**40] called an accepted whole number above 2**40 invalid.)
     """
     value, bad = draw(number(0, 2**40, integer=True))
-    if bad and isinstance(value, float | int) and math.isfinite(value):
+    # The model also takes None (its default: a fresh seed) and a list of whole numbers >= 0
+    # (sim.inputs.seed); ODD_TYPES holds both ([1.0]), so they are valid here.
+    if value is None or (
+        isinstance(value, list)
+        and value
+        and all(
+            isinstance(v, int | float)
+            and not isinstance(v, bool)
+            and v >= 0
+            and float(v).is_integer()
+            for v in value
+        )
+    ):
+        return value, False
+    if bad and isinstance(value, float | int) and not isinstance(value, bool):
+        # (bool is an int to Python but not a seed to the model: it stays invalid)
+        if not math.isfinite(value):
+            return value, bad
         bad = not (value >= 0 and float(value).is_integer())
     return value, bad
 
@@ -162,7 +180,8 @@ def wave(draw: st.DrawFn) -> tuple[Any, set[str]]:
 def scenario(draw: st.DrawFn) -> tuple[Any, set[str]]:
     """A scenario name, an odd value, or a Scenario of fuzzed waves; and the invalid keys."""
     if _invalid(draw):
-        return draw(st.one_of(ODD_TYPES, st.text(max_size=6), st.just(["baseline"]))), {"pressure"}
+        odd = draw(st.one_of(ODD_TYPES, st.text(max_size=6), st.just(["baseline"])))
+        return odd, set() if odd is None else {"pressure"}  # None: the baseline (the default)
     if draw(st.booleans()):
         return draw(st.sampled_from(sorted(SCENARIOS))), set()
     waves: dict[str, Any] = {}

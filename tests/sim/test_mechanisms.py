@@ -114,15 +114,21 @@ def test_engagement_buffers_strain():
     base = summary_over()
     off = summary_over(engagement_buffer=0.0)
     assert abs(off["mean_exhaustion"] - base["mean_exhaustion"]) > 0.005
-    # Co-design raises engagement and trust: through the buffer it lowers exhaustion.
+    # Co-design raises engagement and trust: through the buffer it lowers exhaustion. Summed
+    # over three hospitals: with personal resources that change (resource_state_share) one
+    # hospital's year moves by more than the effect (seed 5 alone: +0.002, seeds 6-7: -0.005).
     from sim.interventions import build
 
-    with_voice = WorkforceModel(rng=5, n_workers=600, interventions=build("codesign"))
-    without = WorkforceModel(rng=5, n_workers=600)
-    with_voice.run_for(52)
-    without.run_for(52)
-    assert with_voice.summary()["engagement"] > without.summary()["engagement"]
-    assert with_voice.summary()["mean_exhaustion"] < without.summary()["mean_exhaustion"]
+    diff = {"engagement": 0.0, "mean_exhaustion": 0.0}
+    for seed in (5, 6, 7):
+        with_voice = WorkforceModel(rng=seed, n_workers=600, interventions=build("codesign"))
+        without = WorkforceModel(rng=seed, n_workers=600)
+        with_voice.run_for(52)
+        without.run_for(52)
+        for key in diff:
+            diff[key] += with_voice.summary()[key] - without.summary()[key]
+    assert diff["engagement"] > 0
+    assert diff["mean_exhaustion"] < 0
 
 
 def test_rating_bias_colours_the_survey_not_the_mechanism():
