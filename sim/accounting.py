@@ -29,6 +29,11 @@ def replacement_cost(departures: np.ndarray, unit_costs: np.ndarray) -> np.ndarr
     return unit_costs[departures[D_UNIT], departures[D_ROLE]]
 
 
+def logged_replacement(departures: np.ndarray, unit_costs: np.ndarray) -> float:
+    """The summed replacement cost of ``departures`` (see :func:`replacement_cost`)."""
+    return float(replacement_cost(departures, unit_costs).sum())
+
+
 class Ledger:
     """Running totals of each cost item since week 0 (``COST_ITEMS`` order)."""
 

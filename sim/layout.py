@@ -176,7 +176,7 @@ UL = row_index(UNIT_LOAD)
     UL_WORKED_HOURS,
 ) = range(len(UNIT_LOAD))
 
-# Per-unit sums of the staffing pass (sim.weekly_pass.staffing_pass), read by the unit pass and
+# Per-unit sums of the staffing pass (sim.staffing_pass.staffing_pass), read by the unit pass and
 # the supervisors.
 UNIT_SUMS = (
     "staff_hours",  # clinical hours of staff present (new hires less while ramping up)

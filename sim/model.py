@@ -13,30 +13,19 @@ from mesa.experimental.scenarios import Scenario as MesaScenario
 from sim import accounting, conditions, inputs, turnover, workload
 from sim.agents import Supervisor, Worker
 from sim.layout import UI, UNIT_INPUTS, UNIT_LOAD, UNIT_STATE, UNIT_SUMS, US
-from sim.metrics import (
-    model_reporters,
-    summarize,
-    weekly_metrics,
-    worker_records,
-)
+from sim.metrics import model_reporters, summarize, weekly_metrics, worker_records
 from sim.modifiers import Modifiers
 from sim.organization import ROLES, UNIT_TYPES, Layout, build_layout, replacement_costs
 from sim.parameters import ModelParameters
 from sim.random_streams import WeekKeys
 from sim.recruitment import vacancy_pass
 from sim.scenarios import Scenario, ScenarioState, make_pressure
+from sim.staffing_pass import staffing_pass
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
 from sim.tallies import WeeklyTallies, coefficients_for
 from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
-from sim.week_close import (
-    METRIC_KEYS,
-    WEEKLY_EVENT_KEYS,
-    RollingWindow,
-    close_week,
-    week_events,
-)
-from sim.weekly_pass import staffing_pass
+from sim.week_close import METRIC_KEYS, WEEKLY_EVENT_KEYS, RollingWindow, close_week, week_events
 from sim.wellbeing import classify_wellbeing
 from sim.worker_chunks import worker_pass_in_chunks
 
@@ -127,7 +116,6 @@ class WorkforceModel(mesa.Model):
         self.unit_patients_per_nurse = np.array(
             [UNIT_TYPES[t].patients_per_nurse for t in self.layout.unit_type_names]
         )
-        # US dollars per leaver by unit and role (NSI 2024; Seavey 2004 for aides)
         self.unit_replacement_cost = replacement_costs(self.layout.unit_type_names)
         self._next_person_id = 0
         hire(
@@ -374,9 +362,8 @@ class WorkforceModel(mesa.Model):
         logged = int(self.departure_log.size[0])
         n_starting, n_filled, n_leavers = self._recruit(leaving, reasons, key, search_weeks)
         leavers_by_role = self._leavers_by_role
-        week_departures = self.departure_log.rows[:, logged : logged + n_leavers]
-        replacement = float(
-            accounting.replacement_cost(week_departures, self.unit_replacement_cost).sum()
+        replacement = accounting.logged_replacement(
+            self.departure_log.rows[:, logged : logged + n_leavers], self.unit_replacement_cost
         )
         if n_starting:
             starting = self._starting[:n_starting].copy()

@@ -4,11 +4,11 @@ Every parameter is a field of :class:`ModelParameters` with its allowed range an
 its default in the field metadata. Sources are cited by author and year as listed in the
 project's evidence file; "assumption" marks a default that no listed source pins down, with why.
 
-The calibrated fields (:data:`CALIBRATED_FIELDS`) take their defaults from a calibrated point
-stored with its provenance in ``sim/posteriors/point_fit.json`` (the last point fit, which hits
-every mechanism target; docs/calibration.md says why the ABC-SMC posterior's representative point,
-``sim/posteriors/default.json``, is not yet the default): no calibrated number is copied by hand
-into this file.
+The calibrated fields (:data:`CALIBRATED_FIELDS`) take their defaults from the representative
+point of the shipped ABC-SMC posterior, which ``python -m experiments.calibrate`` writes with
+its provenance into ``sim/posteriors/default.json`` (docs/calibration.md): no calibrated number
+is copied by hand into this file. The previous defaults, the block Nelder-Mead point fit, stay
+in ``sim/posteriors/point_fit.json`` (``CALIBRATED_DEFAULTS = "point_fit"`` takes them).
 """
 
 import dataclasses
@@ -29,7 +29,7 @@ def _param(default: Any, low: float | None, high: float | None, source: str) -> 
     return field(default=default, metadata={"low": low, "high": high, "source": source})
 
 
-CALIBRATED_DEFAULTS = "point_fit"
+CALIBRATED_DEFAULTS = "default"
 """The file of ``sim/posteriors/`` whose ``representative`` point gives the calibrated defaults.
 
 ``"point_fit"``: the block Nelder-Mead point fit. ``"default"``: the representative point that

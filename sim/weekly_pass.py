@@ -1,18 +1,16 @@
-"""The weekly step's two passes over the workers, compiled with numba.
+"""The weekly step's pass over the workers (stages 3-6), compiled with numba.
 
 Worker state lives in numpy arrays; these loops apply the per-worker equations of the mechanism
 modules (sim.workload, sim.violence, sim.resources, sim.wellbeing, sim.turnover) to every post
 in one pass, so a week costs a few microseconds per thousand workers instead of hundreds of numpy
 calls. Random numbers are counter-based draws keyed by one number a week from the model's
 numpy Generator (sim.random_streams), so the results are fixed by the seed. The order inside
-the worker pass is the order of the step's stages 3-6.
+the worker pass is the order of the step's stages 3-6; stage 2 is sim.staffing_pass.
 """
-
-from typing import Any
 
 import numpy as np
 
-from sim.jit import compiled, compiled_in_order, in_chunks
+from sim.jit import compiled
 from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
@@ -50,11 +48,6 @@ from sim.layout import (
     R_VIOLENCE_WEIGHT,
     R_WELLBEING,
     R_WELLBEING_TRAIT,
-    S_EXHAUSTION_SUM,
-    S_HEADCOUNT,
-    S_OPEN_HOURS,
-    S_PRESENT,
-    S_STAFF_HOURS,
     T_ABSENT_HOURS,
     T_BURNED,
     T_CLASSES,
@@ -122,10 +115,7 @@ from sim.wellbeing import (
     work_strain,
 )
 from sim.workload import (
-    absence_bound,
-    absence_probability,
     long_absence_probability,
-    productivity,
 )
 
 ROLE_STRAIN = np.array([r.strain_weight for r in ROLES])
@@ -135,7 +125,7 @@ _PHYSICIAN = ROLE_NAMES.index("physician")
 
 # Slots of each post's counter-based draws in a week (sim.random_streams); noise uses 4 (5-8);
 # the vacancy pass uses 10-12.
-_SLOT_ABSENCE, _SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(5)
+_SLOT_VIOLENCE, _SLOT_VIOLENCE_TYPE, _SLOT_RECOGNITION, _SLOT_DEPARTURE = range(1, 5)  # 0: absence
 _SLOT_NOISE = 5
 _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13, 14, 15
 # Every slot of the week's key is taken: the personal-resource state draws from a second
@@ -143,116 +133,6 @@ _SLOT_LIFE_EVENT, _SLOT_LIFE_SIZE, _SLOT_LONG_ABSENCE, _SLOT_LONG_LENGTH = 9, 13
 # posts no model has. Shifts add up, so a chunk's shifted key still gives each post its own draws.
 _STATE_STREAM_POSTS = 2**40
 _SLOT_RESOURCE_STATE = 0  # slot of the second stream
-
-
-def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
-    """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
-
-    ``args``: real, flags, unit, role, clinical share of each unit, wage of each role, sick leave
-    rate, ramp-up weeks, the week's key, ``unit_sums`` (:func:`_staffing_chunk`). Each chunk
-    (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
-    open posts' wage-hours are added in post order afterwards, as one serial loop would.
-    """
-    if chunks.size == 2:
-        return _staffing_whole(chunks, *args)  # one compiled call for small models
-    real, flags, unit, role, clinical_share, role_wage = args[:6]
-    open_posts = np.empty(unit.size, dtype=np.int64)  # listed chunk by chunk
-    n_open = np.zeros(chunks.size - 1, dtype=np.int64)
-
-    def chunk(ch: int) -> None:
-        a, b = chunks[ch], chunks[ch + 1]
-        n_open[ch] = _staffing_chunk(a, b, real, flags, unit, clinical_share, *args[6:], open_posts)
-
-    for _ in in_chunks(chunk, chunks.size - 1):
-        pass
-    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
-
-
-@compiled
-def _staffing_whole(chunks: np.ndarray, *args: Any) -> float:
-    """:func:`staffing_pass` over one chunk, all posts, in one call."""
-    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, unit_sums = args
-    open_posts = np.empty(unit.size, dtype=np.int64)
-    n_open = np.zeros(1, dtype=np.int64)
-    n_open[0] = _staffing_chunk(
-        0, unit.size, real, flags, unit, clinical_share, sick, ramp, key, unit_sums, open_posts
-    )
-    return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
-
-
-@compiled
-def _staffing_chunk(
-    first: int,
-    end: int,
-    real: np.ndarray,
-    flags: np.ndarray,
-    unit: np.ndarray,
-    clinical_share: np.ndarray,
-    sick_leave_rate: float,
-    ramp_up_weeks: float,
-    key: np.uint64,
-    unit_sums: np.ndarray,
-    open_posts: np.ndarray,
-) -> int:
-    """Stage 2 for posts ``first`` to ``end`` (whole units); return how many posts are open.
-
-    ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
-    posts and of posts on long-term sick leave (both open to agency cover), staff present,
-    headcount, sum of exhaustion. The open posts are listed in ``open_posts`` from ``first``.
-    """
-    k = first
-    for i in range(first, end):
-        u = unit[i]
-        clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
-        if not flags[F_FILLED, i]:
-            flags[F_ABSENT, i] = False
-            unit_sums[S_OPEN_HOURS, u] += clinical
-            open_posts[k] = i
-            k += 1
-            continue
-        unit_sums[S_HEADCOUNT, u] += 1.0
-        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
-        if real[R_ABSENCE_WEEKS, i] > 0.0:
-            # Long-term sick leave: off the roster; agency may cover the post as if vacant.
-            flags[F_ABSENT, i] = True
-            unit_sums[S_OPEN_HOURS, u] += clinical
-            open_posts[k] = i
-            k += 1
-            continue
-        # The exact chance (an exponential) only when the draw is below a cheap bound of it.
-        draw = uniform(key, i, _SLOT_ABSENCE)
-        exhaustion = real[R_EXHAUSTION, i]
-        off = draw < absence_bound(sick_leave_rate, exhaustion) and draw < absence_probability(
-            sick_leave_rate, exhaustion
-        )
-        flags[F_ABSENT, i] = off
-        if not off:
-            unit_sums[S_PRESENT, u] += 1.0
-            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
-                real[R_TENURE_WEEKS, i], ramp_up_weeks
-            )
-    return k - first
-
-
-@compiled_in_order
-def _open_wage_hours(
-    chunks: np.ndarray,
-    n_open: np.ndarray,
-    open_posts: np.ndarray,
-    real: np.ndarray,
-    unit: np.ndarray,
-    role: np.ndarray,
-    clinical_share: np.ndarray,
-    role_wage: np.ndarray,
-) -> float:
-    """Wage-hours of the open posts each chunk listed, added in post order."""
-    vacant_wage_hours = 0.0
-    for ch in range(chunks.size - 1):
-        for k in range(chunks[ch], chunks[ch] + n_open[ch]):
-            i = open_posts[k]
-            clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[unit[i]]
-            vacant_wage_hours += clinical * role_wage[role[i]]
-    return vacant_wage_hours
 
 
 @compiled

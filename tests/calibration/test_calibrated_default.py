@@ -1,4 +1,4 @@
-"""The calibrated defaults: the stored point fit; the shipped ABC-SMC posterior beside it."""
+"""The calibrated defaults: the shipped ABC-SMC posterior's representative point."""
 
 import dataclasses
 import json
@@ -20,16 +20,8 @@ from sim.parameters import (
 )
 from sim.posterior import load_posterior
 
-# Added to the calibration after the shipped posterior (sim/posteriors/default.*) was made:
-# the personal-resource state and its target (docs/calibration.md). The shipped run neither
-# sampled these parameters nor saw this target; re-running `python -m experiments.calibrate`
-# adds them, and then these sets must be emptied.
-ADDED_SINCE_SHIPPED_PARAMETERS = frozenset(
-    {"burnout_recovery_slowdown", "resource_state_share", "resource_state_half_life_weeks"}
-)
-ADDED_SINCE_SHIPPED_TARGETS = frozenset({"burnout_persistence_12m"})
-SHIPPED_FIELDS = set(CALIBRATED_FIELDS) - ADDED_SINCE_SHIPPED_PARAMETERS
-SHIPPED_TARGETS = {t.name for t in TARGETS} - ADDED_SINCE_SHIPPED_TARGETS
+SHIPPED_FIELDS = set(CALIBRATED_FIELDS)
+SHIPPED_TARGETS = {t.name for t in TARGETS}
 
 
 @pytest.fixture(scope="module")
@@ -37,41 +29,28 @@ def shipped():
     return load_posterior("default")
 
 
-def test_the_shipped_posterior_lacks_only_what_was_added_since(shipped):
-    """The stale part of the shipped posterior is exactly the declared additions (no more)."""
-    assert ADDED_SINCE_SHIPPED_PARAMETERS <= set(CALIBRATED_FIELDS)
-    assert not ADDED_SINCE_SHIPPED_PARAMETERS & set(shipped.representative)
-    assert ADDED_SINCE_SHIPPED_TARGETS <= {t.name for t in TARGETS}
-    assert not ADDED_SINCE_SHIPPED_TARGETS & {t["name"] for t in shipped.provenance["targets"]}
-
-
-def test_model_defaults_are_the_stored_calibrated_point(shipped):
-    """Every calibrated field's default is the stored point, to the last digit; the posterior
-    calibrates the same fields (its representative point is recorded, not yet the default)."""
+def test_model_defaults_are_the_posteriors_representative_point(shipped):
+    """Every calibrated field's default is the shipped posterior's representative point, to the
+    last digit: the calibration command wrote them (no hand-copied numbers)."""
+    assert sim.parameters.CALIBRATED_DEFAULTS == "default"
+    assert DEFAULT_POSTERIOR_INFO.name == "default.json"
     defaults = {f.name: f.default for f in dataclasses.fields(ModelParameters)}
     stored = _representative_point()
-    assert set(stored) == set(CALIBRATED_FIELDS)
-    assert set(shipped.representative) == SHIPPED_FIELDS
+    assert set(stored) == set(CALIBRATED_FIELDS) == set(shipped.representative)
     for name in CALIBRATED_FIELDS:
-        assert defaults[name] == stored[name], name
-    why = json.loads(DEFAULT_POSTERIOR_INFO.read_text())["provenance"]["why_these_are_the_defaults"]
-    assert "Aiken 2002" in why
+        assert defaults[name] == stored[name] == shipped.representative[name], name
 
 
-def test_representative_point_is_the_best_evaluated_candidate(shipped):
-    """The representative point is the particle whose evaluation fitted best (as documented).
-
-    The shipped posterior predates the precise choice (experiments/calibrate_representative.py):
-    its record is the closest particles' losses on the evaluation seeds.
-    """
-    candidates = shipped.provenance["representative_candidates"]
-    assert len(candidates) >= 1
-    best = min(candidates, key=lambda c: c["eval_loss"])
-    assert shipped.parameter_set(best["particle"]) == pytest.approx(
-        shipped.representative, rel=1e-12
-    )
-    distances = sorted(c["abc_distance"] for c in candidates)
-    assert [c["abc_distance"] for c in candidates] == distances
+def test_representative_point_is_the_best_evaluated_set(shipped):
+    """The representative point is the evaluated set ranked first (targets inside, then loss)
+    on the common seeds at the precise design, as documented, and lies in the posterior's box."""
+    record = shipped.provenance["representative"]
+    assert record["rank"] == "hits" and record["seeds"]
+    evaluated = [e for e in record["evaluations"] if e["stage"] != "defaults"]
+    best = min(evaluated, key=lambda e: (-e["hits"], e["loss"]))
+    assert (best["stage"], best["label"]) == (record["chosen"]["stage"], record["chosen"]["label"])
+    for name, (low, high) in record["box"].items():
+        assert low - 1e-9 <= shipped.representative[name] <= high + 1e-9, name
 
 
 def test_shipped_posterior_is_an_ensemble_with_provenance(shipped):
@@ -97,7 +76,7 @@ def test_shipped_priors_are_the_configs(shipped):
     now = {p.name: (p.low, p.high) for p in plan.priors if p.name in SHIPPED_FIELDS}
     then = {p["name"]: (p["low"], p["high"]) for p in shipped.provenance["priors"]}
     assert now == then
-    assert {p.name for p in plan.priors} == SHIPPED_FIELDS | ADDED_SINCE_SHIPPED_PARAMETERS
+    assert {p.name for p in plan.priors} == SHIPPED_FIELDS
 
 
 def test_shipped_coverage_meets_the_issue(shipped):
@@ -117,29 +96,26 @@ def test_missing_or_bad_posterior_file_fails_clearly(tmp_path):
         _representative_point(bad)
 
 
-def test_defaults_switch_to_a_posteriors_representative_point_by_one_name():
-    """sim/parameters.py with CALIBRATED_DEFAULTS = "default" takes every calibrated default from
-    sim/posteriors/default.json's representative point (not switched in this version)."""
+def test_defaults_switch_back_to_the_point_fit_by_one_name():
+    """sim/parameters.py with CALIBRATED_DEFAULTS = "point_fit" takes every calibrated default
+    from sim/posteriors/point_fit.json (the previous defaults, kept with their provenance)."""
     path = Path(sim.parameters.__file__)
-    line = 'CALIBRATED_DEFAULTS = "point_fit"'
+    line = 'CALIBRATED_DEFAULTS = "default"'
     source = path.read_text(encoding="utf-8")
     assert source.count(line) == 1
     module = types.ModuleType("switched_parameters")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
-    switched = compile(source.replace(line, 'CALIBRATED_DEFAULTS = "default"'), path, "exec")
+    switched = compile(source.replace(line, 'CALIBRATED_DEFAULTS = "point_fit"'), path, "exec")
     try:
-        if ADDED_SINCE_SHIPPED_PARAMETERS:
-            # The shipped posterior predates them: the switch refuses, naming what is missing.
-            with pytest.raises(RuntimeError, match="has no representative value for"):
-                exec(switched, vars(module))
-            return
         exec(switched, vars(module))
     finally:
         del sys.modules[module.__name__]
-    point = load_posterior("default").representative
+    point = json.loads(path.with_name("posteriors").joinpath("point_fit.json").read_text())
     defaults = {f.name: f.default for f in dataclasses.fields(module.ModelParameters)}
-    assert module.DEFAULT_POSTERIOR_INFO.name == "default.json"
-    assert {name: defaults[name] for name in module.CALIBRATED_FIELDS} == point
-    calibrated = [f for f in dataclasses.fields(module.ModelParameters) if f.name in point]
-    assert all("sim/posteriors/default.json" in f.metadata["source"] for f in calibrated)
+    assert module.DEFAULT_POSTERIOR_INFO.name == "point_fit.json"
+    assert {name: defaults[name] for name in module.CALIBRATED_FIELDS} == point["representative"]
+    calibrated = [
+        f for f in dataclasses.fields(module.ModelParameters) if f.name in point["representative"]
+    ]
+    assert all("sim/posteriors/point_fit.json" in f.metadata["source"] for f in calibrated)

@@ -129,11 +129,13 @@ def test_lessons_show_their_effect_with_seed_one():
     assert FOCUS_UNIT == 0
     crisis, sustained = run_lesson(lesson("crisis_vs_sustained"), 1).values()
     assert crisis["programme_spend"].iloc[-1] < sustained["programme_spend"].iloc[-1]
-    assert _late_mean(sustained, "annual_turnover_rate") < _late_mean(
+    # Turnover: about the same (seeds 1-4 over weeks 26-260: sustained minus crisis -1.7 to
+    # +0.4 points), as the text says.
+    turnover_gap = _late_mean(sustained, "annual_turnover_rate") - _late_mean(
         crisis, "annual_turnover_rate"
     )
+    assert abs(turnover_gap) < 0.02, turnover_gap
     # Burnout a few points lower under sustained action (the lesson's text says so): 0-8
-    # points. (Within 3 points either way before personal resources could change, when burnout
-    # barely ended; seed 1 now gives 3.9 points.)
+    # points (seed 1: 5.2 points over the last year; seeds 1-4 over weeks 26-260: -1.8 to +4.0).
     gap = _late_mean(crisis, "burnout_prevalence") - _late_mean(sustained, "burnout_prevalence")
     assert 0.0 < gap < 0.08, gap
