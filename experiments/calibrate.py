@@ -26,9 +26,9 @@ Method (docs/calibration.md):
    values: :class:`experiments.calibration_model.TargetSimulator`).
 4. **Posterior**: the last generation's weighted particles, saved as ``posterior.parquet`` /
    ``.json`` in the output folder and, unless ``posterior_path=null``, as the shipped ensemble
-   (``posterior=default`` of the experiments). The model's defaults are not changed: they stay
-   the point fit in sim/posteriors/point_fit.json until a representative point reproduces the
-   mechanism targets (docs/calibration.md).
+   (``posterior=default`` of the experiments). Its ``representative`` point is what
+   ``sim.parameters`` reads as the model's calibrated defaults (``CALIBRATED_DEFAULTS =
+   "default"``), so writing the shipped ensemble changes the defaults of the next run.
 5. **Representative point** (:mod:`experiments.calibrate_representative`): the particles with
    the smallest ABC distance on common seeds at a precise design, ranked by targets hit, then
    loss; a bounded local search of the loss inside the posterior's support refines the best.
@@ -434,7 +434,10 @@ def calibrate(
     save_posterior(posterior, out_dir / "posterior")
     if cfg.posterior_path:
         save_posterior(posterior, Path(cfg.posterior_path))
-        log(f"wrote {cfg.posterior_path}.parquet/.json (the model's defaults are not changed)")
+        log(
+            f"wrote {cfg.posterior_path}.parquet/.json (its representative point is the model's "
+            "calibrated defaults when sim.parameters.CALIBRATED_DEFAULTS names it)"
+        )
     log(f"done: {hits}/{len(predictive)} published intervals overlap the 90 % predictive interval")
     write_text_atomic(out_dir / "calibration.log", "\n".join(log_lines) + "\n")
     write_json_atomic(
