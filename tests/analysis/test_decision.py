@@ -127,7 +127,7 @@ def test_without_draws_replicates_stand_in_and_evpi_is_not_computed():
 def test_parameter_groups_put_unknown_columns_under_other():
     groups = decision.parameter_groups(["workload_effect", "leadership_effect", "cost_scale"])
     assert groups == {
-        "workload and strain": ["workload_effect"],
+        "workload and hours": ["workload_effect"],
         "leadership": ["leadership_effect"],
         "other": ["cost_scale"],
     }
@@ -153,3 +153,14 @@ def test_a_constant_draw_column_means_no_posterior():
     ]
     means = decision.draw_means(pd.DataFrame(rows), "burnout_year")
     assert len(means) == 12  # six replicates per arm, not one pooled draw
+
+
+def test_every_group_of_the_shipped_posterior_fits_the_main_jobs_draws():
+    """Each group's calibrated parameters leave three draws per coefficient at the main job's
+    15 draws (30 replicates, 2 seeds per draw), so no partial EVPI is 'not computed' there."""
+    from sim.parameters import CALIBRATED_FIELDS
+
+    groups = decision.parameter_groups(list(CALIBRATED_FIELDS))
+    assert "other" not in groups  # every calibrated parameter is in a named group
+    for name, members in groups.items():
+        assert 15 >= 3 * (1 + len(members)), (name, members)
