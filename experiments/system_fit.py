@@ -37,9 +37,9 @@ Method (docs/calibration.md, "The health system against published system data"):
    candidate leaves them), at most ``max_evals`` candidates.
 5. **Record**: the best point, its misfits, targets, seeds and settings as JSON, written
    (atomically, only when the search completes) into the output folder and to ``out``
-   (``sim/system/market_fit.json`` by default; ``out=null``: the folder only); the fitted values
-   are written by hand into :class:`sim.system.market.MarketParameters` with that file as their
-   source (tested equal).
+   (``sim/system/market_fit.json`` by default; ``out=null``: the folder only). The defaults of
+   the fitted settings of :class:`sim.system.market.MarketParameters` are read from that
+   file's ``best`` at import, so writing the record changes them (no hand-copied number).
 """
 
 import functools

@@ -10,11 +10,40 @@ log; offers the model's searches produce are accepted only while job seekers are
 vacancy rates and time to fill follow the size of the pool.
 """
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from sim.parameters import ValidatedParameters, _param
+
+FIT_RECORD = Path(__file__).with_name("market_fit.json")
+"""The record of ``python -m experiments.system_fit``: its ``best`` gives the fitted defaults."""
+
+
+def _fit_best(path: Path = FIT_RECORD) -> dict[str, float]:
+    """The fitted settings of the record at ``path`` (a clear error if it is missing)."""
+    try:
+        best = json.loads(path.read_text(encoding="utf-8"))["best"]
+    except (OSError, ValueError, KeyError) as error:
+        raise RuntimeError(
+            f"{path} is missing or has no 'best' ({error}); the fitted labour-market defaults "
+            "come from it: restore it (git checkout) or run `python -m experiments.system_fit`"
+        ) from error
+    return {str(k): float(v) for k, v in best.items()}
+
+
+_FITTED = _fit_best()
+
+
+def _fitted(name: str, low: float, high: float, source: str) -> Any:
+    """A fitted setting: its default is the fit record's best value (no hand-copied number)."""
+    if name not in _FITTED:
+        raise RuntimeError(f"{FIT_RECORD} has no fitted value for {name!r}")
+    return _param(_FITTED[name], low, high, f"fitted: {source} (sim/system/{FIT_RECORD.name})")
+
 
 PLACES: tuple[str, ...] = (
     "seeking",
@@ -52,11 +81,11 @@ class MarketParameters(ValidatedParameters):
     record (targets, seeds, settings, result) is ``sim/system/market_fit.json``.
     """
 
-    to_agency_share: float = _param(
-        0.0478,
+    to_agency_share: float = _fitted(
+        "to_agency_share",
         0.0,
         1.0,
-        "fitted: share of resigning leavers staying in the profession who take agency work "
+        "share of resigning leavers staying in the profession who take agency work "
         "(experiments.system_fit, chiefly to Kaufman Hall 2022's 2 % contract labour before "
         "the pandemic; was 0.15, an assumption)",
     )
@@ -74,11 +103,11 @@ class MarketParameters(ValidatedParameters):
         "assumption: the agency share of movers scales with (premium / base "
         "premium) to this power; a pay cap makes agency work less attractive",
     )
-    agency_offer_elasticity: float = _param(
-        3.8906,
+    agency_offer_elasticity: float = _fitted(
+        "agency_offer_elasticity",
         0.0,
         10.0,
-        "fitted: the agency share of movers also scales with the scenario's outside job offers "
+        "the agency share of movers also scales with the scenario's outside job offers "
         "(sim.scenarios job_market: travel agencies' offers) to this power "
         "(experiments.system_fit, chiefly to Kaufman Hall 2022's 5-12 % in Feb 2021-Feb 2022)",
     )
@@ -91,18 +120,18 @@ class MarketParameters(ValidatedParameters):
     out_of_profession_return_rate: float = _param(
         0.02, 0.0, 1.0, "assumption: yearly rate of return to the profession (some come back)"
     )
-    seeker_exit_rate: float = _param(
-        0.9297,
+    seeker_exit_rate: float = _fitted(
+        "seeker_exit_rate",
         0.0,
         10.0,
-        "fitted: yearly rate at which job seekers take work in another sector while they wait "
+        "yearly rate at which job seekers take work in another sector while they wait "
         "(experiments.system_fit, chiefly to NSI's hospital RN vacancy; was 0.5, an assumption)",
     )
-    agency_max_cover: float = _param(
-        0.6165,
+    agency_max_cover: float = _fitted(
+        "agency_max_cover",
         0.0,
         1.0,
-        "fitted: agency staff cover at most this share of vacant hours (credentials, unit "
+        "agency staff cover at most this share of vacant hours (credentials, unit "
         "knowledge; experiments.system_fit, the contract-labour figures; was 0.5, assumed)",
     )
     agency_hours_factor: float = _param(
@@ -156,20 +185,20 @@ class MarketParameters(ValidatedParameters):
     agency_pay_cap: float = _param(
         5.0, 0.0, 5.0, "policy: cap on the agency premium over staff wages (5 = no cap)"
     )
-    early_quit_hazard_ltc: float = _param(
-        14.166,
+    early_quit_hazard_ltc: float = _fitted(
+        "early_quit_hazard_ltc",
         1.0,
         20.0,
-        "fitted: multiplier on the quit probability of long-term care nursing staff in their "
+        "multiplier on the quit probability of long-term care nursing staff in their "
         "first early_tenure_weeks (short early spells; experiments.system_fit, chiefly to "
         "Gandhi 2021's payroll turnover of about 100 % a year); the excess quits are moves to "
         "another employer, not exits from the profession",
     )
-    time_to_fill_ltc: float = _param(
-        0.1314,
+    time_to_fill_ltc: float = _fitted(
+        "time_to_fill_ltc",
         0.05,
         2.0,
-        "fitted: multiplier on long-term care's search and onboarding weeks (nursing homes "
+        "multiplier on long-term care's search and onboarding weeks (nursing homes "
         "hire aides in weeks, not the hospitals' three months; experiments.system_fit, "
         "chiefly to AHCA 2008's nursing-facility vacancy)",
     )
