@@ -50,22 +50,23 @@ EFFECTS: dict[str, tuple[str, str]] = {
 
 PARAMETER_GROUPS: dict[str, tuple[str, ...]] = {
     # Groups are the research questions an analyst could fund, kept small enough for the
-    # regression of partial EVPI at the main job's 15 posterior draws (at least three draws per
-    # coefficient: four calibrated parameters at most). One group "workload and strain" of six
-    # calibrated parameters was never computed at 15 draws; it is split into the four below.
-    "burnout dynamics": ("exhaustion_rate", "recovery_rate", "burnout_recovery_slowdown"),
+    # regression of partial EVPI at the main job's 15 posterior draws, some of which repeat a
+    # parameter set (14 distinct in the default run): at least three distinct draws per
+    # coefficient, so three calibrated parameters a group at most. One group "workload and
+    # strain" of six calibrated parameters was never computed; it is split into the four below.
+    "burnout dynamics": (
+        "exhaustion_rate",
+        "recovery_rate",
+        "burnout_recovery_slowdown",
+        "resource_state_half_life_weeks",
+    ),
     "workload and hours": (
         "workload_effect",
         "fatigue_weight",
         "overtime_effect",
         "burnout_contagion",
     ),
-    "personal resources and life": (
-        "coping_sd",
-        "resource_state_share",
-        "resource_state_half_life_weeks",
-        "nonwork_strain",
-    ),
+    "personal resources and life": ("coping_sd", "resource_state_share", "nonwork_strain"),
     "moral distress": ("moral_distress_effect", "moral_distress_trait_mean"),
     "leadership": (
         "leadership_effect",
