@@ -41,23 +41,45 @@ DEFAULT_POSTERIOR_INFO = Path(__file__).with_name("posteriors") / f"{CALIBRATED_
 """Where the calibrated defaults come from (its ``representative`` mapping)."""
 
 
-def _representative_point(path: Path = DEFAULT_POSTERIOR_INFO) -> dict[str, float]:
-    """The calibrated point in ``path`` (its ``representative`` mapping: the calibrated defaults).
+def stored_point(path: Path, key: str, command: str) -> dict[str, float]:
+    """The mapping ``key`` of the JSON record at ``path``: parameter names to numbers.
+
+    Calibrated and fitted defaults are read this way from the record the command that
+    estimates them writes (``command``), so no estimated number is copied by hand.
 
     Raises:
-        RuntimeError: the file is missing or has no ``representative`` mapping of numbers.
+        RuntimeError: the file is missing or unreadable, or ``key`` is not a mapping of numbers.
     """
     try:
-        point = json.loads(path.read_text(encoding="utf-8")).get("representative")
+        point = json.loads(path.read_text(encoding="utf-8")).get(key)
     except (OSError, ValueError) as error:
         raise RuntimeError(
-            f"{path} is missing or unreadable ({error}); the calibrated defaults of "
-            "sim/parameters.py come from it: restore it (git checkout) or run "
-            "`python -m experiments.calibrate`"
+            f"{path} is missing or unreadable ({error}); defaults come from it: restore it "
+            f"(git checkout) or run `{command}`"
         ) from error
     if not isinstance(point, dict) or not all(is_number(v) for v in point.values()):
-        raise RuntimeError(f"{path}: 'representative' must map parameter names to numbers")
+        raise RuntimeError(f"{path}: '{key}' must map parameter names to numbers")
     return {str(k): float(v) for k, v in point.items()}
+
+
+def stored_param(
+    point: dict[str, float], path: Path, command: str, name: str, bounds: tuple, source: str
+) -> Any:
+    """Declare a parameter whose default is ``point[name]`` (from :func:`stored_point`)."""
+    if name not in point:
+        raise RuntimeError(
+            f"{path} has no value for {name!r}; re-run `{command}` with it among the estimated "
+            "parameters"
+        )
+    return _param(point[name], bounds[0], bounds[1], source)
+
+
+_CALIBRATE = "python -m experiments.calibrate"
+
+
+def _representative_point(path: Path = DEFAULT_POSTERIOR_INFO) -> dict[str, float]:
+    """The calibrated point in ``path``: its ``representative`` mapping, the model defaults."""
+    return stored_point(path, "representative", _CALIBRATE)
 
 
 _REPRESENTATIVE = _representative_point()
@@ -65,16 +87,14 @@ _REPRESENTATIVE = _representative_point()
 
 def _calibrated(name: str, low: float, high: float, source: str) -> Any:
     """Declare a calibrated parameter: its default is the stored calibrated point."""
-    if name not in _REPRESENTATIVE:
-        raise RuntimeError(
-            f"{DEFAULT_POSTERIOR_INFO} has no representative value for {name!r}; re-run "
-            "`python -m experiments.calibrate` with it among the calibrated parameters"
-        )
-    return _param(
-        _REPRESENTATIVE[name],
-        low,
-        high,
-        f"calibrated (sim/posteriors/{DEFAULT_POSTERIOR_INFO.name}; docs/calibration.md): {source}",
+    where = f"sim/posteriors/{DEFAULT_POSTERIOR_INFO.name}"
+    return stored_param(
+        _REPRESENTATIVE,
+        DEFAULT_POSTERIOR_INFO,
+        _CALIBRATE,
+        name,
+        (low, high),
+        f"calibrated ({where}; docs/calibration.md): {source}",
     )
 
 

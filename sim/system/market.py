@@ -10,39 +10,26 @@ log; offers the model's searches produce are accepted only while job seekers are
 vacancy rates and time to fill follow the size of the pool.
 """
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.parameters import ValidatedParameters, _param
+from sim.parameters import ValidatedParameters, _param, stored_param, stored_point
 
 FIT_RECORD = Path(__file__).with_name("market_fit.json")
 """The record of ``python -m experiments.system_fit``: its ``best`` gives the fitted defaults."""
-
-
-def _fit_best(path: Path = FIT_RECORD) -> dict[str, float]:
-    """The fitted settings of the record at ``path`` (a clear error if it is missing)."""
-    try:
-        best = json.loads(path.read_text(encoding="utf-8"))["best"]
-    except (OSError, ValueError, KeyError) as error:
-        raise RuntimeError(
-            f"{path} is missing or has no 'best' ({error}); the fitted labour-market defaults "
-            "come from it: restore it (git checkout) or run `python -m experiments.system_fit`"
-        ) from error
-    return {str(k): float(v) for k, v in best.items()}
-
-
-_FITTED = _fit_best()
+_SYSTEM_FIT = "python -m experiments.system_fit"
+_FITTED = stored_point(FIT_RECORD, "best", _SYSTEM_FIT)
 
 
 def _fitted(name: str, low: float, high: float, source: str) -> Any:
     """A fitted setting: its default is the fit record's best value (no hand-copied number)."""
-    if name not in _FITTED:
-        raise RuntimeError(f"{FIT_RECORD} has no fitted value for {name!r}")
-    return _param(_FITTED[name], low, high, f"fitted: {source} (sim/system/{FIT_RECORD.name})")
+    where = f"sim/system/{FIT_RECORD.name}"
+    return stored_param(
+        _FITTED, FIT_RECORD, _SYSTEM_FIT, name, (low, high), f"fitted: {source} ({where})"
+    )
 
 
 PLACES: tuple[str, ...] = (
