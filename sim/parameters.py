@@ -12,7 +12,6 @@ in ``sim/posteriors/point_fit.json`` (``CALIBRATED_DEFAULTS = "point_fit"`` take
 """
 
 import dataclasses
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from sim.inputs import as_python, is_number, show
 from sim.organization import ORGANIZATIONS
+from sim.stored import stored_param, stored_point
 
 
 def _param(default: Any, low: float | None, high: float | None, source: str) -> Any:
@@ -39,39 +39,6 @@ Switching this one name switches every calibrated default (docs/calibration.md).
 """
 DEFAULT_POSTERIOR_INFO = Path(__file__).with_name("posteriors") / f"{CALIBRATED_DEFAULTS}.json"
 """Where the calibrated defaults come from (its ``representative`` mapping)."""
-
-
-def stored_point(path: Path, key: str, command: str) -> dict[str, float]:
-    """The mapping ``key`` of the JSON record at ``path``: parameter names to numbers.
-
-    Calibrated and fitted defaults are read this way from the record the command that
-    estimates them writes (``command``), so no estimated number is copied by hand.
-
-    Raises:
-        RuntimeError: the file is missing or unreadable, or ``key`` is not a mapping of numbers.
-    """
-    try:
-        point = json.loads(path.read_text(encoding="utf-8")).get(key)
-    except (OSError, ValueError) as error:
-        raise RuntimeError(
-            f"{path} is missing or unreadable ({error}); defaults come from it: restore it "
-            f"(git checkout) or run `{command}`"
-        ) from error
-    if not isinstance(point, dict) or not all(is_number(v) for v in point.values()):
-        raise RuntimeError(f"{path}: '{key}' must map parameter names to numbers")
-    return {str(k): float(v) for k, v in point.items()}
-
-
-def stored_param(
-    point: dict[str, float], path: Path, command: str, name: str, bounds: tuple, source: str
-) -> Any:
-    """Declare a parameter whose default is ``point[name]`` (from :func:`stored_point`)."""
-    if name not in point:
-        raise RuntimeError(
-            f"{path} has no value for {name!r}; re-run `{command}` with it among the estimated "
-            "parameters"
-        )
-    return _param(point[name], bounds[0], bounds[1], source)
 
 
 _CALIBRATE = "python -m experiments.calibrate"

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from sim.parameters import ValidatedParameters, _param, stored_param, stored_point
+from sim.parameters import ValidatedParameters, _param
+from sim.stored import stored_param, stored_point
 
 FIT_RECORD = Path(__file__).with_name("market_fit.json")
 """The record of ``python -m experiments.system_fit``: its ``best`` gives the fitted defaults."""
