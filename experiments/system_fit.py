@@ -65,6 +65,7 @@ from experiments.hydra_app import check_command_line, compose_checked
 from experiments.hydra_job import number_setting, run_job, whole_setting
 from experiments.job_folder import mark_complete, mark_incomplete
 from experiments.records import provenance, write_json_atomic
+from experiments.system_fit_uncertainty import jacobian, laplace, misfits, seed_spread
 from sim.scenarios import make_scenario
 from sim.system import HealthSystem, MarketParameters, parse_groups
 from sim.system.outcomes import organization_table
@@ -75,6 +76,8 @@ CONFIG_MODULE = "conf.system_fit"
 """The command's config module: its config, its ``experiment`` presets and its jobs' config."""
 FIT_FILE = Path(__file__).resolve().parents[1] / "sim" / "system" / "market_fit.json"
 """The record of the fit the market's defaults cite (the config's default ``out``)."""
+SYSTEMS = Path(__file__).resolve().parents[1] / "conf" / "system_app" / "system"
+"""The systems of ``python -m experiments.system`` (``region`` of the config names one)."""
 RECORD_NAME = "market_fit.json"
 """The record's name in the output folder."""
 
@@ -121,6 +124,7 @@ class FitSettings:
     start: dict[str, float]
     jobs: int
     out: Path | None
+    uncertainty_step: float | None = None
 
 
 def _list(cfg: DictConfig, key: str) -> list[Any]:
@@ -130,6 +134,22 @@ def _list(cfg: DictConfig, key: str) -> list[Any]:
     if len({json.dumps(v, sort_keys=True) for v in value}) != len(value):
         raise ValueError(f"setting {key!r} = {value}; allowed: each entry once")
     return value
+
+
+def _region(cfg: DictConfig) -> list[Any]:
+    """The organizations of ``region``: a system of ``conf/system_app/system/`` by name.
+
+    That is the file ``python -m experiments.system`` reads, so the fit sees the region users
+    run; a list of organization groups also works (the quick preset, tests).
+    """
+    name = cfg.region
+    if not isinstance(name, str):
+        return _list(cfg, "region")
+    path = SYSTEMS / f"{name}.yaml"
+    if not name.isidentifier() or not path.is_file():
+        known = sorted(p.stem for p in SYSTEMS.glob("*.yaml"))
+        raise ValueError(f"setting 'region' = {name!r}; allowed: one of {known} or a list")
+    return OmegaConf.to_container(OmegaConf.load(path).organizations, resolve=True)
 
 
 def _fitted(cfg: DictConfig) -> tuple[Fitted, ...]:
@@ -168,7 +188,7 @@ def settings_from(cfg: DictConfig) -> FitSettings:
     Raises:
         ValueError: One line naming the setting, its value and what is allowed.
     """
-    organizations = _list(cfg, "region")
+    organizations = _region(cfg)
     try:
         parse_groups(organizations)
     except (ValueError, TypeError) as error:
@@ -196,12 +216,16 @@ def settings_from(cfg: DictConfig) -> FitSettings:
     out = cfg.out
     if out is not None and (not isinstance(out, str) or not out.endswith(".json")):
         raise ValueError(f"setting 'out' = {out!r}; allowed: null or a path ending in .json")
+    step = cfg.uncertainty_step
     return FitSettings(
         plan=plan,
         fitted=fitted,
         start=start,
         jobs=whole_setting("jobs", cfg.jobs, 1, 1000),
         out=None if out is None else Path(out),
+        uncertainty_step=None
+        if step is None
+        else number_setting("uncertainty_step", step, 0.0, 5.0, open_low=True),
     )
 
 
@@ -259,6 +283,24 @@ def evaluate(
     return evidence_table(measures)
 
 
+def uncertainty(
+    settings: FitSettings, x: np.ndarray, mapper: Mapper = in_process
+) -> dict[str, Any] | None:
+    """Laplace approximation of the settings' uncertainty at ``x`` (the search's coordinates).
+
+    :mod:`experiments.system_fit_uncertainty`: 2 evaluations a setting; None if switched off.
+    """
+    step = settings.uncertainty_step
+    if step is None:
+        return None
+    fitted, plan = settings.fitted, settings.plan
+
+    def residuals(z: np.ndarray) -> np.ndarray:
+        return misfits(evaluate(plan, to_values(fitted, z), mapper))
+
+    return laplace(fitted, x, jacobian(residuals, x, step), step)
+
+
 def loss(evidence: pd.DataFrame) -> float:
     """Sum of squared misfits of the fitted figures; one the run cannot measure counts 100.
 
@@ -295,8 +337,11 @@ def fit(
     options = {"maxfev": plan.max_evals, "xatol": 0.02, "fatol": 0.01, "initial_simplex": simplex}
     result = minimize(objective, x0, method="Nelder-Mead", options=options)
     best = to_values(fitted, result.x)
-    evidence = evaluate(plan, best, mapper)
+    searched = round(time.perf_counter() - began, 1)
+    table = simulate(plan, best, mapper)
+    evidence = evidence_table(sector_measures(table, plan.horizon_weeks))
     before = evaluate(plan, UNFITTED, mapper)
+    spread = uncertainty(settings, result.x, mapper)
     near = {f.name: min(best[f.name] - f.low, f.high - best[f.name]) for f in fitted}
     at_bound = [f.name for f in fitted if near[f.name] < 0.01 * (f.high - f.low)]
     record = {
@@ -312,8 +357,11 @@ def fit(
         "loss_best": loss(evidence),
         "evaluations": int(result.nfev),
         "converged": bool(result.success),
+        "seconds_search": searched,
         "seconds": round(time.perf_counter() - began, 1),
         "targets": _records(evidence, before),
+        "seed_spread": seed_spread(table, plan.horizon_weeks),
+        "uncertainty": spread,
         "history": history,
         **{k: v for k, v in provenance().items() if k in ("git_commit", "python", "numpy")},
     }
@@ -375,6 +423,9 @@ def summary_text(record: dict[str, Any], settings: FitSettings) -> str:
         f"{record['loss_best']:.1f} ({record['evaluations']} evaluations, "
         f"{record['seconds']:.0f} s)"
     )
+    if record.get("uncertainty"):
+        for name, row in record["uncertainty"]["settings"].items():
+            lines.append(f"{name:24s} {row['value']:g} sd {row['sd']} 95 % {row['interval_95']}")
     lines.append(f"record: {settings.out}" if settings.out else "record: the output folder only")
     return "\n".join(lines)
 

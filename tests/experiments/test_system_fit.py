@@ -8,6 +8,7 @@ import sys
 
 import numpy as np
 import pytest
+from omegaconf import OmegaConf
 
 from experiments import system_fit
 from experiments.hydra_app import check_command_line
@@ -20,6 +21,7 @@ from experiments.system_fit import (
     to_coordinates,
     to_values,
 )
+from experiments.system_fit_uncertainty import jacobian, laplace
 from sim.system import MarketParameters
 
 TINY = (
@@ -64,6 +66,7 @@ def test_the_default_config_is_the_fit_of_record():
     fitted = {f.name: {"low": f.low, "high": f.high, "target": f.target} for f in settings.fitted}
     assert fitted == record["fitted"]
     assert settings.start == record["start"]
+    assert settings.uncertainty_step == record["uncertainty"]["step"]
     assert settings.out == system_fit.Path("sim/system/market_fit.json") and settings.jobs == 2
 
 
@@ -84,7 +87,41 @@ def test_the_fit_runs_on_a_tiny_system_and_records_every_target():
     assert record["loss_best"] <= record["loss_start"] + 1e-9
     assert all({"band", "before", "after", "inside"} <= set(row) for row in record["targets"])
     assert len(evidence) == len(record["targets"])
+    assert {row["figure"] for row in record["seed_spread"]} == set(evidence["figure"])
+    assert set(record["uncertainty"]["settings"]) == set(record["best"])
     json.dumps(record)  # the record is plain JSON
+
+
+def test_the_fit_reads_the_region_users_run():
+    """The default plan is conf/system_app/system/region.yaml itself (no copy in conf/)."""
+    region = OmegaConf.load(system_fit.SYSTEMS / "region.yaml")
+    assert list(load_settings().plan.organizations) == OmegaConf.to_container(region.organizations)
+
+
+def test_laplace_recovers_the_covariance_of_a_linear_misfit():
+    """Misfits linear in the coordinates: J exact, covariance (J^T J)^-1, delta method SDs."""
+    fitted = load_settings().fitted[:2]
+    design = np.array([[2.0, 0.0], [1.0, 1.0], [0.0, 4.0]])
+    x0 = np.array([0.3, -0.5])
+    jac = jacobian(lambda x: design @ x - 1.0, x0, 0.25)
+    assert jac == pytest.approx(design)
+    result = laplace(fitted, x0, jac, 0.25)
+    sd_x = np.sqrt(np.diag(np.linalg.inv(design.T @ design)))
+    for k, f in enumerate(fitted):
+        row = result["settings"][f.name]
+        unit = 1 / (1 + np.exp(-x0[k]))
+        assert row["identified"]
+        assert row["sd"] == pytest.approx((f.high - f.low) * unit * (1 - unit) * sd_x[k], abs=1e-4)
+        assert f.low < row["interval_95"][0] < row["value"] < row["interval_95"][1] < f.high
+
+
+def test_laplace_reports_a_setting_no_figure_moves_as_not_identified():
+    fitted = load_settings().fitted[:2]
+    result = laplace(fitted, np.zeros(2), np.array([[1.0, 0.0], [2.0, 0.0]]), 0.25)
+    free = result["settings"][fitted[1].name]
+    assert not free["identified"] and free["sd"] is None
+    assert free["interval_95"] == [fitted[1].low, fitted[1].high]
+    assert result["settings"][fitted[0].name]["identified"]
 
 
 def test_a_failed_fit_leaves_no_record(tmp_path, monkeypatch):
@@ -116,6 +153,8 @@ def test_a_failed_fit_leaves_no_record(tmp_path, monkeypatch):
         ("horizon_weeks=0", "'horizon_weeks' = 0"),
         ("scenarios=[nowhere]", "'scenarios'"),
         ("region=[]", "'region'"),
+        ("region=nowhere", "'region' = 'nowhere'; allowed: one of"),
+        ("uncertainty_step=0", "'uncertainty_step' = 0"),
         ("start.seeker_exit_rate=9", "'start.seeker_exit_rate' = 9; allowed: a number in [0.05"),
         ("fitted.to_agency_share.high=0.001", "'fitted.to_agency_share.high' = 0.001"),
         ("fitted.to_agency_share.low=-1", "'fitted.to_agency_share.low' = -1"),
@@ -163,6 +202,7 @@ def test_quick_run_prints_its_folder_last_and_values_do_not_depend_on_jobs(tmp_p
     assert FIT_FILE.stat().st_mtime_ns == shipped  # out=null: nothing written to sim/
     for record in records:
         record.pop("seconds")
+        record.pop("seconds_search")
     assert records[0] == records[1]
 
 
