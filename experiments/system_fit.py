@@ -3,7 +3,7 @@
 Usage (a Hydra app over ``conf/system_fit/system_fit.yaml``, a config module of its own;
 ``--help`` and ``--cfg job`` work)::
 
-    python -m experiments.system_fit                    # the fit of record (~20 min on 2 cores)
+    python -m experiments.system_fit                    # the fit of record (~13 min on 2 cores)
     python -m experiments.system_fit experiment=quick   # the code path in seconds, no record
     python -m experiments.system_fit max_evals=20 out=/tmp/fit.json   # a shorter search
     python -m experiments.system_fit jobs=8 hydra/launcher=cluster    # simulations on SLURM
@@ -23,19 +23,23 @@ Method (docs/calibration.md, "The health system against published system data"):
    ``python -m experiments.system`` measures them; each figure's band sets its scale
    (:attr:`SystemFigure.scale`). Home-care RN turnover is reported but not fitted: no market
    setting is specific to home care, so it checks the fitted market out of sample.
-2. **Half the region** (``region`` of the config: 6,800 posts in the region's sector shares)
-   under ``scenarios`` (``baseline`` and ``pandemic_surge``) with no policy, on fixed ``seeds``
-   (common random numbers: every candidate sees the same seeds, so differences between
-   candidates are not seed noise). An evaluation's simulations (scenarios x seeds) are
-   independent: they go to ``jobs`` jobs of the configured Hydra launcher
-   (:mod:`experiments.batch_map`, as the calibration's), or run here with ``jobs=1``; the
-   values do not depend on ``jobs``.
+2. **The region users run** (``region`` of the config names a system of
+   ``conf/system_app/system/``, by default ``region``: 44 organizations, 14,200 posts, home care
+   included; a list of organization groups also works) under ``scenarios`` (``baseline`` and
+   ``pandemic_surge``) with no policy, on fixed ``seeds`` (common random numbers: every
+   candidate sees the same seeds, so differences between candidates are not seed noise). An
+   evaluation's simulations (scenarios x seeds) are independent: they go to ``jobs`` jobs of
+   the configured Hydra launcher (:mod:`experiments.batch_map`, as the calibration's), or run
+   here with ``jobs=1``; the values do not depend on ``jobs``.
 3. **Loss**: the sum of squared misfits ((model - middle of the band) / scale) of the fitted
    figures.
 4. **Search**: Nelder-Mead (scipy) over ``fitted`` from ``start`` (a point probed by hand,
    recorded with the result), each setting mapped to its bounds by a logistic transform (so no
    candidate leaves them), at most ``max_evals`` candidates.
-5. **Record**: the best point, its misfits, targets, seeds and settings as JSON, written
+5. **Uncertainty** (``uncertainty_step``; null skips it): a Laplace (Gauss-Newton)
+   approximation at the best point, (J^T J)^-1 of the standardized misfits
+   (:mod:`experiments.system_fit_uncertainty`), and each figure's spread over the seeds.
+6. **Record**: the best point, its misfits, targets, seeds and settings as JSON, written
    (atomically, only when the search completes) into the output folder and to ``out``
    (``sim/system/market_fit.json`` by default; ``out=null``: the folder only). The defaults of
    the fitted settings of :class:`sim.system.market.MarketParameters` are read from that
