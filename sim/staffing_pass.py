@@ -14,10 +14,12 @@ from sim.jit import compiled, compiled_in_order, in_chunks
 from sim.layout import (
     F_ABSENT,
     F_FILLED,
+    F_VACANCY_DUE,
     R_ABSENCE_WEEKS,
     R_CONTRACTED_HOURS,
     R_EXHAUSTION,
     R_TENURE_WEEKS,
+    R_VACANCY_EVENT_WEEK,
     S_EXHAUSTION_SUM,
     S_HEADCOUNT,
     S_OPEN_HOURS,
@@ -35,9 +37,10 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
     """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
 
     ``args``: real, flags, unit, role, clinical share of each unit, wage of each role, sick leave
-    rate, ramp-up weeks, the week's key, ``unit_sums`` (:func:`_staffing_chunk`). Each chunk
-    (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
-    open posts' wage-hours are added in post order afterwards, as one serial loop would.
+    rate, ramp-up weeks, the week's key, the week, ``unit_sums`` (:func:`_staffing_chunk`).
+    Each chunk (whole units, sim.jit.post_chunks) runs on its own, on threads when there are
+    several; the open posts' wage-hours are added in post order afterwards, as one serial loop
+    would.
     """
     if chunks.size == 2:
         return _staffing_whole(chunks, *args)  # one compiled call for small models
@@ -57,12 +60,11 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
 @compiled
 def _staffing_whole(chunks: np.ndarray, *args: Any) -> float:
     """:func:`staffing_pass` over one chunk, all posts, in one call."""
-    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, unit_sums = args
+    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, week, unit_sums = args
     open_posts = np.empty(unit.size, dtype=np.int64)
     n_open = np.zeros(1, dtype=np.int64)
-    n_open[0] = _staffing_chunk(
-        0, unit.size, real, flags, unit, clinical_share, sick, ramp, key, unit_sums, open_posts
-    )
+    posts = (0, unit.size, real, flags, unit, clinical_share)
+    n_open[0] = _staffing_chunk(*posts, sick, ramp, key, week, unit_sums, open_posts)
     return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
 
 
@@ -77,6 +79,7 @@ def _staffing_chunk(
     sick_leave_rate: float,
     ramp_up_weeks: float,
     key: np.uint64,
+    week: float,
     unit_sums: np.ndarray,
     open_posts: np.ndarray,
 ) -> int:
@@ -85,6 +88,8 @@ def _staffing_chunk(
     ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
     posts and of posts on long-term sick leave (both open to agency cover), staff present,
     headcount, sum of exhaustion. The open posts are listed in ``open_posts`` from ``first``.
+    Open posts whose search or onboarding ends this ``week`` are flagged ``vacancy_due`` (as
+    sim.recruitment.vacancy_pass decides it), so that the vacancy pass can skip the others.
     """
     k = first
     for i in range(first, end):
@@ -92,10 +97,12 @@ def _staffing_chunk(
         clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
         if not flags[F_FILLED, i]:
             flags[F_ABSENT, i] = False
+            flags[F_VACANCY_DUE, i] = not real[R_VACANCY_EVENT_WEEK, i] > week
             unit_sums[S_OPEN_HOURS, u] += clinical
             open_posts[k] = i
             k += 1
             continue
+        flags[F_VACANCY_DUE, i] = False
         unit_sums[S_HEADCOUNT, u] += 1.0
         unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
         if real[R_ABSENCE_WEEKS, i] > 0.0:
