@@ -92,23 +92,32 @@ def _staffing_chunk(
     sim.recruitment.vacancy_pass decides it), so that the vacancy pass can skip the others.
     """
     k = first
+    # The current unit's sums, kept in registers (posts are laid out unit by unit) and added to
+    # ``unit_sums`` when the unit ends: the same additions in the same order.
+    current = -1
+    staff = open_hours = present = headcount = exhaustion_sum = 0.0
     for i in range(first, end):
         u = unit[i]
+        if u != current:
+            if current >= 0:
+                _add_unit(unit_sums, current, staff, open_hours, present, headcount, exhaustion_sum)
+            current = u
+            staff = open_hours = present = headcount = exhaustion_sum = 0.0
         clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
         if not flags[F_FILLED, i]:
             flags[F_ABSENT, i] = False
             flags[F_VACANCY_DUE, i] = not real[R_VACANCY_EVENT_WEEK, i] > week
-            unit_sums[S_OPEN_HOURS, u] += clinical
+            open_hours += clinical
             open_posts[k] = i
             k += 1
             continue
         flags[F_VACANCY_DUE, i] = False
-        unit_sums[S_HEADCOUNT, u] += 1.0
-        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
+        headcount += 1.0
+        exhaustion_sum += real[R_EXHAUSTION, i]
         if real[R_ABSENCE_WEEKS, i] > 0.0:
             # Long-term sick leave: off the roster; agency may cover the post as if vacant.
             flags[F_ABSENT, i] = True
-            unit_sums[S_OPEN_HOURS, u] += clinical
+            open_hours += clinical
             open_posts[k] = i
             k += 1
             continue
@@ -120,11 +129,29 @@ def _staffing_chunk(
         )
         flags[F_ABSENT, i] = off
         if not off:
-            unit_sums[S_PRESENT, u] += 1.0
-            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
-                real[R_TENURE_WEEKS, i], ramp_up_weeks
-            )
+            present += 1.0
+            staff += clinical * productivity(real[R_TENURE_WEEKS, i], ramp_up_weeks)
+    if current >= 0:
+        _add_unit(unit_sums, current, staff, open_hours, present, headcount, exhaustion_sum)
     return k - first
+
+
+@compiled
+def _add_unit(
+    unit_sums: np.ndarray,
+    u: int,
+    staff: float,
+    open_hours: float,
+    present: float,
+    headcount: float,
+    exhaustion_sum: float,
+) -> None:
+    """Add one unit's sums of the staffing pass to its column of ``unit_sums``."""
+    unit_sums[S_STAFF_HOURS, u] += staff
+    unit_sums[S_OPEN_HOURS, u] += open_hours
+    unit_sums[S_PRESENT, u] += present
+    unit_sums[S_HEADCOUNT, u] += headcount
+    unit_sums[S_EXHAUSTION_SUM, u] += exhaustion_sum
 
 
 @compiled_in_order
