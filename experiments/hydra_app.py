@@ -37,7 +37,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
 from experiments.compare_config import CONFIG_MODULE, group_options
-from experiments.hydra_job import job_record, scenario_name
+from experiments.hydra_job import job_record, run_job, scenario_name
 from experiments.overrides import INSPECTION, override_key, overrides_to_check, sweep_points
 from experiments.records import provenance, write_json_atomic
 from experiments.schema import build_settings
@@ -323,6 +323,50 @@ class JsonCommand[Settings]:
         hydra.main(version_base="1.3", config_path="pkg://conf", config_name=self.config_name)(
             app
         )()
+
+
+@dataclass(frozen=True)
+class ConfigModuleCommand[Settings]:
+    """A command with a config package of its own (``conf/<name>/``): check, run one job, report.
+
+    For the commands whose config is not in ``conf/`` itself (the health system and its fit): the
+    command line is checked first (one line if bad), then the Hydra app runs
+    :func:`experiments.hydra_job.run_job`, which prints the report and the output folder last.
+
+    Attributes:
+        module: The command's module (``python -m <module>``; its Hydra job's name).
+        config_module: The package of its config (e.g. ``conf.system_app``).
+        config_name: Its primary config in that package.
+        settings_from: Checks a composed config and returns the job's settings (ValueError).
+        run: The job: settings, output folder and job record in; summary out.
+        report: The summary as text, printed before the folder.
+    """
+
+    module: str
+    config_module: str
+    config_name: str
+    settings_from: Callable[[DictConfig], Settings]
+    run: Callable[[Settings, Path, Any], dict]
+    report: Callable[[dict, Settings], str]
+
+    @property
+    def command(self) -> str:
+        """How the command is typed, for messages and records."""
+        return f"python -m {self.module}"
+
+    def main(self) -> None:
+        """Command-line entry: check the command line (one line if bad), then run the app."""
+        logging.getLogger("MESA").setLevel(logging.WARNING)
+        check_command_line(
+            self.command, self.config_name, self.settings_from, config_module=self.config_module
+        )
+
+        def app(cfg: DictConfig) -> None:
+            run_job(cfg, self.command, self.settings_from, self.run, self.report)
+
+        app.__module__ = self.module  # Hydra names the job (and its log) after the module
+        config_path = f"pkg://{self.config_module}"
+        hydra.main(version_base="1.3", config_path=config_path, config_name=self.config_name)(app)()
 
 
 def legacy_overrides(argv: Sequence[str], model_keys: Iterable[str] = ("n_workers",)) -> list[str]:

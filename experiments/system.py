@@ -36,14 +36,12 @@ one line naming it before anything runs.
 
 import copy
 import dataclasses
-import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hydra
 import pandas as pd
 from omegaconf import DictConfig, OmegaConf
 
@@ -51,8 +49,8 @@ from analysis.report import write_report
 from analysis.system import plot_flows, system_table
 from analysis.system_evidence import evidence_table, sector_measures
 from analysis.system_report import report_parts
-from experiments.hydra_app import check_command_line, model_values
-from experiments.hydra_job import run_job, whole_setting
+from experiments.hydra_app import ConfigModuleCommand, model_values
+from experiments.hydra_job import whole_setting
 from experiments.job_folder import mark_complete, mark_incomplete
 from experiments.records import provenance, write_json_atomic
 from experiments.runner import replicate_seeds
@@ -229,17 +227,15 @@ def summary_text(summary: dict[str, Any], settings: SystemSettings) -> str:
     return f"{settings.name}: {len(settings.seeds)} seed(s)\n{text}"
 
 
-@hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME)
-def app(cfg: DictConfig) -> None:
-    """Hydra job: check the settings, run, print the summary and the output folder last."""
-    run_job(cfg, COMMAND, settings_from, run, summary_text)
+COMMAND_LINE = ConfigModuleCommand(
+    "experiments.system", CONFIG_MODULE, CONFIG_NAME, settings_from, run, summary_text
+)
+"""The command: ``python -m experiments.system [key=value ...]``."""
 
 
 def main() -> None:
-    """Command-line entry: check the command line (one line if bad), then run the app."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    check_command_line(COMMAND, CONFIG_NAME, settings_from, config_module=CONFIG_MODULE)
-    app()
+    """Command-line entry: check the command line (one line if bad), then run."""
+    COMMAND_LINE.main()
 
 
 if __name__ == "__main__":

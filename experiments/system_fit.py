@@ -48,7 +48,6 @@ Method (docs/calibration.md, "The health system against published system data"):
 
 import functools
 import json
-import logging
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -56,7 +55,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hydra
 import numpy as np
 import pandas as pd
 from hydra.core.hydra_config import HydraConfig
@@ -65,8 +63,8 @@ from scipy.optimize import minimize
 
 from analysis.system_evidence import SYSTEM_FIGURES, evidence_table, sector_measures
 from experiments.batch_map import Mapper, in_process, simulation_mapper
-from experiments.hydra_app import check_command_line, compose_checked
-from experiments.hydra_job import number_setting, run_job, whole_setting
+from experiments.hydra_app import ConfigModuleCommand, compose_checked
+from experiments.hydra_job import number_setting, whole_setting
 from experiments.job_folder import mark_complete, mark_incomplete
 from experiments.records import provenance, write_json_atomic
 from experiments.system_fit_uncertainty import jacobian, laplace, misfits, seed_spread
@@ -434,17 +432,15 @@ def summary_text(record: dict[str, Any], settings: FitSettings) -> str:
     return "\n".join(lines)
 
 
-@hydra.main(version_base="1.3", config_path=f"pkg://{CONFIG_MODULE}", config_name=CONFIG_NAME)
-def app(cfg: DictConfig) -> None:
-    """Hydra job: check the settings, fit, print the summary and the output folder last."""
-    run_job(cfg, COMMAND, settings_from, run, summary_text)
+COMMAND_LINE = ConfigModuleCommand(
+    "experiments.system_fit", CONFIG_MODULE, CONFIG_NAME, settings_from, run, summary_text
+)
+"""The command: ``python -m experiments.system_fit [key=value ...]``."""
 
 
 def main() -> None:
-    """Command-line entry: check the command line (one line if bad), then run the app."""
-    logging.getLogger("MESA").setLevel(logging.WARNING)
-    check_command_line(COMMAND, CONFIG_NAME, settings_from, config_module=CONFIG_MODULE)
-    app()
+    """Command-line entry: check the command line (one line if bad), then fit."""
+    COMMAND_LINE.main()
 
 
 if __name__ == "__main__":

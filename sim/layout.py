@@ -49,7 +49,9 @@ REAL_FIELDS = (
     "vacancy_event_week",  # when the vacancy's current phase ends
     "search_started_week",
 )
-FLAG_FIELDS = ("filled", "absent", "burned_out")
+# vacancy_due: an open post whose search or onboarding ends this week (set by the staffing pass,
+# read by the vacancy pass to skip posts with nothing to do).
+FLAG_FIELDS = ("filled", "absent", "burned_out", "vacancy_due")
 R = row_index(REAL_FIELDS)
 F = row_index(FLAG_FIELDS)
 (
@@ -88,6 +90,7 @@ F = row_index(FLAG_FIELDS)
     F_FILLED,
     F_ABSENT,
     F_BURNED_OUT,
+    F_VACANCY_DUE,
 ) = range(len(FLAG_FIELDS))
 
 # Levers interventions pull (sim.modifiers), per post. Multipliers are neutral at 1, additions 0.

@@ -23,7 +23,7 @@ from sim.scenarios import Scenario, ScenarioState, make_pressure
 from sim.staffing_pass import staffing_pass
 from sim.state import RING_WEEKS, WorkerState, hire
 from sim.supervisors import new_supervisors, replace_supervisors, supervisor_pass
-from sim.tallies import WeeklyTallies, coefficients_for
+from sim.tallies import REAL_SUMS, WeeklyTallies, coefficients_for
 from sim.unit_pass import SupervisorArrays, UnitArrays, UnitWeek, unit_pass
 from sim.week_close import METRIC_KEYS, WEEKLY_EVENT_KEYS, RollingWindow, close_week, week_events
 from sim.wellbeing import classify_wellbeing
@@ -132,11 +132,13 @@ class WorkforceModel(mesa.Model):
         self.unit_load = np.zeros((len(UNIT_LOAD), n_units))
         self.unit_inputs = np.zeros((len(UNIT_INPUTS), n_units))
         self._unit_sums = np.zeros((len(UNIT_SUMS), n_units))
+        self._unit_real_sums = np.zeros((REAL_SUMS.size, n_units))  # the worker pass's, per unit
         self._derive_from_parameters()
         self._leaving = np.zeros(p.n_workers, dtype=np.bool_)
         self._reasons = np.zeros(p.n_workers, dtype=np.int8)
         self._starting = np.zeros(p.n_workers, dtype=np.intp)
         self._fill_days = np.zeros(p.n_workers)
+        self._accepted = np.zeros(p.n_workers, dtype=np.intp)  # posts with an offer accepted
         self._supervisor_leaving = np.zeros(n_units, dtype=np.bool_)
         self._leavers_by_role = np.zeros(len(ROLES), dtype=np.int64)
         self._week_keys = WeekKeys()
@@ -298,6 +300,7 @@ class WorkforceModel(mesa.Model):
             p.sick_leave_rate * scen.absence,
             p.ramp_up_weeks,
             key,
+            float(week),
             unit_sums,
         )
         # 1-4 for every unit in one pass (demand, cover, moral distress, leadership)
@@ -356,6 +359,7 @@ class WorkforceModel(mesa.Model):
             leaving,
             reasons,
             tallies.values,
+            self._unit_real_sums,
         )
         # 6-7. Leavers are logged and open vacancies; searches end in offers or reposts
         search_weeks = p.time_to_fill_days / 7.0 * scen.time_to_fill * mods.time_to_fill
@@ -419,7 +423,8 @@ class WorkforceModel(mesa.Model):
         """Stages 6-7: log leavers, open their posts, end searches (sim.recruitment).
 
         Returns (new hires starting, searches ending in an accepted offer, leavers); the posts
-        starting are the first entries of ``_starting``, the days to fill of ``_fill_days``.
+        starting are the first entries of ``_starting``, the posts with an accepted offer of
+        ``_accepted`` and their days to fill of ``_fill_days``.
         """
         p, s = self.params, self.workers
         self.departure_log.reserve(s.size)
@@ -445,6 +450,7 @@ class WorkforceModel(mesa.Model):
             self.unit_state[US["recent_leavers"]],
             self.departure_log.rows,
             self.departure_log.size,
+            self._accepted,
         )
 
     def _reset_records(self) -> None:

@@ -14,6 +14,7 @@ from sim.layout import (
     F_ABSENT,
     F_BURNED_OUT,
     F_FILLED,
+    F_VACANCY_DUE,
     R_SEARCH_STARTED_WEEK,
     R_VACANCY_EVENT_WEEK,
 )
@@ -61,6 +62,7 @@ def vacancy_pass(
     unit_leavers: np.ndarray,
     departures: np.ndarray,
     n_departures: np.ndarray,
+    accepted: np.ndarray,
 ) -> tuple[int, int, int]:
     """Log the week's leavers and open their posts; move every vacancy along.
 
@@ -72,53 +74,70 @@ def vacancy_pass(
     ``time_to_fill_days``; NSI 2021-2024: 83-95 days to fill an RN post) in an accepted offer with
     ``search_success_prob``, else the post is reposted (assumption: failed searches are why
     vacancies outlast one search). The new hire starts ``onboarding_weeks`` after accepting:
-    those posts are written to ``starting``. Days to fill (posting to acceptance, as the NSI
-    counts them) are written to ``fill_days``.
+    those posts are written to ``starting``. The posts whose search ended in an accepted offer
+    are written to ``accepted`` and their days to fill (posting to acceptance, as the NSI counts
+    them) to ``fill_days``, both in post order.
+
+    Posts are visited in blocks of eight: a block where nobody leaves and no open post is due
+    (the flag ``vacancy_due`` that the week's staffing pass set, sim.staffing_pass, for exactly
+    the open posts this pass acts on) has nothing to do and is skipped, one 64-bit word of each
+    flag at a time, so the pass reads little more than its leavers and due vacancies.
     """
     n_start = 0
     n_filled = 0
     n_leavers = 0
     row = n_departures[0]
-    for i in range(phase.size):
-        if leaving[i]:
-            burned = flags[F_BURNED_OUT, i]
-            departures[D_WEEK, row] = week
-            departures[D_PERSON_ID, row] = person_id[i]
-            departures[D_ROLE, row] = role[i]
-            departures[D_UNIT, row] = unit[i]
-            departures[D_REASON, row] = reasons[i]
-            departures[D_BURNED_OUT, row] = burned
-            departures[D_LEFT_PROFESSION, row] = leaves_profession(
-                reasons[i], burned, uniform(key, i, _SLOT_PROFESSION)
-            )
-            row += 1
-            n_leavers += 1
-            leavers_by_role[role[i]] += 1
-            unit_leavers[unit[i]] += 1.0
-            flags[F_FILLED, i] = False
-            flags[F_BURNED_OUT, i] = False
-            flags[F_ABSENT, i] = False
-            person_id[i] = -1
-            phase[i] = SEARCHING
-            real[R_SEARCH_STARTED_WEEK, i] = week
-            real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
-                mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
-            )
+    n_words = phase.size // 8
+    leaving_words = leaving[: n_words * 8].view(np.uint64)
+    due_words = flags[F_VACANCY_DUE, : n_words * 8].view(np.uint64)
+    for block in range(n_words + 1):
+        if block < n_words and (leaving_words[block] | due_words[block]) == 0:
             continue
-        if phase[i] == FILLED or real[R_VACANCY_EVENT_WEEK, i] > week:
-            continue
-        if phase[i] == OFFER_ACCEPTED:
-            starting[n_start] = i
-            n_start += 1
-        elif uniform(key, i, _SLOT_OFFER) < success_prob:
-            fill_days[n_filled] = (week - real[R_SEARCH_STARTED_WEEK, i]) * 7.0
-            n_filled += 1
-            phase[i] = OFFER_ACCEPTED
-            real[R_VACANCY_EVENT_WEEK, i] = week + onboarding_weeks
-        else:
-            real[R_SEARCH_STARTED_WEEK, i] = week
-            real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
-                mean_search_weeks, uniform(key, i, _SLOT_SEARCH), uniform(key, i, _SLOT_SEARCH + 1)
-            )
+        for i in range(block * 8, min(block * 8 + 8, phase.size)):
+            if leaving[i]:
+                burned = flags[F_BURNED_OUT, i]
+                departures[D_WEEK, row] = week
+                departures[D_PERSON_ID, row] = person_id[i]
+                departures[D_ROLE, row] = role[i]
+                departures[D_UNIT, row] = unit[i]
+                departures[D_REASON, row] = reasons[i]
+                departures[D_BURNED_OUT, row] = burned
+                departures[D_LEFT_PROFESSION, row] = leaves_profession(
+                    reasons[i], burned, uniform(key, i, _SLOT_PROFESSION)
+                )
+                row += 1
+                n_leavers += 1
+                leavers_by_role[role[i]] += 1
+                unit_leavers[unit[i]] += 1.0
+                flags[F_FILLED, i] = False
+                flags[F_BURNED_OUT, i] = False
+                flags[F_ABSENT, i] = False
+                person_id[i] = -1
+                phase[i] = SEARCHING
+                real[R_SEARCH_STARTED_WEEK, i] = week
+                real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
+                    mean_search_weeks,
+                    uniform(key, i, _SLOT_SEARCH),
+                    uniform(key, i, _SLOT_SEARCH + 1),
+                )
+                continue
+            if phase[i] == FILLED or real[R_VACANCY_EVENT_WEEK, i] > week:
+                continue
+            if phase[i] == OFFER_ACCEPTED:
+                starting[n_start] = i
+                n_start += 1
+            elif uniform(key, i, _SLOT_OFFER) < success_prob:
+                fill_days[n_filled] = (week - real[R_SEARCH_STARTED_WEEK, i]) * 7.0
+                accepted[n_filled] = i
+                n_filled += 1
+                phase[i] = OFFER_ACCEPTED
+                real[R_VACANCY_EVENT_WEEK, i] = week + onboarding_weeks
+            else:
+                real[R_SEARCH_STARTED_WEEK, i] = week
+                real[R_VACANCY_EVENT_WEEK, i] = week + search_weeks(
+                    mean_search_weeks,
+                    uniform(key, i, _SLOT_SEARCH),
+                    uniform(key, i, _SLOT_SEARCH + 1),
+                )
     n_departures[0] = row
     return n_start, n_filled, n_leavers

@@ -14,10 +14,12 @@ from sim.jit import compiled, compiled_in_order, in_chunks
 from sim.layout import (
     F_ABSENT,
     F_FILLED,
+    F_VACANCY_DUE,
     R_ABSENCE_WEEKS,
     R_CONTRACTED_HOURS,
     R_EXHAUSTION,
     R_TENURE_WEEKS,
+    R_VACANCY_EVENT_WEEK,
     S_EXHAUSTION_SUM,
     S_HEADCOUNT,
     S_OPEN_HOURS,
@@ -35,9 +37,10 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
     """Stage 2: draw absences and add up each unit's staff hours; return vacant wage-hours.
 
     ``args``: real, flags, unit, role, clinical share of each unit, wage of each role, sick leave
-    rate, ramp-up weeks, the week's key, ``unit_sums`` (:func:`_staffing_chunk`). Each chunk
-    (whole units, sim.jit.post_chunks) runs on its own, on threads when there are several; the
-    open posts' wage-hours are added in post order afterwards, as one serial loop would.
+    rate, ramp-up weeks, the week's key, the week, ``unit_sums`` (:func:`_staffing_chunk`).
+    Each chunk (whole units, sim.jit.post_chunks) runs on its own, on threads when there are
+    several; the open posts' wage-hours are added in post order afterwards, as one serial loop
+    would.
     """
     if chunks.size == 2:
         return _staffing_whole(chunks, *args)  # one compiled call for small models
@@ -57,12 +60,11 @@ def staffing_pass(chunks: np.ndarray, *args: Any) -> float:
 @compiled
 def _staffing_whole(chunks: np.ndarray, *args: Any) -> float:
     """:func:`staffing_pass` over one chunk, all posts, in one call."""
-    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, unit_sums = args
+    real, flags, unit, role, clinical_share, role_wage, sick, ramp, key, week, unit_sums = args
     open_posts = np.empty(unit.size, dtype=np.int64)
     n_open = np.zeros(1, dtype=np.int64)
-    n_open[0] = _staffing_chunk(
-        0, unit.size, real, flags, unit, clinical_share, sick, ramp, key, unit_sums, open_posts
-    )
+    posts = (0, unit.size, real, flags, unit, clinical_share)
+    n_open[0] = _staffing_chunk(*posts, sick, ramp, key, week, unit_sums, open_posts)
     return _open_wage_hours(chunks, n_open, open_posts, real, unit, role, clinical_share, role_wage)
 
 
@@ -77,6 +79,7 @@ def _staffing_chunk(
     sick_leave_rate: float,
     ramp_up_weeks: float,
     key: np.uint64,
+    week: float,
     unit_sums: np.ndarray,
     open_posts: np.ndarray,
 ) -> int:
@@ -85,23 +88,36 @@ def _staffing_chunk(
     ``unit_sums`` rows (zeroed by the caller): staff clinical hours, clinical hours of vacant
     posts and of posts on long-term sick leave (both open to agency cover), staff present,
     headcount, sum of exhaustion. The open posts are listed in ``open_posts`` from ``first``.
+    Open posts whose search or onboarding ends this ``week`` are flagged ``vacancy_due`` (as
+    sim.recruitment.vacancy_pass decides it), so that the vacancy pass can skip the others.
     """
     k = first
+    # The current unit's sums, kept in registers (posts are laid out unit by unit) and added to
+    # ``unit_sums`` when the unit ends: the same additions in the same order.
+    current = -1
+    staff = open_hours = present = headcount = exhaustion_sum = 0.0
     for i in range(first, end):
         u = unit[i]
+        if u != current:
+            if current >= 0:
+                _add_unit(unit_sums, current, staff, open_hours, present, headcount, exhaustion_sum)
+            current = u
+            staff = open_hours = present = headcount = exhaustion_sum = 0.0
         clinical = real[R_CONTRACTED_HOURS, i] * clinical_share[u]
         if not flags[F_FILLED, i]:
             flags[F_ABSENT, i] = False
-            unit_sums[S_OPEN_HOURS, u] += clinical
+            flags[F_VACANCY_DUE, i] = not real[R_VACANCY_EVENT_WEEK, i] > week
+            open_hours += clinical
             open_posts[k] = i
             k += 1
             continue
-        unit_sums[S_HEADCOUNT, u] += 1.0
-        unit_sums[S_EXHAUSTION_SUM, u] += real[R_EXHAUSTION, i]
+        flags[F_VACANCY_DUE, i] = False
+        headcount += 1.0
+        exhaustion_sum += real[R_EXHAUSTION, i]
         if real[R_ABSENCE_WEEKS, i] > 0.0:
             # Long-term sick leave: off the roster; agency may cover the post as if vacant.
             flags[F_ABSENT, i] = True
-            unit_sums[S_OPEN_HOURS, u] += clinical
+            open_hours += clinical
             open_posts[k] = i
             k += 1
             continue
@@ -113,11 +129,29 @@ def _staffing_chunk(
         )
         flags[F_ABSENT, i] = off
         if not off:
-            unit_sums[S_PRESENT, u] += 1.0
-            unit_sums[S_STAFF_HOURS, u] += clinical * productivity(
-                real[R_TENURE_WEEKS, i], ramp_up_weeks
-            )
+            present += 1.0
+            staff += clinical * productivity(real[R_TENURE_WEEKS, i], ramp_up_weeks)
+    if current >= 0:
+        _add_unit(unit_sums, current, staff, open_hours, present, headcount, exhaustion_sum)
     return k - first
+
+
+@compiled
+def _add_unit(
+    unit_sums: np.ndarray,
+    u: int,
+    staff: float,
+    open_hours: float,
+    present: float,
+    headcount: float,
+    exhaustion_sum: float,
+) -> None:
+    """Add one unit's sums of the staffing pass to its column of ``unit_sums``."""
+    unit_sums[S_STAFF_HOURS, u] += staff
+    unit_sums[S_OPEN_HOURS, u] += open_hours
+    unit_sums[S_PRESENT, u] += present
+    unit_sums[S_HEADCOUNT, u] += headcount
+    unit_sums[S_EXHAUSTION_SUM, u] += exhaustion_sum
 
 
 @compiled_in_order

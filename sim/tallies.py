@@ -4,19 +4,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from sim.jit import compiled_in_order
+from sim.jit import compiled, compiled_in_order
 from sim.layout import (
-    F_ABSENT,
-    F_BURNED_OUT,
-    F_FILLED,
     N_ROLES,
     N_TALLIES,
     N_VIOLENCE_TYPES,
-    R_CONTRACTED_HOURS,
-    R_ENGAGEMENT,
-    R_EXHAUSTION,
-    R_LONG_SHIFT,
-    R_TRUST,
     T_ABSENT_HOURS,
     T_BURNED,
     T_CLASSES,
@@ -32,7 +24,6 @@ from sim.layout import (
     T_OVERTIME,
     T_TRUST,
 )
-from sim.safety import incident_probability
 from sim.state import WorkerState
 from sim.wellbeing import HIGH_MORAL_DISTRESS, resource_state_decay, resource_state_innovation_sd
 
@@ -40,14 +31,20 @@ if TYPE_CHECKING:
     from sim.parameters import ModelParameters
 
 FTE_HOURS = 37.5  # hours of one full-time equivalent week
-# Tallies that are whole-number counts (exact in any order); the others are sums of real values
-# (:func:`add_worker_sums` adds them in post order).
+# Tallies that are whole-number counts (exact in any order); the others are sums of real values,
+# which the worker pass adds up unit by unit (:data:`REAL_SUMS`, :func:`add_unit_sums`).
 COUNTED = np.ones(N_TALLIES, dtype=np.bool_)
 COUNTED[[T_EXHAUSTION, T_ENGAGEMENT, T_TRUST, T_CONTRACTED, T_INCIDENTS_EXPECTED, T_FTE_WORKED]] = (
     False
 )
 COUNTED[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES] = False
 COUNTED[T_OVERTIME : T_OVERTIME + N_ROLES] = False
+REAL_SUMS = np.flatnonzero(~COUNTED)
+"""Tallies that are sums of real values. Their rounding depends on the order of the additions,
+so the worker pass adds each unit's posts in post order (every unit lies in one chunk,
+sim.jit.post_chunks) and :func:`add_unit_sums` adds the units' sums in unit order: the totals
+are the same whether the posts ran in one pass or in chunks on any number of threads, with no
+second pass over the posts."""
 
 
 class WeeklyTallies:
@@ -172,54 +169,30 @@ def coefficients_for(p: "ModelParameters") -> Coefficients:
     )
 
 
+@compiled
+def store_unit_sums(unit_sums: np.ndarray, out: np.ndarray, unit: int) -> None:
+    """Move one unit's sums of real values to column ``unit`` of ``out``; zero them.
+
+    ``unit_sums`` holds them at the tallies' offsets (:data:`REAL_SUMS`), ``out`` a row per entry
+    of :data:`REAL_SUMS`; zeroed, they are ready for the next unit.
+    """
+    for j in range(REAL_SUMS.size):
+        k = REAL_SUMS[j]
+        out[j, unit] = unit_sums[k]
+        unit_sums[k] = 0.0
+
+
 @compiled_in_order
-def add_worker_sums(
-    first: int,
-    end: int,
-    real: np.ndarray,
-    flags: np.ndarray,
-    unit: np.ndarray,
-    role: np.ndarray,
-    unit_overtime: np.ndarray,
-    safety_incident_rate: float,
-    tallies: np.ndarray,
-) -> None:
-    """Add posts ``first`` to ``end``'s sums of real values to ``tallies``, in post order.
+def add_unit_sums(unit_real_sums: np.ndarray, tallies: np.ndarray) -> None:
+    """Add every unit's sums of real values (rows :data:`REAL_SUMS`) to ``tallies``, in unit order.
 
     Exhaustion, engagement, trust, contracted hours, hours lost to sickness absence and
     overtime by role, expected patient-safety incidents (sim.safety) and full-time weeks worked
-    over the week's workforce, after the worker pass. Called chunk after chunk in post order on
-    zeroed sums, it adds the same numbers in the same order as one serial pass, so the sums come
-    out the same however many threads ran the worker pass (floating-point sums depend on their
-    order).
+    over the week's workforce: one serial loop over units, so the totals do not depend on how
+    the worker pass was cut into chunks (floating-point sums depend on their order).
     """
-    exhaustion, engagement, trust = tallies[T_EXHAUSTION], tallies[T_ENGAGEMENT], tallies[T_TRUST]
-    contracted_sum, incidents = tallies[T_CONTRACTED], tallies[T_INCIDENTS_EXPECTED]
-    fte = tallies[T_FTE_WORKED]
-    absent_hours = tallies[T_ABSENT_HOURS : T_ABSENT_HOURS + N_ROLES]
-    overtime = tallies[T_OVERTIME : T_OVERTIME + N_ROLES]
-    for i in range(first, end):
-        if not flags[F_FILLED, i]:
-            continue
-        r = role[i]
-        absent = flags[F_ABSENT, i]
-        contracted = real[R_CONTRACTED_HOURS, i]
-        ot = 0.0 if absent else unit_overtime[unit[i]]
-        if absent:
-            absent_hours[r] += contracted
-        else:
-            incidents += incident_probability(
-                safety_incident_rate, flags[F_BURNED_OUT, i], ot > 0.0, real[R_LONG_SHIFT, i] > 0.5
-            ) * ((contracted + ot) / FTE_HOURS)
-            fte += (contracted + ot) / FTE_HOURS
-        contracted_sum += contracted
-        exhaustion += real[R_EXHAUSTION, i]
-        engagement += real[R_ENGAGEMENT, i]
-        trust += real[R_TRUST, i]
-        overtime[r] += ot
-    tallies[T_INCIDENTS_EXPECTED] = incidents
-    tallies[T_FTE_WORKED] = fte
-    tallies[T_CONTRACTED] = contracted_sum
-    tallies[T_EXHAUSTION] = exhaustion
-    tallies[T_ENGAGEMENT] = engagement
-    tallies[T_TRUST] = trust
+    for j in range(REAL_SUMS.size):
+        total = 0.0
+        for u in range(unit_real_sums.shape[1]):
+            total += unit_real_sums[j, u]
+        tallies[REAL_SUMS[j]] += total

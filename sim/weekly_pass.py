@@ -87,7 +87,7 @@ from sim.resources import RECOGNITION_FULL, RECOGNITION_SMOOTHING, next_trust
 from sim.resources import recognition_probability as _recognition_probability
 from sim.safety import incident_probability
 from sim.state import VIOLENCE_SEVERITY
-from sim.tallies import FTE_HOURS, Coefficients
+from sim.tallies import FTE_HOURS, Coefficients, store_unit_sums
 from sim.turnover import (
     RESIGNATION,
     RETIREMENT,
@@ -152,13 +152,18 @@ def worker_pass(
     leaving: np.ndarray,
     reasons: np.ndarray,
     tallies: np.ndarray,
+    unit_real_sums: np.ndarray,
 ) -> None:
     """Stages 3-6 for every post: exposures, resources, dual continuum, intent and departures.
 
-    Writes ``leaving`` and ``reasons`` for the posts whose holders leave this week, and adds the
-    week's metric counts into ``tallies`` (see :class:`WeeklyTallies`; zeroed by the caller).
+    Writes ``leaving`` and ``reasons`` for the posts whose holders leave this week, adds the
+    week's metric counts into ``tallies`` (see :class:`WeeklyTallies`; zeroed by the caller) and
+    writes each unit's sums of real values into its column of ``unit_real_sums`` (rows
+    sim.tallies.REAL_SUMS; sim.tallies.add_unit_sums adds them up in unit order).
     """
-    sum_exhaustion = sum_engagement = sum_trust = sum_recognized = n_intending = 0.0
+    sum_recognized = n_intending = 0.0
+    sum_exhaustion = sum_engagement = sum_trust = 0.0  # of the unit being summed
+    summed_unit = -1  # posts are laid out unit by unit: real sums are kept per unit
     state_key = offset_key(key, _STATE_STREAM_POSTS)
     changing_resources = c.resource_state_innovation_sd > 0.0
     local = np.zeros(N_TALLIES)  # a fresh array: the compiler knows nothing else writes to it
@@ -166,11 +171,19 @@ def worker_pass(
     cached_unit = -1  # posts are laid out unit by unit: per-unit terms once per unit
     unit_load_term = 1.0
     for i in range(unit.size):
+        u = unit[i]
+        if u != summed_unit:  # the previous unit's sums are complete
+            if summed_unit >= 0:
+                local[T_EXHAUSTION] = sum_exhaustion
+                local[T_ENGAGEMENT] = sum_engagement
+                local[T_TRUST] = sum_trust
+                store_unit_sums(local, unit_real_sums, summed_unit)
+            sum_exhaustion = sum_engagement = sum_trust = 0.0
+            summed_unit = u
         if not flags[F_FILLED, i]:
             leaving[i] = False
             flags[F_BURNED_OUT, i] = False
             continue
-        u = unit[i]
         r = role[i]
         intensity = unit_inputs[UI_INTENSITY, u]
         lead = unit_inputs[UI_LEADERSHIP_NORM, u]
@@ -387,10 +400,12 @@ def worker_pass(
         if it > 0.5:
             n_intending += 1.0
         local[T_OVERTIME + r] += ot
-    for k in range(N_TALLIES):
+    if summed_unit >= 0:
+        local[T_EXHAUSTION] = sum_exhaustion
+        local[T_ENGAGEMENT] = sum_engagement
+        local[T_TRUST] = sum_trust
+        store_unit_sums(local, unit_real_sums, summed_unit)
+    for k in range(N_TALLIES):  # the real sums are zero here: counts only
         tallies[k] += local[k]
-    tallies[T_EXHAUSTION] += sum_exhaustion
-    tallies[T_ENGAGEMENT] += sum_engagement
-    tallies[T_TRUST] += sum_trust
     tallies[T_RECOGNIZED] += sum_recognized
     tallies[T_INTENDING] += n_intending

@@ -91,22 +91,6 @@ def _count_flags(first: int, end: int, unit: np.ndarray, flag: np.ndarray, out: 
 
 
 @compiled
-def offered_posts(phase: np.ndarray, event_week: np.ndarray, week: float) -> np.ndarray:
-    """Posts with an accepted offer whose new hire starts in ``week`` (one pass, no temporaries)."""
-    n = 0
-    for i in range(phase.size):
-        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
-            n += 1
-    out = np.empty(n, dtype=np.int64)
-    k = 0
-    for i in range(phase.size):
-        if phase[i] == OFFER_ACCEPTED and event_week[i] == week:
-            out[k] = i
-            k += 1
-    return out
-
-
-@compiled
 def write_quit_levers(
     posts: np.ndarray,
     tenure_weeks: np.ndarray,
@@ -382,9 +366,7 @@ class HealthSystem(WorkforceModel):
         if not n_filled:
             return n_starting, n_filled, n_leavers
         s = self.workers
-        offered = offered_posts(
-            s.vacancy_phase, s.real[R_VACANCY_EVENT_WEEK], self.week + self.params.onboarding_weeks
-        )
+        offered = self._accepted[:n_filled].copy()
         org = self.unit_org[s.unit[offered]]
         m = market.params
         pull = self.system.org_pay[org] ** m.pay_weight * np.exp(
