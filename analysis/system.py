@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.figures import save
+from analysis.intervals import grouped_mean_interval
 from analysis.labels import scenario as scenario_label
 from analysis.labels import words
 
@@ -23,8 +24,10 @@ def system_table(outcomes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Mean of each outcome over seeds per scenario and policy, and its difference from no policy.
 
     Returns:
-        One row per scenario and policy: ``actor``, ``seeds``, each outcome's mean and
-        ``<outcome>_vs_no_policy`` (mean of the paired differences; same seeds in every arm).
+        One row per scenario and policy: ``actor``, ``seeds``, each outcome's mean,
+        ``<outcome>_vs_no_policy`` (mean of the paired differences; same seeds in every arm) and
+        its 95 % t-interval over the seeds' paired differences, ``<outcome>_vs_no_policy_low``
+        and ``_high`` (NaN with one seed; few seeds give wide intervals, as they should).
     """
     means = outcomes.groupby(KEYS, sort=False)[columns].mean()
     means.insert(0, "seeds", outcomes.groupby(KEYS, sort=False).size())
@@ -35,6 +38,10 @@ def system_table(outcomes: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         merged[f"{column}_vs_{REFERENCE}"] = merged[column] - merged[f"{column}_ref"]
     differences = merged.groupby(KEYS, sort=False)[[f"{c}_vs_{REFERENCE}" for c in columns]]
     means = means.join(differences.mean())
+    for column in columns:
+        name = f"{column}_vs_{REFERENCE}"
+        bounds = grouped_mean_interval(merged, KEYS, name).set_index(KEYS)[["low", "high"]]
+        means = means.join(bounds.rename(columns={"low": f"{name}_low", "high": f"{name}_high"}))
     return means.reset_index()
 
 

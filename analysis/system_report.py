@@ -1,9 +1,9 @@
 """The health-system experiment's report for analysts: pure functions on its tables.
 
 Builds the parts of :func:`analysis.report.render` from ``system.csv`` (one row per scenario and
-policy, with each outcome's mean paired difference from no policy) and ``evidence.csv``: a top
-line per scenario, the results table in readable units, the flows figure, the published system
-figures beside the model's, and where the numbers come from.
+policy, with each outcome's mean paired difference from no policy and its interval over seeds)
+and ``evidence.csv``: a top line per scenario, the results table in readable units, the flows
+figure, the published system figures beside the model's, and where the numbers come from.
 """
 
 from collections.abc import Mapping, Sequence
@@ -44,6 +44,17 @@ def _value(value: float, unit: str, change: bool = False) -> str:
     return f" ({text})" if change else text
 
 
+def _change(record: Mapping[str, Any], column: str, unit: str) -> str:
+    """The paired change from no policy with its 95 % interval over seeds, in brackets."""
+    name = f"{column}_vs_{REFERENCE}"
+    mean, low, high = record.get(name), record.get(f"{name}_low"), record.get(f"{name}_high")
+    text = _value(mean, unit, True)
+    if not text or pd.isna(low) or pd.isna(high):
+        return text
+    bounds = f"{_value(low, unit, True)[2:-1]} to {_value(high, unit, True)[2:-1]}"
+    return f"{text[:-1]}; {bounds.replace(' points', '')})"
+
+
 def _money(value: float) -> str:
     """A signed amount in millions of dollars: ``-$1.2 million``."""
     return f"{'-' if value < 0 else '+'}${abs(value) / 1e6:,.1f} million"
@@ -52,7 +63,8 @@ def _money(value: float) -> str:
 def results_table(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per scenario and policy, each outcome's mean with its change from no policy.
 
-    The change is the mean of paired differences (same seeds), in points or dollars.
+    The change is the mean of paired differences (same seeds), in points or dollars, with its
+    95 % t-interval over the seeds where there are several.
     """
     rows = []
     for row in summary.itertuples(index=False):
@@ -64,7 +76,7 @@ def results_table(summary: pd.DataFrame) -> pd.DataFrame:
         }
         reference = record["policy"] == REFERENCE
         for column, (heading, unit) in COLUMNS.items():
-            change = "" if reference else _value(record.get(f"{column}_vs_{REFERENCE}"), unit, True)
+            change = "" if reference else _change(record, column, unit)
             out[heading] = _value(record[column], unit) + change
         rows.append(out)
     return pd.DataFrame(rows)
@@ -85,8 +97,8 @@ def top_lines(summary: pd.DataFrame) -> list[str]:
         cost = others.loc[others[f"total_cost_vs_{REFERENCE}"].idxmin()]
         spill = others.loc[others[f"vacancy_rate_long_term_care_vs_{REFERENCE}"].idxmax()]
         text = (
-            f"{scenario_label(scenario)}: {words(burnout['policy'])} changes burnout most "
-            f"({100 * burnout[f'burnout_prevalence_vs_{REFERENCE}']:+.1f} points); "
+            f"{scenario_label(scenario)}: {words(burnout['policy'])} changes burnout most"
+            f"{_change(burnout, 'burnout_prevalence', 'pct')}; "
             f"{words(cost['policy'])} changes total cost most "
             f"({_money(cost[f'total_cost_vs_{REFERENCE}'])})"
         )
@@ -141,7 +153,9 @@ def report_parts(
         "intro": (
             f"{', '.join(policies)} compared in one simulated health system under "
             f"{', '.join(scenarios)}. Every policy runs on the same burned-in system with the "
-            "same seeds; changes are against no policy. Six of the labour market's settings "
+            "same seeds; changes are against no policy, with their 95 % interval over the "
+            "seeds' paired differences (wide with few seeds: a change whose interval spans zero "
+            "is within run-to-run noise). Six of the labour market's settings "
             "are fitted to published system data, the rest are assumptions (last section)."
         ),
         "top": top_lines(summary),

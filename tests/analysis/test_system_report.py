@@ -61,3 +61,15 @@ def test_the_report_renders_with_the_evidence_and_where_the_numbers_come_from(tm
     page = render(**report_parts(summary(), evidence, png, {"Command": "python -m x"}))
     assert "In brief" in page and "Against published system data" in page
     assert "python -m x" in page and "data:image/png;base64," in page
+
+
+def test_changes_carry_their_interval_over_seeds_when_there_is_one():
+    """With the interval columns of system.csv, each change shows its 95 % interval."""
+    with_bounds = summary()
+    with_bounds["burnout_prevalence_vs_no_policy_low"] = [0.0, -0.012, -0.004]
+    with_bounds["burnout_prevalence_vs_no_policy_high"] = [0.0, 0.010, 0.008]
+    table = results_table(with_bounds)
+    cap = table[table["Policy"] == "Agency pay cap"].iloc[0]
+    assert cap["Burnout"] == "30.2 % (+0.2 points; -0.4 to +0.8)"
+    (line,) = top_lines(with_bounds)
+    assert "Ratio mandate changes burnout most (-0.1 points; -1.2 to +1.0)" in line
