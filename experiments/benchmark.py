@@ -10,7 +10,8 @@ the cost of creating and removing Mesa agents, against marking a post vacant in 
 (the design choice of sim.agents). Each rate is the median of repeated timings. A national
 health system (sim.system, issue 14) of 1,000,000 and 3,000,000 workers is measured in child
 processes (:mod:`experiments.system_benchmark`): set-up and stepping separately, and peak memory
-(``--skip-system`` leaves it out).
+(``--skip-system`` leaves it out); the 3,000,000-worker figures are those of the run with the
+median rate of three (``system_ws_per_s_3m_runs`` lists all three).
 """
 
 import argparse
@@ -144,8 +145,15 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.skip_system:
         weeks = 4 if quick else 26
         for label, workers in (("1m", 1_000_000), ("3m", 3_000_000)):
-            system = measure_in_child(workers, weeks)
+            # The 3 M figure is the target's: the run with the median rate of three (single runs
+            # on this 2-core machine differ by up to 15 %); every run's rate is kept.
+            runs = [
+                measure_in_child(workers, weeks)
+                for _ in range(3 if label == "3m" and not quick else 1)
+            ]
+            system = sorted(runs, key=lambda run: run["ws_per_s"])[len(runs) // 2]
             result[f"system_{label}"] = system
+            result[f"system_ws_per_s_{label}_runs"] = [run["ws_per_s"] for run in runs]
             result[f"system_ws_per_s_{label}"] = system["ws_per_s"]
             result[f"system_setup_s_{label}"] = system["setup_s"]
             result[f"system_peak_gb_{label}"] = system["peak_gb"]
