@@ -23,10 +23,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from analysis.intervals import Z95
 from analysis.system_evidence import evidence_table, sector_measures
-
-Z95 = 1.959964
-"""The normal quantile of a two-sided 95 % interval."""
 
 
 class Setting(Protocol):
